@@ -1,0 +1,286 @@
+import { randomUUID } from 'crypto';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { InvalidBaseUrl, baseUrlOf, hostOf } from './baseUrl';
+import { ERROR_CODES, FxiaokeApiFailure, FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
+import { toTransportFailure } from './network';
+import { parseEnvelope, type RawResponse } from './response';
+import { isTokenFresh, tokenFingerprint, type TokenFields } from './token';
+
+export type { FxiaokeEnvelope } from './errors';
+
+export const CREDENTIAL_TYPE = 'fxiaokeApi';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+interface TokenState {
+	fields: TokenFields;
+	/** Bumped on every refresh, so a 20016 only invalidates the token it was answered for. */
+	generation: number;
+}
+
+interface Deferred {
+	promise: Promise<void>;
+	resolve: () => void;
+	reject: (error: unknown) => void;
+}
+
+/** One entry per credential and app: shared by every item and every execution of this process. */
+const tokens = new Map<string, TokenState>();
+/** The token refresh in flight per credential: at most one at a time (single flight). */
+const refreshes = new Map<string, Deferred>();
+let generations = 0;
+
+interface Session {
+	credentials: ICredentialDataDecryptedObject;
+	credentialRef: { id: string; name: string };
+	baseUrl: string;
+	key: string;
+}
+
+/** Credentials are read and checked once per node run, not once per item. */
+const sessions = new WeakMap<IExecuteFunctions, Promise<Session>>();
+
+async function openSession(ctx: IExecuteFunctions): Promise<Session> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const baseUrl = baseUrlOf(credentials);
+	const key = `${ref?.id ?? ref?.name ?? 'credential'}:${tokenFingerprint(credentials)}`;
+	if (!tokens.has(key) && isTokenFresh(credentials)) {
+		tokens.set(key, { fields: pickTokenFields(credentials), generation: ++generations });
+	}
+	return {
+		credentials,
+		credentialRef: { id: ref?.id ?? '', name: ref?.name ?? '' },
+		baseUrl,
+		key,
+	};
+}
+
+function session(ctx: IExecuteFunctions): Promise<Session> {
+	let pending = sessions.get(ctx);
+	if (!pending) {
+		pending = openSession(ctx);
+		sessions.set(ctx, pending);
+	}
+	return pending;
+}
+
+function pickTokenFields(data: IDataObject): TokenFields {
+	return {
+		accessToken: String(data.accessToken ?? ''),
+		ea: String(data.ea ?? ''),
+		tokenExpiresAt: Number(data.tokenExpiresAt ?? 0),
+		tokenFingerprint: String(data.tokenFingerprint ?? ''),
+	};
+}
+
+function deferred(): Deferred {
+	let resolve!: () => void;
+	let reject!: (error: unknown) => void;
+	const promise = new Promise<void>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	// Waiters observe a failure themselves; without waiters it must not become an unhandled rejection.
+	promise.catch(() => undefined);
+	return { promise, resolve, reject };
+}
+
+/**
+ * Returns a token fit for use, or makes the caller the one that refreshes it. The check and the
+ * claim happen without an await in between, so only one caller per credential refreshes.
+ */
+async function acquireToken(s: Session): Promise<{ state?: TokenState; refresh?: Deferred }> {
+	for (;;) {
+		const state = tokens.get(s.key);
+		if (state && isTokenFresh({ ...s.credentials, ...state.fields })) return { state };
+		const pending = refreshes.get(s.key);
+		if (pending) {
+			await pending.promise;
+			continue;
+		}
+		const refresh = deferred();
+		refreshes.set(s.key, refresh);
+		return { refresh };
+	}
+}
+
+async function send(
+	ctx: IExecuteFunctions,
+	s: Session,
+	path: string,
+	body: IDataObject,
+	timeout: number,
+	data: ICredentialDataDecryptedObject,
+): Promise<FxiaokeEnvelope> {
+	const what = `Fxiaoke ${path}`;
+	const options: IHttpRequestOptions = {
+		method: 'POST',
+		url: `${s.baseUrl}${path}`,
+		qs: { thirdTraceId: randomUUID() },
+		headers: { 'Content-Type': 'application/json' },
+		body,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout,
+	};
+	let response: RawResponse;
+	try {
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted: { ...s.credentialRef, type: CREDENTIAL_TYPE, data },
+		})) as RawResponse;
+	} catch (error) {
+		throw unwrapFailure(error, s.baseUrl, what);
+	}
+	return parseEnvelope(response, s.baseUrl, what);
+}
+
+/** n8n wraps errors of the request and of preAuthentication; find ours or classify the client's. */
+function unwrapFailure(error: unknown, baseUrl: string, what: string): Error {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+		if (
+			current instanceof FxiaokeApiFailure ||
+			current instanceof FxiaokeTransportFailure ||
+			current instanceof InvalidBaseUrl
+		) {
+			return current;
+		}
+		current = current.cause;
+	}
+	return toTransportFailure(error, baseUrl, what);
+}
+
+/** Sends one request, refreshing the token first when needed and once more after a 20016. */
+async function exchange(
+	ctx: IExecuteFunctions,
+	s: Session,
+	path: string,
+	body: IDataObject,
+	timeout: number,
+): Promise<FxiaokeEnvelope> {
+	let retriedAfterInvalidToken = false;
+	for (;;) {
+		const { state, refresh } = await acquireToken(s);
+		let used: TokenState;
+		let envelope: FxiaokeEnvelope;
+		if (state) {
+			used = state;
+			envelope = await send(ctx, s, path, body, timeout, { ...s.credentials, ...state.fields });
+		} else {
+			// A blank token makes n8n run the credential's preAuthentication (the token call) and persist its result.
+			const data: ICredentialDataDecryptedObject = { ...s.credentials, accessToken: '' };
+			let failure: unknown;
+			try {
+				envelope = await send(ctx, s, path, body, timeout, data);
+			} catch (error) {
+				failure = error;
+			}
+			refreshes.delete(s.key);
+			if (typeof data.accessToken === 'string' && data.accessToken !== '') {
+				used = { fields: pickTokenFields(data), generation: ++generations };
+				tokens.set(s.key, used);
+				refresh!.resolve();
+			} else {
+				refresh!.reject(failure ?? new Error('Fxiaoke token refresh returned no token'));
+			}
+			if (failure !== undefined) throw failure;
+			used = tokens.get(s.key)!;
+		}
+		if (envelope!.errorCode === ERROR_CODES.tokenInvalid && !retriedAfterInvalidToken) {
+			retriedAfterInvalidToken = true;
+			if (tokens.get(s.key)?.generation === used.generation) tokens.delete(s.key);
+			continue;
+		}
+		return envelope!;
+	}
+}
+
+export interface RequestOptions {
+	timeout?: number;
+}
+
+/**
+ * POSTs a JSON body to a Fxiaoke OpenAPI path for one item and returns the raw envelope.
+ * Any `errorCode != 0` and any transport failure becomes a NodeApiError for that item.
+ */
+export async function fxiaokeApiRequest(
+	this: IExecuteFunctions,
+	path: string,
+	body: IDataObject,
+	itemIndex: number,
+	options: RequestOptions = {},
+): Promise<FxiaokeEnvelope> {
+	let envelope: FxiaokeEnvelope;
+	try {
+		const s = await session(this);
+		envelope = await exchange(this, s, path, body, options.timeout ?? DEFAULT_TIMEOUT_MS);
+	} catch (error) {
+		throw toNodeError(this, error, itemIndex);
+	}
+	if (envelope.errorCode !== ERROR_CODES.success) {
+		throw toNodeError(this, new FxiaokeApiFailure(envelope, `Fxiaoke ${path}`), itemIndex);
+	}
+	return envelope;
+}
+
+/** Builds the error a user sees: no request data, no token, no secret; only what Fxiaoke said. */
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof InvalidBaseUrl) {
+		return new NodeOperationError(ctx.getNode(), `Credential field "Custom URL": ${error.message}`, { itemIndex });
+	}
+	if (error instanceof FxiaokeApiFailure) {
+		const { errorCode, errorDescription, errorMessage, traceId } = error.response;
+		const apiError = new NodeApiError(
+			ctx.getNode(),
+			{ errorCode, errorDescription, errorMessage, traceId } as JsonObject,
+			{
+				message: error.message,
+				description: `errorCode ${errorCode}; traceId ${traceId ?? 'none'}; item ${itemIndex}`,
+				itemIndex,
+			},
+		);
+		Object.assign(apiError.context, { errorCode, errorDescription, traceId, itemIndex });
+		return apiError;
+	}
+	if (error instanceof FxiaokeTransportFailure) {
+		const apiError = new NodeApiError(
+			ctx.getNode(),
+			{ message: error.message, reason: error.reason, host: error.host } as JsonObject,
+			{
+				message: error.message,
+				description: `Transport failure (${error.reason}) talking to ${error.host}; item ${itemIndex}`,
+				httpCode: error.httpStatus ? String(error.httpStatus) : undefined,
+				itemIndex,
+			},
+		);
+		Object.assign(apiError.context, {
+			transportReason: error.reason,
+			host: error.host,
+			httpStatus: error.httpStatus,
+			itemIndex,
+		});
+		return apiError;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
+}
+
+/** Exposed for tests: forget every token and refresh this process holds. */
+export function resetTokenCache(): void {
+	tokens.clear();
+	refreshes.clear();
+}
+
+export { hostOf };

@@ -1,0 +1,51 @@
+import { hostOf } from './baseUrl';
+import { FxiaokeTransportFailure, type TransportReason } from './errors';
+
+interface ErrorLike {
+	code?: unknown;
+	message?: unknown;
+	cause?: unknown;
+	response?: { status?: unknown };
+}
+
+/** Finds the Node.js error code (ECONNRESET, ...) in an error or the errors it wraps. */
+function findCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { code, cause } = current as ErrorLike;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = cause;
+	}
+	return undefined;
+}
+
+const REASONS: Record<string, { reason: TransportReason; ambiguous: boolean; text: string }> = {
+	ECONNREFUSED: { reason: 'connection-refused', ambiguous: false, text: 'refused the connection' },
+	ENOTFOUND: { reason: 'host-not-found', ambiguous: false, text: 'could not be found (DNS)' },
+	EAI_AGAIN: { reason: 'host-not-found', ambiguous: false, text: 'could not be resolved (DNS)' },
+	ECONNRESET: { reason: 'connection-reset', ambiguous: true, text: 'closed the connection before replying' },
+	EPIPE: { reason: 'connection-reset', ambiguous: true, text: 'closed the connection while the request was sent' },
+	ETIMEDOUT: { reason: 'timeout', ambiguous: true, text: 'did not reply in time' },
+	ECONNABORTED: { reason: 'timeout', ambiguous: true, text: 'did not reply in time' },
+	ESOCKETTIMEDOUT: { reason: 'timeout', ambiguous: true, text: 'did not reply in time' },
+};
+
+/**
+ * Turns an HTTP client error into a transport failure that names the host and the reason, never
+ * the request (its headers hold the token).
+ */
+export function toTransportFailure(error: unknown, baseUrl: string, what: string): FxiaokeTransportFailure {
+	if (error instanceof FxiaokeTransportFailure) return error;
+	const host = hostOf(baseUrl);
+	const code = findCode(error);
+	const known = code ? REASONS[code] : undefined;
+	if (known) {
+		return new FxiaokeTransportFailure(`${what}: ${host} ${known.text} (${code})`, known.reason, host, known.ambiguous);
+	}
+	const message = String((error as ErrorLike)?.message ?? '');
+	if (/timeout/i.test(message)) {
+		return new FxiaokeTransportFailure(`${what}: ${host} did not reply in time`, 'timeout', host, true);
+	}
+	// Unknown client failure: we cannot tell whether the request was processed.
+	return new FxiaokeTransportFailure(`${what}: request to ${host} failed${code ? ` (${code})` : ''}`, 'network', host, true);
+}

@@ -1,0 +1,72 @@
+import { hostOf } from './baseUrl';
+import { FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
+
+export interface RawResponse {
+	statusCode: number;
+	headers?: Record<string, unknown>;
+	body: unknown;
+}
+
+/**
+ * Reads Fxiaoke's JSON envelope out of an HTTP response. Anything else (an HTML page from a wrong
+ * domain, a redirect, a gateway error, a cut-off body) becomes a transport failure naming the host.
+ */
+export function parseEnvelope(response: RawResponse, baseUrl: string, what: string): FxiaokeEnvelope {
+	const host = hostOf(baseUrl);
+	const status = response.statusCode;
+	if (status >= 300 && status < 400) {
+		const location = String(response.headers?.location ?? '');
+		const target = location ? ` to ${hostOf(new URL(location, baseUrl).href)}` : '';
+		throw new FxiaokeTransportFailure(
+			`${what}: ${host} answered with a redirect (HTTP ${status}${target}) instead of Fxiaoke's API: check the cloud domain in the credential (use open.fxiaoke.com, not www.fxiaoke.com)`,
+			'redirect',
+			host,
+			false,
+			status,
+		);
+	}
+	const text = typeof response.body === 'string' ? response.body : bodyText(response.body);
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		parsed = undefined;
+	}
+	const envelope = isEnvelope(parsed) ? parsed : undefined;
+	if (envelope) return envelope;
+	if (status >= 400) {
+		throw new FxiaokeTransportFailure(
+			`${what}: ${host} answered HTTP ${status}`,
+			'http-status',
+			host,
+			false,
+			status,
+		);
+	}
+	const looksHtml = /^\s*</.test(text);
+	throw new FxiaokeTransportFailure(
+		looksHtml
+			? `${what}: ${host} answered with an HTML page, not Fxiaoke's JSON API: check the cloud domain in the credential`
+			: `${what}: ${host} answered with a body that is not Fxiaoke's JSON envelope (HTTP ${status}, ${text.length} characters)`,
+		'not-json',
+		host,
+		// A 2xx with a broken body may still mean the call was carried out.
+		status < 300,
+		status,
+	);
+}
+
+function bodyText(body: unknown): string {
+	if (body === undefined || body === null) return '';
+	if (typeof body === 'object' && !(body instanceof Uint8Array)) return JSON.stringify(body);
+	return String(body);
+}
+
+function isEnvelope(value: unknown): value is FxiaokeEnvelope {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		!Array.isArray(value) &&
+		typeof (value as { errorCode?: unknown }).errorCode === 'number'
+	);
+}

@@ -1,0 +1,692 @@
+'use strict';
+
+/**
+ * A local, in-memory Fxiaoke OpenAPI server for tests, benchmarks and demos.
+ * Behaviour follows /work/shared/fxiaoke/API.md; where the docs are unsure it is strict.
+ * See sandbox/README.md for usage.
+ */
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+const { CODES } = require('./codes');
+const DEMO_APP = require('./demo-app');
+const { boundaryOf, parseMultipart } = require('./multipart');
+const { validateRevoke, validateSend } = require('./validate');
+const { FAULTS, FaultPlan } = require('./faults');
+
+const ROUTES = Object.freeze({
+  '/oauth2.0/token': 'token',
+  '/cgi/app/message/revoke': 'revoke',
+  '/cgi/message/send': 'send',
+  '/cgi/app/message/send': 'appSend',
+  '/media/upload/message': 'upload',
+});
+const LANDING_PATH = '/landing';
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
+const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+
+/**
+ * @typedef {object} App
+ * @property {string} appId
+ * @property {string} appSecret
+ * @property {string} permanentCode
+ * @property {string} ea
+ * @property {string} [serviceId]  service account used for messages sent via /cgi/message/send
+ *
+ * @typedef {object} SandboxOptions
+ * @property {App[]} [apps]                      default [demo app]
+ * @property {number} [tokenLifetimeSeconds]     7200
+ * @property {number} [tokenReissueAfterSeconds] 6600: before this age the same token is returned
+ * @property {number} [tokenDelayMs]             0: latency of the token endpoint
+ * @property {number} [latencyMs]                0: latency of business endpoints
+ * @property {null|{limit: number, windowMs: number, errorCode?: number, endpoints?: string[]}} [rateLimit]
+ * @property {'error'|'accept'} [unknownMessages] 'error': revoking an unknown messageId fails
+ * @property {boolean} [returnMessageId]         false: send responses carry no messageId (as documented)
+ * @property {number} [maxUploadBytes]           5 MiB
+ * @property {(record: RequestRecord) => void} [onRecord] called when a request is finished (replied or dropped)
+ *
+ * @typedef {object} RequestRecord
+ * @property {number} seq
+ * @property {string} endpoint   token | revoke | send | appSend | upload | other
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {Record<string, string|string[]|undefined>} headers
+ * @property {'ok'|'missing'|'invalid'|'duplicate'|null} thirdTraceIdStatus  null for 'other'
+ * @property {any} body         parsed JSON, or {fields, files} for multipart
+ * @property {string|null} rawBody  UTF-8 text of a non-multipart body
+ * @property {string|null} fault
+ * @property {boolean} applied   whether the operation changed state
+ * @property {null|{status: number, body: any}} response  null when the socket was destroyed
+ * @property {number} startedAt
+ * @property {number|null} endedAt
+ */
+
+/** @type {Required<Omit<SandboxOptions, 'onRecord'>> & {onRecord: SandboxOptions['onRecord']|null}} */
+const DEFAULTS = Object.freeze({
+  apps: [DEMO_APP],
+  tokenLifetimeSeconds: 7200,
+  tokenReissueAfterSeconds: 6600,
+  tokenDelayMs: 0,
+  latencyMs: 0,
+  rateLimit: null,
+  unknownMessages: 'error',
+  returnMessageId: false,
+  maxUploadBytes: 5 * 1024 * 1024,
+  onRecord: null,
+});
+
+const IMAGE_SIGNATURES = [
+  { contentType: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
+  { contentType: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { contentType: 'image/gif', bytes: [...Buffer.from('GIF87a')] },
+  { contentType: 'image/gif', bytes: [...Buffer.from('GIF89a')] },
+  { contentType: 'image/bmp', bytes: [0x42, 0x4d] },
+];
+
+/** @param {Buffer} data @returns {string|null} */
+function detectImageType(data) {
+  const hit = IMAGE_SIGNATURES.find((s) => s.bytes.every((b, i) => data[i] === b));
+  return hit ? hit.contentType : null;
+}
+
+/** JSON with sorted object keys, so equal contents give equal delivery keys. */
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
+const mediaTypeOf = (contentType) => String(contentType || '').split(';')[0].trim().toLowerCase();
+const htmlPage = (title, text) =>
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+
+/** @returns {{code: import('./codes').CodeEntry, detail?: string}} */
+const problem = (code, detail) => ({ code, detail });
+
+function codeByNumber(errorCode) {
+  const entry = Object.values(CODES).find((c) => c.errorCode === errorCode);
+  if (!entry) throw new TypeError(`errorCode ${errorCode} is not in sandbox/codes.js`);
+  return entry;
+}
+
+/**
+ * Read the whole body. Bytes beyond `limit` are drained and dropped (tooLarge) so the client
+ * still gets an answer.
+ */
+function readBody(req, limit) {
+  return new Promise((resolve) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ buffer: size > limit ? Buffer.alloc(0) : Buffer.concat(chunks), size, tooLarge: size > limit, aborted: false }));
+    req.on('error', () => resolve({ buffer: Buffer.alloc(0), size, tooLarge: false, aborted: true }));
+    req.on('close', () => {
+      if (!req.complete) resolve({ buffer: Buffer.alloc(0), size, tooLarge: false, aborted: true });
+    });
+  });
+}
+
+function normalizeOptions(options) {
+  const merged = { ...options };
+  if (merged.unknownMessages !== undefined && !['error', 'accept'].includes(merged.unknownMessages)) {
+    throw new TypeError("unknownMessages must be 'error' or 'accept'");
+  }
+  if (merged.rateLimit) {
+    const { limit, windowMs, errorCode = 14001 } = merged.rateLimit;
+    if (!(limit >= 0) || !(windowMs > 0)) throw new TypeError('rateLimit needs limit >= 0 and windowMs > 0');
+    merged.rateLimit = { ...merged.rateLimit, errorCode, code: codeByNumber(errorCode) };
+  }
+  if (merged.apps !== undefined) {
+    for (const app of merged.apps) {
+      for (const key of ['appId', 'appSecret', 'permanentCode', 'ea']) {
+        if (typeof app[key] !== 'string' || app[key] === '') throw new TypeError(`every app needs a string ${key}`);
+      }
+    }
+  }
+  return merged;
+}
+
+class Sandbox {
+  /** @param {SandboxOptions} [options] */
+  constructor(options = {}) {
+    /** @type {typeof DEFAULTS} */
+    this.options = { ...DEFAULTS, ...normalizeOptions(options) };
+    this.url = null;
+    this.closed = false;
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.sockets = new Set();
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    /** Pending delays; close() settles them so no timer outlives the server. */
+    this.waits = new Set();
+    this.faultPlan = new FaultPlan();
+    this.traceCounter = 0; // never reset: every response in the sandbox's life has a unique traceId
+    this.tokenInFlight = 0;
+
+    /** @type {RequestRecord[]} */ this.requests = [];
+    /** @type {Map<string, {token: string, appId: string, ea: string, issuedAt: number, expiresAt: number}>} */
+    this.tokens = new Map();
+    /** appId -> accessToken currently handed out for it */ this.currentTokens = new Map();
+    this.usedTraceIds = new Set();
+    /** @type {Map<string, {serviceId: string|null, revoked: boolean, revokedCount: number, revokeAttempts: number, origin: string, content: any, toUser: string[]|null}>} */
+    this.messages = new Map();
+    /** delivery key (canonical JSON of {msgType, <content>}) -> times delivered */ this.deliveries = new Map();
+    /** recipient id -> messages delivered to it */ this.recipientDeliveries = new Map();
+    /** every accepted send, in order */ this.sent = [];
+    /** @type {Map<string, {size: number, contentType: string, sha256: string, filename: string|null, declaredContentType: string|null}>} */
+    this.media = new Map();
+    this.rateWindows = new Map();
+    this.stats = { tokenCalls: 0, tokenCallsConcurrentMax: 0, concurrentTokenCalls: 0, byEndpoint: {} };
+    this.reset();
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** @returns {Promise<string>} base URL */
+  listen(port = 0, host = '127.0.0.1') {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const { port: actual } = /** @type {import('node:net').AddressInfo} */ (this.server.address());
+        this.url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+        resolve(this.url);
+      });
+    });
+  }
+
+  /** Stops listening, destroys open (keep-alive) sockets and settles pending delays. */
+  close() {
+    this.closed = true;
+    for (const wait of this.waits) {
+      clearTimeout(wait.timer);
+      wait.resolve();
+    }
+    this.waits.clear();
+    for (const socket of this.sockets) socket.destroy();
+    if (!this.server.listening) return Promise.resolve();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Clears requests, stats, tokens, messages, media, trace ids, faults and the clock offset; keeps options. */
+  reset() {
+    this.requests.length = 0;
+    this.seq = 0;
+    this.offsetMs = 0;
+    this.messageCounter = 0;
+    for (const map of [this.tokens, this.currentTokens, this.messages, this.deliveries, this.recipientDeliveries, this.media, this.rateWindows]) {
+      map.clear();
+    }
+    this.usedTraceIds.clear();
+    this.sent.length = 0;
+    Object.assign(this.stats, { tokenCalls: 0, tokenCallsConcurrentMax: 0, concurrentTokenCalls: 0, byEndpoint: {} });
+    this.faultPlan.clear();
+  }
+
+  /** @param {Partial<SandboxOptions>} partial */
+  configure(partial) {
+    Object.assign(this.options, normalizeOptions(partial));
+  }
+
+  /** Invalidate every issued token now. */
+  expireTokens() {
+    this.tokens.clear();
+    this.currentTokens.clear();
+  }
+
+  /** Move the sandbox clock forward (token ages, rate-limit windows). */
+  advanceTime(seconds) {
+    this.offsetMs += seconds * 1000;
+  }
+
+  /** The sandbox clock in ms. */
+  now() {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Make messages revocable under `serviceId`. */
+  seedMessages(serviceId, messageIds) {
+    for (const id of messageIds) this.messages.set(id, newMessage(serviceId, 'seeded'));
+  }
+
+  /** @param {import('./faults').FaultSpec} spec */
+  injectFaults(spec) {
+    this.faultPlan.setRandom(spec);
+  }
+
+  /** Force the next `count` requests (of `endpoint`, default any business endpoint) to fail with `kind`. */
+  injectNext(kind, count = 1, endpoint = undefined, { slowMs } = {}) {
+    this.faultPlan.queueNext(kind, count, endpoint, slowMs);
+  }
+
+  clearFaults() {
+    this.faultPlan.clear();
+  }
+
+  // ---------------------------------------------------------------- request pipeline
+
+  async handle(req, res) {
+    const url = new URL(req.url || '/', 'http://sandbox.invalid');
+    const endpoint = (req.method === 'POST' && ROUTES[url.pathname]) || 'other';
+    const record = this.startRecord(req, url, endpoint);
+    res.on('close', () => {
+      record.endedAt = Date.now();
+      if (this.options.onRecord) this.options.onRecord(record);
+    });
+    if (endpoint === 'token') this.trackTokenCall(res);
+
+    const limit = endpoint === 'upload' ? this.options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES : MAX_JSON_BYTES;
+    const body = await readBody(req, limit);
+    if (body.aborted || this.isGone(req)) return;
+    if (endpoint === 'other') return this.replyOther(res, record, url);
+
+    const ctx = { req, res, url, endpoint, record, body, token: null, app: null };
+    try {
+      const fault = this.faultPlan.pick(endpoint);
+      record.fault = fault ? fault.kind : null;
+      if (fault && FAULTS[fault.kind].stage === 'before') return this.replyBeforeFault(ctx, fault.kind);
+
+      const limited = this.checkRateLimit(endpoint);
+      await this.wait(endpoint === 'token' ? this.options.tokenDelayMs : this.options.latencyMs);
+      if (this.isGone(req)) return;
+      const result = limited ? this.errorResult(ctx, limited) : this.process(ctx);
+      record.applied = result.applied;
+
+      if (!fault) return this.sendJson(res, record, 200, result.body);
+      return await this.replyAfterFault(ctx, fault, result.body);
+    } catch (err) {
+      record.error = String(err && err.stack ? err.stack : err);
+      if (!this.isGone(req)) this.sendText(res, record, 500, 'text/plain', `sandbox internal error: ${err}`);
+    }
+  }
+
+  startRecord(req, url, endpoint) {
+    /** @type {RequestRecord} */
+    const record = {
+      seq: ++this.seq,
+      endpoint,
+      method: req.method || '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      thirdTraceIdStatus: endpoint === 'other' ? null : this.registerTraceId(url.searchParams),
+      body: null,
+      rawBody: null,
+      fault: null,
+      applied: false,
+      response: null,
+      startedAt: Date.now(),
+      endedAt: null,
+    };
+    this.requests.push(record);
+    this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] || 0) + 1;
+    return record;
+  }
+
+  /** Every well-formed thirdTraceId is remembered on arrival, whatever the outcome, so any reuse is caught. */
+  registerTraceId(searchParams) {
+    const values = searchParams.getAll('thirdTraceId');
+    if (values.length === 0 || values[0] === '') return 'missing';
+    if (values.length > 1 || !UUID_V4.test(values[0])) return 'invalid';
+    if (this.usedTraceIds.has(values[0].toLowerCase())) return 'duplicate';
+    this.usedTraceIds.add(values[0].toLowerCase());
+    return 'ok';
+  }
+
+  trackTokenCall(res) {
+    this.stats.tokenCalls += 1;
+    if (this.tokenInFlight > 0) this.stats.concurrentTokenCalls += 1;
+    this.tokenInFlight += 1;
+    this.stats.tokenCallsConcurrentMax = Math.max(this.stats.tokenCallsConcurrentMax, this.tokenInFlight);
+    res.on('close', () => {
+      this.tokenInFlight -= 1;
+    });
+  }
+
+  /** Fixed windows on the sandbox clock, one counter per endpoint; over-limit requests count too. */
+  checkRateLimit(endpoint) {
+    const rl = this.options.rateLimit;
+    if (!rl || (rl.endpoints && !rl.endpoints.includes(endpoint))) return null;
+    const start = Math.floor(this.now() / rl.windowMs) * rl.windowMs;
+    let window = this.rateWindows.get(endpoint);
+    if (!window || window.start !== start) {
+      window = { start, count: 0 };
+      this.rateWindows.set(endpoint, window);
+    }
+    window.count += 1;
+    return window.count > rl.limit ? problem(rl.code, `more than ${rl.limit} calls per ${rl.windowMs} ms on this interface`) : null;
+  }
+
+  /** @returns {{body: object, applied: boolean}} */
+  process(ctx) {
+    if (ctx.endpoint === 'token') return this.processToken(ctx);
+    const found = this.checkCommon(ctx) || (ctx.endpoint === 'upload' ? null : this.checkJsonBody(ctx));
+    if (found) return this.errorResult(ctx, found);
+    switch (ctx.endpoint) {
+      case 'revoke':
+        return this.processRevoke(ctx);
+      case 'upload':
+        return this.processUpload(ctx);
+      default:
+        return this.processSend(ctx);
+    }
+  }
+
+  // ---------------------------------------------------------------- token endpoint
+
+  processToken(ctx) {
+    const found = this.checkTraceId(ctx) || this.checkJsonBody(ctx) || this.checkTokenBody(ctx);
+    if (found) return this.errorResult(ctx, found);
+    const token = this.issueToken(ctx.app);
+    const now = this.now();
+    return {
+      applied: true,
+      body: {
+        openUserId: `FSCID_${sha256(`${ctx.app.appId}/${ctx.app.ea}`).slice(0, 16).toUpperCase()}`,
+        accessToken: token.token,
+        expiresIn: Math.max(0, Math.ceil((token.expiresAt - now) / 1000)),
+        appId: ctx.app.appId,
+        ea: ctx.app.ea,
+        errorCode: 0,
+        errorMessage: 'success',
+        errorDescription: 'success',
+        traceId: this.nextTraceId(),
+      },
+    };
+  }
+
+  checkTokenBody(ctx) {
+    const body = ctx.record.body;
+    const filled = (key) => typeof body[key] === 'string' && body[key] !== '';
+    if (!filled('appId')) return problem(CODES.MISSING_APP_ID);
+    if (!filled('appSecret')) return problem(CODES.MISSING_APP_SECRET);
+    if (!filled('permanentCode')) return problem(CODES.MISSING_PERMANENT_CODE);
+    if (body.grantType !== 'app_secret') return problem(CODES.PARAMETER_ERROR, 'grantType must be "app_secret"');
+    const app = this.options.apps.find((a) => a.appId === body.appId);
+    if (!app) return problem(CODES.APP_NOT_FOUND);
+    if (app.appSecret !== body.appSecret) return problem(CODES.INVALID_APP_SECRET);
+    if (app.permanentCode !== body.permanentCode) return problem(CODES.INVALID_PERMANENT_CODE);
+    ctx.app = app;
+    return null;
+  }
+
+  /** Same token until it is `tokenReissueAfterSeconds` old, then a new one; old tokens live to their own end. */
+  issueToken(app) {
+    const now = this.now();
+    const current = this.tokens.get(this.currentTokens.get(app.appId));
+    if (current && now - current.issuedAt < this.options.tokenReissueAfterSeconds * 1000 && now < current.expiresAt) {
+      return current;
+    }
+    const token = {
+      token: crypto.randomBytes(16).toString('hex').toUpperCase(),
+      appId: app.appId,
+      ea: app.ea,
+      issuedAt: now,
+      expiresAt: now + this.options.tokenLifetimeSeconds * 1000,
+    };
+    this.tokens.set(token.token, token);
+    this.currentTokens.set(app.appId, token.token);
+    return token;
+  }
+
+  // ---------------------------------------------------------------- common checks
+
+  /** Order follows the probe: authentication is rejected before a missing thirdTraceId. */
+  checkCommon(ctx) {
+    const { headers } = ctx.req;
+    const authorization = headers.authorization;
+    if (authorization === undefined || authorization.trim() === '') return problem(CODES.NO_CREDENTIALS);
+    const match = /^Bearer (\S+)$/.exec(authorization);
+    const token = match && this.tokens.get(match[1]);
+    if (!token || this.now() >= token.expiresAt) return problem(CODES.TOKEN_INVALID, 'token unknown or expired');
+    const ea = headers['x-fs-ea'];
+    if (!ea) return problem(CODES.TOKEN_INVALID, 'x-fs-ea header is missing');
+    if (ea !== token.ea) return problem(CODES.TOKEN_INVALID, 'x-fs-ea does not match the token');
+    ctx.token = token;
+    ctx.app = this.options.apps.find((a) => a.appId === token.appId) || null;
+    return (
+      this.checkTraceId(ctx) ||
+      (typeof headers['x-fs-userid'] === 'string' && headers['x-fs-userid'].trim() !== ''
+        ? null
+        : problem(CODES.PARAMETER_ERROR, 'x-fs-userid header is required'))
+    );
+  }
+
+  checkTraceId(ctx) {
+    const status = ctx.record.thirdTraceIdStatus;
+    if (status === 'ok') return null;
+    const detail = {
+      missing: 'thirdTraceId query parameter is required',
+      invalid: 'thirdTraceId must be one RFC 4122 UUID v4',
+      duplicate: 'thirdTraceId was already used; send a new UUID v4 with every request',
+    }[status];
+    return problem(CODES.PARAMETER_ERROR, detail);
+  }
+
+  /** Content-Type application/json and a JSON body; stores the parsed body on the record. */
+  checkJsonBody(ctx) {
+    const { record, body } = ctx;
+    record.rawBody = body.buffer.toString('utf8');
+    if (mediaTypeOf(ctx.req.headers['content-type']) !== 'application/json') {
+      return problem(CODES.PARAMETER_ERROR, 'Content-Type must be application/json');
+    }
+    if (body.tooLarge) return problem(CODES.INVALID_PARAMETER, 'body too large');
+    if (record.rawBody.trim() === '') return problem(CODES.EMPTY_BODY, 'body is empty');
+    try {
+      record.body = JSON.parse(record.rawBody);
+    } catch {
+      return problem(CODES.EMPTY_BODY, 'body is not valid JSON');
+    }
+    if (!record.body || typeof record.body !== 'object' || Array.isArray(record.body)) {
+      return problem(CODES.EMPTY_BODY, 'body must be a JSON object');
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- business endpoints
+
+  processRevoke(ctx) {
+    const body = ctx.record.body;
+    const invalid = validateRevoke(body);
+    if (invalid) return this.errorResult(ctx, invalid);
+    let message = this.messages.get(body.messageId);
+    if (!message && this.options.unknownMessages === 'accept') {
+      message = newMessage(body.serviceId, 'accepted');
+      this.messages.set(body.messageId, message);
+    }
+    if (!message) return this.errorResult(ctx, problem(CODES.MESSAGE_NOT_FOUND));
+    message.revokeAttempts += 1;
+    if (message.serviceId !== body.serviceId) return this.errorResult(ctx, problem(CODES.SERVICE_MISMATCH));
+    if (message.revoked) return this.errorResult(ctx, problem(CODES.MESSAGE_ALREADY_REVOKED));
+    message.revoked = true;
+    message.revokedCount += 1;
+    message.revokedAt = this.now();
+    return this.okResult();
+  }
+
+  processSend(ctx) {
+    const body = ctx.record.body;
+    const isAppSend = ctx.endpoint === 'appSend';
+    const invalid = validateSend(body, { requireServiceId: isAppSend, mediaExists: (id) => this.media.has(id) });
+    if (invalid) return this.errorResult(ctx, invalid);
+
+    const content = { msgType: body.msgType, [body.msgType]: body[body.msgType] };
+    const key = canonicalJson(content);
+    this.deliveries.set(key, (this.deliveries.get(key) || 0) + 1);
+    for (const user of body.toUser) this.recipientDeliveries.set(user, (this.recipientDeliveries.get(user) || 0) + 1);
+
+    const serviceId = isAppSend ? body.serviceId : (ctx.app && ctx.app.serviceId) || null;
+    let extra = {};
+    if (this.options.returnMessageId) {
+      const messageId = `sandbox-msg-${++this.messageCounter}`;
+      this.messages.set(messageId, { ...newMessage(serviceId, ctx.endpoint), content, toUser: [...body.toUser] });
+      extra = serviceId ? { messageId, serviceId } : { messageId };
+    }
+    this.sent.push({ seq: ctx.record.seq, endpoint: ctx.endpoint, serviceId, toUser: [...body.toUser], content, key, messageId: extra.messageId || null });
+    return this.okResult(extra);
+  }
+
+  processUpload(ctx) {
+    const { req, record, body } = ctx;
+    const boundary = boundaryOf(req.headers['content-type']);
+    if (!boundary) return this.errorResult(ctx, problem(CODES.PARAMETER_ERROR, 'Content-Type must be multipart/form-data with a boundary'));
+    const max = this.options.maxUploadBytes;
+    if (body.tooLarge) return this.errorResult(ctx, problem(CODES.INVALID_PARAMETER, `file larger than ${max} bytes`));
+
+    let parts;
+    try {
+      parts = parseMultipart(body.buffer, boundary);
+    } catch (err) {
+      return this.errorResult(ctx, problem(CODES.INVALID_PARAMETER, `malformed multipart body (${err.message})`));
+    }
+    record.body = {
+      fields: Object.fromEntries(parts.filter((p) => p.filename === null).map((p) => [p.name, p.data.toString('utf8')])),
+      files: parts
+        .filter((p) => p.filename !== null)
+        .map((p) => ({ field: p.name, filename: p.filename, contentType: p.contentType, size: p.data.length, sha256: sha256(p.data) })),
+    };
+
+    const file = parts.find((p) => p.name === 'media' && p.filename !== null);
+    if (!file) return this.errorResult(ctx, problem(CODES.INVALID_PARAMETER, 'file field "media" is required'));
+    if (file.data.length === 0) return this.errorResult(ctx, problem(CODES.INVALID_PARAMETER, 'file is empty'));
+    if (file.data.length > max) return this.errorResult(ctx, problem(CODES.INVALID_PARAMETER, `file larger than ${max} bytes`));
+    const contentType = detectImageType(file.data);
+    if (!contentType) return this.errorResult(ctx, problem(CODES.INVALID_PARAMETER, 'only JPG, PNG, GIF and BMP images are accepted'));
+
+    const mediaId = `sandbox-media-${crypto.randomBytes(12).toString('hex')}`;
+    this.media.set(mediaId, {
+      size: file.data.length,
+      contentType,
+      sha256: sha256(file.data),
+      filename: file.filename,
+      declaredContentType: file.contentType,
+    });
+    return this.okResult({ mediaId });
+  }
+
+  // ---------------------------------------------------------------- replies
+
+  nextTraceId() {
+    this.traceCounter += 1;
+    return `E-O.sandbox.${this.traceCounter}`;
+  }
+
+  okResult(extra = {}) {
+    return {
+      applied: true,
+      body: { traceId: this.nextTraceId(), errorCode: 0, errorMessage: 'OK', errorDescription: 'success', ...extra },
+    };
+  }
+
+  /** Error envelope; the token endpoint also carries `error`/`error_description` as the probe saw. */
+  errorResult(ctx, { code, detail }) {
+    const errorDescription = detail ? `${code.errorDescription}: ${detail}` : code.errorDescription;
+    const body = { traceId: this.nextTraceId(), errorCode: code.errorCode, errorMessage: code.errorMessage, errorDescription };
+    if (ctx.endpoint === 'token') Object.assign(body, { error: '非法请求', error_description: errorDescription });
+    return { applied: false, body };
+  }
+
+  replyOther(res, record, url) {
+    if (url.pathname === LANDING_PATH) {
+      return this.sendText(res, record, 200, 'text/html; charset=utf-8', htmlPage('Fxiaoke', 'Marketing landing page (not an API).'));
+    }
+    return this.sendText(res, record, 404, 'text/html; charset=utf-8', htmlPage('404 Not Found', 'No such interface.'));
+  }
+
+  replyBeforeFault(ctx, kind) {
+    const { req, res, record } = ctx;
+    const def = FAULTS[kind];
+    if (def.expireTokens) this.expireTokens();
+    if (def.code) return this.sendJson(res, record, 200, this.errorResult(ctx, problem(CODES[def.code], `injected fault ${kind}`)).body);
+    switch (kind) {
+      case 'resetBeforeReply':
+        return req.socket.destroy();
+      case 'nonJson':
+        return this.sendText(res, record, 200, 'text/html; charset=utf-8', htmlPage('Service Maintenance', 'Please try again later.'));
+      case 'redirectHtml': {
+        const location = `http://${req.headers.host}${LANDING_PATH}`;
+        return this.sendText(res, record, 302, 'text/html; charset=utf-8', htmlPage('302 Found', 'FS_SRV'), { location });
+      }
+      case 'http429':
+        return this.sendText(res, record, 429, 'text/plain; charset=utf-8', 'Too Many Requests', { 'retry-after': '1' });
+      default:
+        return this.sendText(res, record, def.status, 'text/html; charset=utf-8', htmlPage(`${def.status} ${http.STATUS_CODES[def.status]}`, 'nginx'));
+    }
+  }
+
+  async replyAfterFault(ctx, fault, body) {
+    const { req, res, record } = ctx;
+    switch (fault.kind) {
+      case 'resetAfterApply':
+        return req.socket.destroy();
+      case 'slowReply':
+        await this.wait(fault.slowMs);
+        if (this.isGone(req)) return;
+        return this.sendJson(res, record, 200, body);
+      case 'truncatedJson': {
+        const text = JSON.stringify(body);
+        const half = Buffer.from(text).subarray(0, Math.floor(Buffer.byteLength(text) / 2)).toString('utf8');
+        return this.sendText(res, record, 200, 'application/json;charset=UTF-8', half);
+      }
+      default:
+        throw new Error(`unhandled fault ${fault.kind}`);
+    }
+  }
+
+  sendJson(res, record, status, body) {
+    record.response = { status, body };
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  sendText(res, record, status, contentType, text, headers = {}) {
+    record.response = { status, body: text };
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  /** True once the client hung up or the sandbox closed (req.socket is set even for queued responses). */
+  isGone(req) {
+    return this.closed || req.socket.destroyed;
+  }
+
+  wait(ms) {
+    if (!(ms > 0)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const entry = {
+        resolve,
+        timer: setTimeout(() => {
+          this.waits.delete(entry);
+          resolve();
+        }, ms),
+      };
+      this.waits.add(entry);
+    });
+  }
+}
+
+function newMessage(serviceId, origin) {
+  return { serviceId, revoked: false, revokedCount: 0, revokeAttempts: 0, origin, content: null, toUser: null };
+}
+
+/**
+ * @param {SandboxOptions} [options]
+ * @returns {Sandbox}
+ */
+function createSandbox(options) {
+  return new Sandbox(options);
+}
+
+module.exports = { createSandbox, Sandbox, ROUTES, DEFAULTS, CODES, DEMO_APP };

@@ -1,0 +1,288 @@
+'use strict';
+/**
+ * End to end: the packed package, installed by hand into a real n8n (2.41.1 by default, or
+ * $N8N_E2E_VERSION), revokes messages on the local Fxiaoke sandbox.
+ *
+ * The first run on a machine installs Node 24 + n8n into ~/.cache/n8n-nodes-fxiaoke (minutes);
+ * later runs take about a minute. Requires `npm run build` first (dist/).
+ */
+const crypto = require('node:crypto');
+
+const {
+	ensureN8n,
+	packPackage,
+	createN8nHome,
+	removeN8nHome,
+	importCredentials,
+	importWorkflow,
+	executeWorkflowRaw,
+	exportCredentials,
+	getNodeOutput,
+} = require('../support/n8n');
+const { buildCredential, buildRevokeWorkflow, revokeItems, n8nId } = require('../support/workflows');
+const { createSandbox } = require('../../sandbox/server');
+const DEMO = require('../../sandbox/demo-app');
+
+const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
+const SETUP_TIMEOUT = 25 * 60 * 1000; // first run installs n8n
+const RUN_TIMEOUT = 5 * 60 * 1000;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** @param {string} prefix @param {number} n */
+function messageIds(prefix, n) {
+	const tag = crypto.randomBytes(3).toString('hex');
+	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${String(i).padStart(3, '0')}`);
+}
+
+/** @param {any} r a sandbox request record */
+function header(r, name) {
+	const h = r.headers || {};
+	const v = h[name] ?? h[name.toLowerCase()];
+	return Array.isArray(v) ? v[0] : v;
+}
+
+/** @param {any} r */
+function traceIdOf(r) {
+	return r.query?.thirdTraceId;
+}
+
+describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
+	/** @type {ReturnType<typeof createSandbox>} */
+	let sb;
+	/** @type {string} */
+	let baseUrl;
+	/** @type {import('../support/n8n').N8nHome} */
+	let home;
+	/** @type {ReturnType<typeof buildCredential>} */
+	let cred;
+	/** everything n8n printed, to look for leaked secrets */
+	const printed = [];
+
+	/** @param {string} id */
+	async function execute(id) {
+		const r = await executeWorkflowRaw(home, id, { timeoutMs: RUN_TIMEOUT });
+		printed.push(r.stdout, r.stderr);
+		return r;
+	}
+
+	/** @param {Awaited<ReturnType<typeof execute>>} r */
+	function expectOk(r) {
+		if (!r.ok) {
+			throw new Error(`execution failed: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
+		}
+	}
+
+	beforeAll(async () => {
+		await ensureN8n(VERSION);
+		const tgz = await packPackage();
+		sb = createSandbox({ unknownMessages: 'error' });
+		baseUrl = await sb.listen(0, '127.0.0.1');
+		home = await createN8nHome({ tgz, version: VERSION });
+		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
+		await importCredentials(home, [cred]);
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		if (sb) await sb.close();
+		if (home) await removeN8nHome(home);
+	});
+
+	test(
+		'revokes 100 messages with one token call, one request per item',
+		async () => {
+			const ids = messageIds('m1', 100);
+			sb.seedMessages(DEMO.serviceId, ids);
+			const wf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids), credential: cred });
+			await importWorkflow(home, wf);
+
+			const tokenCallsBefore = sb.stats.tokenCalls;
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.id);
+			expectOk(r);
+
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.error).toBeUndefined();
+			expect(out.items).toHaveLength(100);
+			expect(typeof out.executionTime).toBe('number');
+
+			const requests = sb.requests.slice(reqBefore);
+			const tokenReqs = requests.filter((q) => q.endpoint === 'token');
+			const revokeReqs = requests.filter((q) => q.endpoint === 'revoke');
+			expect(sb.stats.tokenCalls - tokenCallsBefore).toBe(1);
+			expect(tokenReqs).toHaveLength(1);
+			expect(revokeReqs).toHaveLength(100);
+			expect(requests).toHaveLength(101);
+
+			const tokenBody = tokenReqs[0].response.body;
+			expect(tokenBody.errorCode).toBe(0);
+			expect(tokenReqs[0].body).toMatchObject({
+				appId: DEMO.appId,
+				appSecret: DEMO.appSecret,
+				permanentCode: DEMO.permanentCode,
+				grantType: 'app_secret',
+			});
+			expect(traceIdOf(tokenReqs[0])).toMatch(UUID_V4);
+
+			const traceIds = new Set();
+			/** @type {Map<string, any>} */
+			const byMessage = new Map();
+			for (const q of revokeReqs) {
+				const t = traceIdOf(q);
+				expect(t).toMatch(UUID_V4);
+				traceIds.add(t);
+				expect(header(q, 'authorization')).toBe(`Bearer ${tokenBody.accessToken}`);
+				expect(header(q, 'x-fs-ea')).toBe(String(tokenBody.ea ?? DEMO.ea));
+				expect(header(q, 'x-fs-userid')).toBe(String(DEMO.userId));
+				expect(q.body).toEqual({ serviceId: DEMO.serviceId, messageId: q.body.messageId });
+				expect(Object.keys(q.body).sort()).toEqual(['messageId', 'serviceId']);
+				expect(q.response.body.errorCode).toBe(0);
+				byMessage.set(q.body.messageId, q);
+			}
+			expect(traceIds.size).toBe(100);
+			expect([...byMessage.keys()].sort()).toEqual([...ids].sort());
+
+			out.items.forEach((item, i) => {
+				expect(item.json.errorCode).toBe(0);
+				expect(typeof item.json.traceId).toBe('string');
+				expect(item.json.traceId.length).toBeGreaterThan(0);
+				expect(item.json).not.toHaveProperty('accessToken');
+				if (item.pairedItem !== undefined) {
+					const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+					expect(paired.item).toBe(i);
+					// the item paired with input i came from the request for message i
+					expect(item.json.traceId).toBe(byMessage.get(ids[i]).response.body.traceId);
+				}
+			});
+			for (const id of ids) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'a second execution reuses the token n8n persisted in the credential',
+		async () => {
+			const ids = messageIds('m2', 100);
+			sb.seedMessages(DEMO.serviceId, ids);
+			const wf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids), credential: cred });
+			await importWorkflow(home, wf);
+
+			const tokenCallsBefore = sb.stats.tokenCalls;
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.id);
+			expectOk(r);
+
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items).toHaveLength(100);
+			for (const item of out.items) expect(item.json.errorCode).toBe(0);
+			expect(sb.stats.tokenCalls).toBe(tokenCallsBefore);
+			const requests = sb.requests.slice(reqBefore);
+			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
+			expect(requests.filter((q) => q.endpoint === 'revoke')).toHaveLength(100);
+
+			const exported = await exportCredentials(home);
+			const mine = exported.find((c) => c.id === cred.id);
+			expect(mine).toBeDefined();
+			expect(typeof mine.data.accessToken).toBe('string');
+			expect(mine.data.accessToken.length).toBeGreaterThan(0);
+			const lastToken = sb.requests.filter((q) => q.endpoint === 'token').pop();
+			expect(mine.data.accessToken).toBe(lastToken.response.body.accessToken);
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'Continue On Fail: one output item per input, errors carry errorCode and traceId',
+		async () => {
+			const known = messageIds('m3', 8);
+			sb.seedMessages(DEMO.serviceId, known);
+			const unknownAt = new Set([1, 4, 9]);
+			const ids = [];
+			let k = 0;
+			for (let i = 0; i < 11; i++) ids.push(unknownAt.has(i) ? `unknown-${crypto.randomUUID()}` : known[k++]);
+			const wf = buildRevokeWorkflow({
+				items: revokeItems(DEMO.serviceId, ids),
+				credential: cred,
+				continueOnFail: true,
+				name: 'Revoke with unknown ids',
+			});
+			await importWorkflow(home, wf);
+
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.id);
+			expectOk(r);
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items).toHaveLength(ids.length);
+
+			const revokeReqs = sb.requests.slice(reqBefore).filter((q) => q.endpoint === 'revoke');
+			/** @type {Map<string, any>} */
+			const byMessage = new Map(revokeReqs.map((q) => [q.body.messageId, q]));
+			out.items.forEach((item, i) => {
+				if (item.pairedItem !== undefined) {
+					const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+					expect(paired.item).toBe(i);
+				}
+				const q = byMessage.get(ids[i]);
+				expect(q).toBeDefined();
+				if (unknownAt.has(i)) {
+					expect(q.response.body.errorCode).not.toBe(0);
+					expect(item.json.errorCode).toBe(q.response.body.errorCode);
+					expect(item.json.traceId).toBeTruthy();
+					expect(item.json.traceId).toBe(q.response.body.traceId);
+				} else {
+					expect(item.json.errorCode).toBe(0);
+					expect(item.json.traceId).toBe(q.response.body.traceId);
+					expect(item.json).not.toHaveProperty('error');
+				}
+			});
+			for (const id of known) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'a wrong appSecret fails the execution with the errorCode and never prints the secret',
+		async () => {
+			const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
+			const bad = buildCredential({
+				baseUrl,
+				app: { ...DEMO, appSecret: wrongSecret },
+				id: n8nId(),
+				name: 'Fxiaoke wrong secret',
+			});
+			await importCredentials(home, [bad]);
+			const ids = messageIds('m4', 3);
+			sb.seedMessages(DEMO.serviceId, ids);
+			const wf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids), credential: bad, name: 'Revoke with bad secret' });
+			await importWorkflow(home, wf);
+
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.id);
+			expect(r.ok).toBe(false);
+			expect(r.code).not.toBe(0);
+
+			const requests = sb.requests.slice(reqBefore);
+			const tokenReqs = requests.filter((q) => q.endpoint === 'token');
+			expect(tokenReqs.length).toBeGreaterThanOrEqual(1);
+			const code = tokenReqs[0].response.body.errorCode;
+			expect(code).not.toBe(0);
+			expect(requests.filter((q) => q.endpoint === 'revoke')).toHaveLength(0);
+			expect(r.errorMessage).toContain(String(code));
+
+			const all = `${r.stdout}\n${r.stderr}`;
+			expect(all).not.toContain(wrongSecret);
+			expect(all).not.toContain(DEMO.permanentCode);
+			for (const id of ids) expect(sb.messages.get(id)).toMatchObject({ revoked: false });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test('n8n never printed the app secret, the permanent code or a token', () => {
+		const all = printed.join('\n');
+		expect(all).not.toContain(DEMO.appSecret);
+		expect(all).not.toContain(DEMO.permanentCode);
+		const tokens = sb.requests
+			.filter((q) => q.endpoint === 'token' && q.response?.body?.accessToken)
+			.map((q) => q.response.body.accessToken);
+		for (const t of tokens) expect(all).not.toContain(t);
+	});
+});
