@@ -73,11 +73,11 @@ function validateSend(body, ctx) {
   const allowed = ['toUser', 'msgType', 'text', 'composite', 'articles', ...PLATFORM_FLAGS];
   if (ctx.requireServiceId) allowed.push('serviceId');
   return (
-    rejectUnknownKeys(body, allowed, 'body') ||
-    checkPlatformFlags(body) ||
     (ctx.requireServiceId && !isFilled(body.serviceId) ? invalid('serviceId is required (non-empty string)') : null) ||
     checkToUser(body.toUser) ||
     checkMsgType(body) ||
+    rejectUnknownKeys(body, allowed, 'body') ||
+    checkPlatformFlags(body) ||
     CONTENT_CHECKS[body.msgType](body[body.msgType], ctx)
   );
 }

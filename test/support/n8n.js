@@ -359,7 +359,7 @@ async function ensureNode24() {
 		await runOk(
 			`npm install node@${NODE_MAJOR}`,
 			'npm',
-			['install', '--prefix', dir, '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE_MAJOR}`],
+			['install', '--prefix', dir, '--ignore-scripts=false', '--no-audit', '--no-fund', '--update-notifier=false', '--loglevel=error', `node@${NODE_MAJOR}`],
 			{ cwd: dir, env: cleanEnv(), timeoutMs: 10 * 60 * 1000, logFile },
 		);
 		const major = await nodeMajorOf(nodeBinIn(dir));
@@ -457,7 +457,7 @@ async function ensureN8nUncached(version) {
 		await runOk(
 			`npm install n8n@${version}`,
 			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--update-notifier=false', '--loglevel=error'],
 			{ cwd: dir, env: cleanEnv({ PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` }), timeoutMs: 30 * 60 * 1000, logFile },
 		);
 		await buildSqlite3(dir, node, logFile);
@@ -483,7 +483,7 @@ async function packPackage(opts = {}) {
 	if (missing.length) throw new Error(`Package is not built (missing ${missing.join(', ')}); run \`npm run build\` first`);
 	const dest = opts.dest || (await fsp.mkdtemp(path.join(os.tmpdir(), 'fxiaoke-pack-')));
 	fs.mkdirSync(dest, { recursive: true });
-	const res = await runOk('npm pack', 'npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], {
+	const res = await runOk('npm pack', 'npm', ['pack', '--json', '--ignore-scripts', '--update-notifier=false', '--pack-destination', dest], {
 		cwd: REPO_ROOT,
 		env: cleanEnv(),
 		timeoutMs: 5 * 60 * 1000,
@@ -531,7 +531,7 @@ async function installCustomPackage(dir, tgz) {
 	await runOk(
 		'installing the package into .n8n/custom',
 		'npm',
-		['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error', tgz],
+		['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--update-notifier=false', '--loglevel=error', tgz],
 		{ cwd: customDir, env: cleanEnv(), timeoutMs: 5 * 60 * 1000 },
 	);
 	const installed = path.join(customDir, 'node_modules', 'n8n-nodes-fxiaoke');

@@ -43,6 +43,8 @@ interface Session {
 	credentialRef: { id: string; name: string };
 	baseUrl: string;
 	key: string;
+	/** A failed token call fails the rest of this run's items too, instead of calling again per item. */
+	tokenFailure?: unknown;
 }
 
 /** Credentials are read and checked once per node run, not once per item. */
@@ -171,6 +173,7 @@ async function exchange(
 ): Promise<FxiaokeEnvelope> {
 	let retriedAfterInvalidToken = false;
 	for (;;) {
+		if (s.tokenFailure !== undefined) throw s.tokenFailure;
 		const { state, refresh } = await acquireToken(s);
 		let used: TokenState;
 		let envelope: FxiaokeEnvelope;
@@ -192,7 +195,8 @@ async function exchange(
 				tokens.set(s.key, used);
 				refresh!.resolve();
 			} else {
-				refresh!.reject(failure ?? new Error('Fxiaoke token refresh returned no token'));
+				s.tokenFailure = failure ?? new Error('Fxiaoke token refresh returned no token');
+				refresh!.reject(s.tokenFailure);
 			}
 			if (failure !== undefined) throw failure;
 			used = tokens.get(s.key)!;

@@ -1,0 +1,284 @@
+// Message → Revoke against the sandbox over real HTTP, with the node's own execute().
+const { NodeApiError, NodeOperationError } = require('n8n-workflow');
+const { createSandbox } = require('../sandbox/server');
+const demo = require('../sandbox/demo-app');
+const { runNode, sandboxCredential } = require('./support/harness');
+const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let sandbox;
+let baseUrl;
+
+beforeAll(async () => {
+	sandbox = createSandbox();
+	baseUrl = await sandbox.listen(0, '127.0.0.1');
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+	sandbox.reset();
+	resetTokenCache();
+});
+
+const ids = (n, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+const revokeParams = (items) => (i) => ({ resource: 'message', operation: 'revoke', ...items[i] });
+const revokes = () => sandbox.requests.filter((r) => r.endpoint === 'revoke');
+
+function revokeRun(credential, messageIds, extra = {}) {
+	const items = messageIds.map((messageId) => ({ serviceId: demo.serviceId, messageId }));
+	return runNode({ items, parameters: revokeParams(items), credential, ...extra });
+}
+
+test('100 items: one token call, 100 revokes with the documented headers, body and trace ids', async () => {
+	const messageIds = ids(100);
+	sandbox.seedMessages(demo.serviceId, messageIds);
+	const credential = sandboxCredential(baseUrl);
+
+	const [output] = await revokeRun(credential, messageIds);
+
+	expect(sandbox.stats.tokenCalls).toBe(1);
+	expect(output).toHaveLength(100);
+	output.forEach((item, i) => {
+		expect(item.pairedItem).toEqual({ item: i });
+		expect(item.json.errorCode).toBe(0);
+		expect(item.json.traceId).toEqual(expect.any(String));
+	});
+	const sent = revokes();
+	expect(sent).toHaveLength(100);
+	const token = credential.data.accessToken;
+	expect(token).not.toBe('');
+	sent.forEach((request, i) => {
+		expect(JSON.parse(request.rawBody)).toEqual({ serviceId: demo.serviceId, messageId: messageIds[i] });
+		expect(request.headers.authorization).toBe(`Bearer ${token}`);
+		expect(request.headers['x-fs-ea']).toBe(demo.ea);
+		expect(request.headers['x-fs-userid']).toBe(demo.userId);
+		expect(request.headers['content-type']).toMatch(/^application\/json/);
+		expect(request.query.thirdTraceId).toMatch(UUID_V4);
+	});
+	expect(new Set(sent.map((r) => r.query.thirdTraceId)).size).toBe(100);
+	expect(messageIds.every((id) => sandbox.messages.get(id).revoked)).toBe(true);
+	// What the user sees is Fxiaoke's response as received.
+	expect(output[0].json).toEqual(sent[0].response.body);
+});
+
+test('a later run in a new process reuses the persisted token', async () => {
+	sandbox.seedMessages(demo.serviceId, ids(20));
+	const credential = sandboxCredential(baseUrl);
+	await revokeRun(credential, ids(10));
+	expect(credential.persisted).toBe(1);
+	resetTokenCache(); // as if another n8n process (or worker) ran the next execution
+	await revokeRun(credential, ids(20).slice(10));
+	expect(sandbox.stats.tokenCalls).toBe(1);
+	expect(revokes().every((r) => r.response.body.errorCode === 0)).toBe(true);
+});
+
+test('20016 after the token died: one refresh, the request is retried once and succeeds', async () => {
+	sandbox.seedMessages(demo.serviceId, ids(15));
+	const credential = sandboxCredential(baseUrl);
+	await revokeRun(credential, ids(5));
+	const firstToken = credential.data.accessToken;
+	sandbox.expireTokens();
+	const [output] = await revokeRun(credential, ids(15).slice(5));
+	expect(output.map((i) => i.json.errorCode)).toEqual(Array(10).fill(0));
+	expect(sandbox.stats.tokenCalls).toBe(2);
+	expect(credential.data.accessToken).not.toBe(firstToken);
+	// 5 + one rejected attempt + 10
+	expect(revokes().filter((r) => r.response.body.errorCode === 20016)).toHaveLength(1);
+});
+
+test('a token with less than 550 s of life left is refreshed before use', async () => {
+	sandbox.seedMessages(demo.serviceId, ids(2));
+	const credential = sandboxCredential(baseUrl);
+	await revokeRun(credential, ids(1));
+	const oldToken = credential.data.accessToken;
+	sandbox.advanceTime(6700); // Fxiaoke now issues a new token (age > 6600 s)...
+	credential.data.tokenExpiresAt = Date.now() + 500_000; // ...and the node sees 500 s left
+	resetTokenCache();
+	await revokeRun(credential, ids(2).slice(1));
+	expect(sandbox.stats.tokenCalls).toBe(2);
+	expect(credential.data.accessToken).not.toBe(oldToken);
+	expect(revokes().every((r) => r.response.body.errorCode === 0)).toBe(true);
+});
+
+test('a token stored for other app settings (fingerprint differs) is not used', async () => {
+	sandbox.seedMessages(demo.serviceId, ids(2));
+	const credential = sandboxCredential(baseUrl);
+	await revokeRun(credential, ids(1));
+	credential.data.tokenFingerprint = 'from-before-the-credential-was-edited';
+	resetTokenCache();
+	await revokeRun(credential, ids(2).slice(1));
+	expect(sandbox.stats.tokenCalls).toBe(2);
+	expect(revokes().map((r) => r.response.body.errorCode)).toEqual([0, 0]);
+});
+
+test('20016 twice for one request: refreshed once, then a NodeApiError with errorCode and traceId', async () => {
+	sandbox.seedMessages(demo.serviceId, ids(1));
+	const credential = sandboxCredential(baseUrl);
+	sandbox.injectNext('error20016', 2, 'revoke');
+	const error = await revokeRun(credential, ids(1)).catch((e) => e);
+	expect(error).toBeInstanceOf(NodeApiError);
+	expect(error.context).toMatchObject({ errorCode: 20016, itemIndex: 0, traceId: expect.any(String) });
+	expect(revokes()).toHaveLength(2);
+	expect(sandbox.stats.tokenCalls).toBe(2);
+});
+
+test('Fxiaoke errors: NodeApiError naming errorCode, errorDescription, traceId and the item', async () => {
+	sandbox.seedMessages(demo.serviceId, ['known']);
+	const credential = sandboxCredential(baseUrl);
+	const error = await revokeRun(credential, ['known', 'unknown-id']).catch((e) => e);
+	expect(error).toBeInstanceOf(NodeApiError);
+	const answer = revokes()[1].response.body;
+	expect(answer.errorCode).not.toBe(0);
+	expect(error.context).toMatchObject({
+		errorCode: answer.errorCode,
+		errorDescription: answer.errorDescription,
+		traceId: answer.traceId,
+		itemIndex: 1,
+	});
+	expect(error.message).toContain(String(answer.errorCode));
+	expect(error.description).toContain(answer.traceId);
+});
+
+test('Continue On Fail: one output item per input, paired, error items carry errorCode and traceId', async () => {
+	const good = ids(6, 'ok');
+	sandbox.seedMessages(demo.serviceId, good);
+	const credential = sandboxCredential(baseUrl);
+	const messageIds = ['ok-0', 'missing-1', 'ok-1', 'ok-2', 'missing-2', 'ok-3'];
+	const [output] = await revokeRun(credential, messageIds, { continueOnFail: true });
+	expect(output).toHaveLength(6);
+	output.forEach((item, i) => expect(item.pairedItem).toEqual({ item: i }));
+	for (const i of [1, 4]) {
+		expect(output[i].json).toMatchObject({ errorCode: expect.any(Number), traceId: expect.any(String), error: expect.any(String) });
+		expect(output[i].json.errorCode).not.toBe(0);
+	}
+	for (const i of [0, 2, 3, 5]) expect(output[i].json.errorCode).toBe(0);
+});
+
+describe('bad input is rejected before anything is sent', () => {
+	const cases = [
+		['empty messageId', { messageId: '' }, 'messageId', 'is empty'],
+		['whitespace-only serviceId', { serviceId: ' \t ' }, 'serviceId', 'is empty'],
+		['object messageId', { messageId: { id: 1 } }, 'messageId', 'must be a string or a number'],
+		['array serviceId', { serviceId: ['a'] }, 'serviceId', 'must be a string or a number'],
+		['null messageId', { messageId: null }, 'messageId', 'must be a string or a number'],
+		['boolean messageId', { messageId: true }, 'messageId', 'must be a string or a number'],
+		['CR/LF in messageId', { messageId: 'a\r\nb' }, 'messageId', 'control characters'],
+		['NUL in serviceId', { serviceId: 'FSAID_\u0000x' }, 'serviceId', 'control characters'],
+		['1 MB messageId', { messageId: 'x'.repeat(1024 * 1024) }, 'messageId', 'characters long'],
+	];
+	test.each(cases)('%s', async (_name, override, field, problem) => {
+		const credential = sandboxCredential(baseUrl);
+		const items = [{ serviceId: demo.serviceId, messageId: 'm-0', ...override }];
+		const error = await runNode({ items, parameters: revokeParams(items), credential }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain(field);
+		expect(error.message).toContain(problem);
+		expect(error.message).toContain('item 0');
+		expect(revokes()).toHaveLength(0);
+	});
+
+	test('numbers are accepted as ids and sent as strings', async () => {
+		sandbox.configure({ unknownMessages: 'accept' });
+		const credential = sandboxCredential(baseUrl);
+		const items = [{ serviceId: demo.serviceId, messageId: 12345 }];
+		const [output] = await runNode({ items, parameters: revokeParams(items), credential });
+		sandbox.configure({ unknownMessages: 'error' });
+		expect(output[0].json.errorCode).toBe(0);
+		expect(JSON.parse(revokes()[0].rawBody)).toEqual({ serviceId: demo.serviceId, messageId: '12345' });
+	});
+
+	test('with Continue On Fail the bad item becomes an error item and the others are sent', async () => {
+		sandbox.seedMessages(demo.serviceId, ['a', 'c']);
+		const credential = sandboxCredential(baseUrl);
+		const [output] = await revokeRun(credential, ['a', '  ', 'c'], { continueOnFail: true });
+		expect(output.map((o) => o.pairedItem.item)).toEqual([0, 1, 2]);
+		expect(output[1].json.error).toContain('messageId');
+		expect(output[0].json.errorCode).toBe(0);
+		expect(output[2].json.errorCode).toBe(0);
+		expect(revokes().map((r) => JSON.parse(r.rawBody).messageId)).toEqual(['a', 'c']);
+	});
+});
+
+describe('credential problems', () => {
+	test('wrong appSecret: the token errorCode is reported once for the run, the secret nowhere', async () => {
+		const credential = sandboxCredential(baseUrl, { appSecret: 'not-the-secret-value-42' });
+		const [output] = await revokeRun(credential, ids(5), { continueOnFail: true });
+		expect(sandbox.stats.tokenCalls).toBe(1);
+		expect(revokes()).toHaveLength(0);
+		const tokenAnswer = sandbox.requests.find((r) => r.endpoint === 'token').response.body;
+		for (const item of output) {
+			expect(item.json.errorCode).toBe(tokenAnswer.errorCode);
+			expect(item.json.error).toContain(String(tokenAnswer.errorCode));
+		}
+		expect(JSON.stringify(output)).not.toContain('not-the-secret-value-42');
+		expect(JSON.stringify(output)).not.toContain(demo.permanentCode);
+	});
+
+	test('wrong permanentCode is reported with its errorCode', async () => {
+		const credential = sandboxCredential(baseUrl, { permanentCode: 'wrong-code' });
+		const error = await revokeRun(credential, ids(1)).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context.errorCode).toBe(20015);
+	});
+
+	test('a wrong domain that redirects to an HTML page gives a clear error naming the host', async () => {
+		sandbox.injectNext('redirectHtml', 1, 'token');
+		const credential = sandboxCredential(baseUrl);
+		const error = await revokeRun(credential, ids(1)).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toContain(new URL(baseUrl).host);
+		expect(error.message).toMatch(/redirect/);
+		expect(error.context.transportReason).toBe('redirect');
+	});
+
+	test('an HTML page instead of JSON gives a clear error', async () => {
+		sandbox.seedMessages(demo.serviceId, ids(1));
+		sandbox.injectNext('nonJson', 1, 'revoke');
+		const error = await revokeRun(sandboxCredential(baseUrl), ids(1)).catch((e) => e);
+		expect(error.message).toMatch(/HTML page/);
+		expect(error.context.transportReason).toBe('not-json');
+	});
+
+	test('a bad custom URL is rejected before any request', async () => {
+		const credential = sandboxCredential(baseUrl, { customUrl: 'ftp://example.com' });
+		const error = await revokeRun(credential, ids(1)).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain('Custom URL');
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test('a path prefix in the custom URL is kept (private deployments)', async () => {
+		const credential = sandboxCredential(baseUrl, { customUrl: `${baseUrl}/gateway/` });
+		const error = await revokeRun(credential, ids(1)).catch((e) => e);
+		expect(sandbox.requests[0].path).toBe('/gateway/oauth2.0/token');
+		expect(error).toBeInstanceOf(NodeApiError); // the sandbox serves no prefix: an HTML 404
+	});
+});
+
+test('Custom API Call gives a clear message instead of doing nothing', async () => {
+	const credential = sandboxCredential(baseUrl);
+	const error = await runNode({
+		items: [{}],
+		parameters: () => ({ resource: 'message', operation: '__CUSTOM_API_CALL__' }),
+		credential,
+	}).catch((e) => e);
+	expect(error).toBeInstanceOf(NodeOperationError);
+	expect(error.message).toMatch(/Custom API Call/);
+	expect(error.description).toMatch(/HTTP Request node/);
+	expect(sandbox.requests).toHaveLength(0);
+});
+
+test('concurrent executions in one process share a single token call (single flight)', async () => {
+	sandbox.configure({ tokenDelayMs: 150 });
+	try {
+		sandbox.seedMessages(demo.serviceId, ids(40));
+		const credential = sandboxCredential(baseUrl);
+		const runs = [0, 1, 2, 3].map((k) => revokeRun(credential, ids(40).slice(k * 10, k * 10 + 10)));
+		const outputs = await Promise.all(runs);
+		expect(outputs.flatMap(([o]) => o).map((i) => i.json.errorCode)).toEqual(Array(40).fill(0));
+		expect(sandbox.stats.tokenCalls).toBe(1);
+		expect(sandbox.stats.concurrentTokenCalls).toBe(0);
+	} finally {
+		sandbox.configure({ tokenDelayMs: 0 });
+	}
+});

@@ -1,0 +1,92 @@
+// Runs the Fxiaoke node's execute() in-process with n8n's own helpers where they are public:
+// n8n-core's constructExecutionMetaData/returnJsonArray and n8n's outbound HTTP client (the same
+// object httpRequestWithAuthentication uses). The credential step copies n8n CLI's semantics
+// (credentials-helper.ts, 2.41): a blank expirable property runs preAuthentication, whose output
+// is persisted and merged into the credential data passed in. Real n8n is tested in test/e2e.
+const { Container } = require('@n8n/di');
+const { OutboundHttp } = require('@n8n/backend-network');
+const { constructExecutionMetaData, returnJsonArray } = require('n8n-core');
+
+const { Fxiaoke } = require('../../nodes/Fxiaoke/Fxiaoke.node');
+const { FxiaokeApi } = require('../../credentials/FxiaokeApi.credentials');
+const demo = require('../../sandbox/demo-app');
+
+const credentialType = new FxiaokeApi();
+const http = () => Container.get(OutboundHttp).requests();
+
+/** The credential as n8n stores it, with defaults of hidden properties applied. */
+function createCredentialStore(data, { id = 'cred-1', name = 'Fxiaoke test' } = {}) {
+	const defaults = Object.fromEntries(credentialType.properties.map((p) => [p.name, p.default]));
+	return { id, name, data: { ...defaults, ...data }, persisted: 0 };
+}
+
+function sandboxCredential(baseUrl, overrides = {}) {
+	return createCredentialStore({
+		cloud: 'custom',
+		customUrl: baseUrl,
+		appId: demo.appId,
+		appSecret: demo.appSecret,
+		permanentCode: demo.permanentCode,
+		userId: demo.userId,
+		...overrides,
+	});
+}
+
+async function preAuthentication(store, credentials) {
+	if (credentials.accessToken !== '') return undefined;
+	const output = await credentialType.preAuthentication.call({ helpers: { httpRequest: (o) => http().request(o) } }, credentials);
+	store.data = { ...store.data, ...output };
+	store.persisted++;
+	return Object.assign(credentials, output);
+}
+
+/**
+ * @param {object} options
+ * @param {Array<object>} options.items input items' json
+ * @param {(itemIndex: number) => object} options.parameters node parameters per item (expressions already resolved)
+ * @param {ReturnType<typeof createCredentialStore>} options.credential
+ * @param {boolean} [options.continueOnFail]
+ */
+function createContext({ items, parameters, credential, continueOnFail = false }) {
+	const node = {
+		id: 'node-1',
+		name: 'Fxiaoke',
+		type: 'fxiaoke',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters(0),
+		credentials: { fxiaokeApi: { id: credential.id, name: credential.name } },
+	};
+	return {
+		getInputData: () => items.map((json) => ({ json })),
+		getNodeParameter(name, itemIndex, fallback) {
+			const values = parameters(itemIndex);
+			if (name in values) return values[name];
+			if (fallback !== undefined) return fallback;
+			throw new Error(`Could not get parameter "${name}"`);
+		},
+		getNode: () => node,
+		getCredentials: async () => ({ ...credential.data }),
+		continueOnFail: () => continueOnFail,
+		logger: { debug() {}, info() {}, warn() {}, error() {} },
+		helpers: {
+			constructExecutionMetaData,
+			returnJsonArray,
+			httpRequest: (options) => http().request(options),
+			async httpRequestWithAuthentication(type, options, extra) {
+				const credentials = extra?.credentialsDecrypted?.data ?? (await this.getCredentials(type));
+				await preAuthentication(credential, credentials);
+				const authenticated = await credentialType.authenticate(credentials, options);
+				return await http().request(authenticated);
+			},
+		},
+	};
+}
+
+async function runNode(options) {
+	const context = createContext(options);
+	context.helpers.httpRequestWithAuthentication = context.helpers.httpRequestWithAuthentication.bind(context);
+	return await new Fxiaoke().execute.call(context);
+}
+
+module.exports = { runNode, createContext, createCredentialStore, sandboxCredential, credentialType };
