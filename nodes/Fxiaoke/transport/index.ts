@@ -115,11 +115,17 @@ async function acquireToken(s: Session): Promise<{ state?: TokenState; refresh?:
 	}
 }
 
+/** A request body: JSON for every API call, multipart for uploads. */
+interface Payload {
+	body: IDataObject | Buffer;
+	contentType: string;
+}
+
 async function send(
 	ctx: IExecuteFunctions,
 	s: Session,
 	path: string,
-	body: IDataObject,
+	payload: Payload,
 	timeout: number,
 	data: ICredentialDataDecryptedObject,
 ): Promise<FxiaokeEnvelope> {
@@ -128,8 +134,8 @@ async function send(
 		method: 'POST',
 		url: `${s.baseUrl}${path}`,
 		qs: { thirdTraceId: randomUUID() },
-		headers: { 'Content-Type': 'application/json' },
-		body,
+		headers: { 'Content-Type': payload.contentType },
+		body: payload.body,
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -168,7 +174,7 @@ async function exchange(
 	ctx: IExecuteFunctions,
 	s: Session,
 	path: string,
-	body: IDataObject,
+	payload: Payload,
 	timeout: number,
 ): Promise<FxiaokeEnvelope> {
 	let retriedAfterInvalidToken = false;
@@ -179,13 +185,13 @@ async function exchange(
 		let envelope: FxiaokeEnvelope;
 		if (state) {
 			used = state;
-			envelope = await send(ctx, s, path, body, timeout, { ...s.credentials, ...state.fields });
+			envelope = await send(ctx, s, path, payload, timeout, { ...s.credentials, ...state.fields });
 		} else {
 			// A blank token makes n8n run the credential's preAuthentication (the token call) and persist its result.
 			const data: ICredentialDataDecryptedObject = { ...s.credentials, accessToken: '' };
 			let failure: unknown;
 			try {
-				envelope = await send(ctx, s, path, body, timeout, data);
+				envelope = await send(ctx, s, path, payload, timeout, data);
 			} catch (error) {
 				failure = error;
 			}
@@ -211,7 +217,33 @@ async function exchange(
 }
 
 export interface RequestOptions {
+	/** Milliseconds to wait for Fxiaoke's reply. */
 	timeout?: number;
+	/**
+	 * True when repeating the call cannot do harm (Revoke). Sends are not idempotent: they are
+	 * only retried where Fxiaoke certainly did nothing (a 20016 rejection).
+	 */
+	idempotent?: boolean;
+}
+
+async function request(
+	ctx: IExecuteFunctions,
+	path: string,
+	payload: Payload,
+	itemIndex: number,
+	options: RequestOptions,
+): Promise<FxiaokeEnvelope> {
+	let envelope: FxiaokeEnvelope;
+	try {
+		const s = await session(ctx);
+		envelope = await exchange(ctx, s, path, payload, options.timeout ?? DEFAULT_TIMEOUT_MS);
+	} catch (error) {
+		throw toNodeError(ctx, error, itemIndex);
+	}
+	if (envelope.errorCode !== ERROR_CODES.success) {
+		throw toNodeError(ctx, new FxiaokeApiFailure(envelope, `Fxiaoke ${path}`), itemIndex);
+	}
+	return envelope;
 }
 
 /**
@@ -225,17 +257,34 @@ export async function fxiaokeApiRequest(
 	itemIndex: number,
 	options: RequestOptions = {},
 ): Promise<FxiaokeEnvelope> {
-	let envelope: FxiaokeEnvelope;
-	try {
-		const s = await session(this);
-		envelope = await exchange(this, s, path, body, options.timeout ?? DEFAULT_TIMEOUT_MS);
-	} catch (error) {
-		throw toNodeError(this, error, itemIndex);
-	}
-	if (envelope.errorCode !== ERROR_CODES.success) {
-		throw toNodeError(this, new FxiaokeApiFailure(envelope, `Fxiaoke ${path}`), itemIndex);
-	}
-	return envelope;
+	return await request(this, path, { body, contentType: 'application/json' }, itemIndex, options);
+}
+
+export interface UploadFile {
+	/** The multipart field name Fxiaoke reads (`media`). */
+	field: string;
+	fileName: string;
+	mimeType: string;
+	data: Buffer;
+}
+
+/** POSTs one file as multipart/form-data (the upload endpoints' documented example). */
+export async function fxiaokeApiUpload(
+	this: IExecuteFunctions,
+	path: string,
+	file: UploadFile,
+	itemIndex: number,
+	options: RequestOptions = {},
+): Promise<FxiaokeEnvelope> {
+	const boundary = `----n8nFxiaoke${randomUUID().replace(/-/g, '')}`;
+	const safeName = file.fileName.replace(/["\r\n]/g, '_');
+	const head = Buffer.from(
+		`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${safeName}"\r\n` +
+			`Content-Type: ${file.mimeType}\r\n\r\n`,
+	);
+	const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+	const payload = { body: Buffer.concat([head, file.data, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
+	return await request(this, path, payload, itemIndex, options);
 }
 
 /** Builds the error a user sees: no request data, no token, no secret; only what Fxiaoke said. */

@@ -1,0 +1,97 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+/** Operations that send a message; the payload conversion options only apply to them. */
+export const SEND_OPERATIONS = ['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount'];
+
+/** One "Options" collection, the same names on every operation. */
+export const optionsCollection: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 50 },
+			default: 5,
+			description: 'How many requests this node keeps in flight at once',
+		},
+		{
+			displayName: 'Convert Media IDs',
+			name: 'convertMediaId',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether file IDs in the message (cover images) are read as mediaIds from an upload. Off: Fxiaoke\'s default for header authentication (npath).',
+			displayOptions: { show: { '/operation': SEND_OPERATIONS } },
+		},
+		{
+			displayName: 'Convert User IDs',
+			name: 'convertUserId',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether recipients are read as open-platform user IDs (FSUID_…). Off: Fxiaoke\'s default for header authentication, employee IDs such as 1000.',
+			displayOptions: { show: { '/operation': SEND_OPERATIONS } },
+		},
+		{
+			displayName: 'Rate Limit',
+			name: 'rateLimit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 100,
+			description:
+				'Requests per window and endpoint. Fxiaoke allows 100 calls per 20 seconds per interface; raise it only if your company bought a higher limit.',
+		},
+		{
+			displayName: 'Rate Limit Window (Seconds)',
+			name: 'rateLimitWindow',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 20,
+			description: 'Length of the rate limit window in seconds',
+		},
+		{
+			displayName: 'Timeout (Ms)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 100 },
+			default: 30000,
+			description: 'How long to wait for Fxiaoke\'s reply to one request, in milliseconds',
+		},
+	],
+};
+
+export interface NodeOptions {
+	concurrency: number;
+	rateLimit: number;
+	rateLimitWindowMs: number;
+	timeout: number;
+	convertUserId: boolean;
+	convertMediaId: boolean;
+}
+
+function positive(ctx: IExecuteFunctions, value: unknown, fallback: number, label: string, min: number): number {
+	if (value === undefined || value === '') return fallback;
+	const number = Number(value);
+	if (!Number.isFinite(number) || number < min) {
+		throw new NodeOperationError(ctx.getNode(), `Option "${label}" must be a number of at least ${min}`);
+	}
+	return number;
+}
+
+/** Reads the Options collection once per node run (item 0): they govern the whole batch. */
+export function readOptions(ctx: IExecuteFunctions): NodeOptions {
+	const raw = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
+	return {
+		concurrency: Math.floor(positive(ctx, raw.concurrency, 5, 'Concurrency', 1)),
+		rateLimit: Math.floor(positive(ctx, raw.rateLimit, 100, 'Rate Limit', 1)),
+		rateLimitWindowMs: positive(ctx, raw.rateLimitWindow, 20, 'Rate Limit Window (Seconds)', 0.001) * 1000,
+		timeout: positive(ctx, raw.timeout, 30000, 'Timeout (Ms)', 1),
+		convertUserId: raw.convertUserId === true,
+		convertMediaId: raw.convertMediaId === true,
+	};
+}
