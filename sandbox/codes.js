@@ -150,4 +150,13 @@ const CODES = {
 for (const entry of Object.values(CODES)) Object.freeze(entry);
 Object.freeze(CODES);
 
-module.exports = { CODES };
+/**
+ * A failed check: which table entry to answer with, plus an optional English detail that is
+ * appended to errorDescription.
+ * @typedef {{ code: CodeEntry, detail?: string }} Problem
+ */
+
+/** @param {CodeEntry} code @param {string} [detail] @returns {Problem} */
+const problem = (code, detail) => ({ code, detail });
+
+module.exports = { CODES, problem };

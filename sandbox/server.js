@@ -8,7 +8,7 @@
 
 const http = require('node:http');
 const crypto = require('node:crypto');
-const { CODES } = require('./codes');
+const { CODES, problem } = require('./codes');
 const DEMO_APP = require('./demo-app');
 const { boundaryOf, parseMultipart } = require('./multipart');
 const { validateRevoke, validateSend } = require('./validate');
@@ -40,7 +40,8 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {number} [tokenReissueAfterSeconds] 6600: before this age the same token is returned
  * @property {number} [tokenDelayMs]             0: latency of the token endpoint
  * @property {number} [latencyMs]                0: latency of business endpoints
- * @property {null|{limit: number, windowMs: number, errorCode?: number, endpoints?: string[]}} [rateLimit]
+ * @property {null|{limit: number, windowMs: number, errorCode?: number, endpoints?: string[], code?: import('./codes').CodeEntry}} [rateLimit]
+ *   fixed-window limit per endpoint; `code` is filled in from `errorCode`
  * @property {'error'|'accept'} [unknownMessages] 'error': revoking an unknown messageId fails
  * @property {boolean} [returnMessageId]         false: send responses carry no messageId (as documented)
  * @property {number} [maxUploadBytes]           5 MiB
@@ -61,9 +62,10 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {null|{status: number, body: any}} response  null when the socket was destroyed
  * @property {number} startedAt
  * @property {number|null} endedAt
+ * @property {string} [error]    stack of an unexpected sandbox exception (answered with HTTP 500)
  */
 
-/** @type {Required<Omit<SandboxOptions, 'onRecord'>> & {onRecord: SandboxOptions['onRecord']|null}} */
+/** @type {SandboxOptions} */
 const DEFAULTS = Object.freeze({
   apps: [DEMO_APP],
   tokenLifetimeSeconds: 7200,
@@ -101,13 +103,18 @@ function canonicalJson(value) {
   return JSON.stringify(value);
 }
 
+/**
+ * Key of the `deliveries` map for a send body: canonical JSON of `{msgType, <msgType>: content}`
+ * (no toUser, no serviceId), e.g. `{"msgType":"text","text":{"content":"hi"}}`.
+ */
+function deliveryKey(body) {
+  return canonicalJson({ msgType: body.msgType, [body.msgType]: body[body.msgType] });
+}
+
 const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
 const mediaTypeOf = (contentType) => String(contentType || '').split(';')[0].trim().toLowerCase();
 const htmlPage = (title, text) =>
   `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
-
-/** @returns {{code: import('./codes').CodeEntry, detail?: string}} */
-const problem = (code, detail) => ({ code, detail });
 
 function codeByNumber(errorCode) {
   const entry = Object.values(CODES).find((c) => c.errorCode === errorCode);
@@ -158,7 +165,7 @@ function normalizeOptions(options) {
 class Sandbox {
   /** @param {SandboxOptions} [options] */
   constructor(options = {}) {
-    /** @type {typeof DEFAULTS} */
+    /** @type {SandboxOptions & typeof DEFAULTS} */
     this.options = { ...DEFAULTS, ...normalizeOptions(options) };
     this.url = null;
     this.closed = false;
@@ -179,7 +186,7 @@ class Sandbox {
     this.tokens = new Map();
     /** appId -> accessToken currently handed out for it */ this.currentTokens = new Map();
     this.usedTraceIds = new Set();
-    /** @type {Map<string, {serviceId: string|null, revoked: boolean, revokedCount: number, revokeAttempts: number, origin: string, content: any, toUser: string[]|null}>} */
+    /** @type {Map<string, Message>} */
     this.messages = new Map();
     /** delivery key (canonical JSON of {msgType, <content>}) -> times delivered */ this.deliveries = new Map();
     /** recipient id -> messages delivered to it */ this.recipientDeliveries = new Map();
@@ -265,9 +272,15 @@ class Sandbox {
     this.faultPlan.setRandom(spec);
   }
 
-  /** Force the next `count` requests (of `endpoint`, default any business endpoint) to fail with `kind`. */
-  injectNext(kind, count = 1, endpoint = undefined, { slowMs } = {}) {
-    this.faultPlan.queueNext(kind, count, endpoint, slowMs);
+  /**
+   * Force the next `count` requests (of `endpoint`, default any business endpoint) to fail with `kind`.
+   * @param {string} kind
+   * @param {number} [count]
+   * @param {string} [endpoint]
+   * @param {{slowMs?: number}} [opts]
+   */
+  injectNext(kind, count = 1, endpoint = undefined, opts = {}) {
+    this.faultPlan.queueNext(kind, count, endpoint, opts.slowMs);
   }
 
   clearFaults() {
@@ -522,7 +535,7 @@ class Sandbox {
     if (invalid) return this.errorResult(ctx, invalid);
 
     const content = { msgType: body.msgType, [body.msgType]: body[body.msgType] };
-    const key = canonicalJson(content);
+    const key = deliveryKey(body);
     this.deliveries.set(key, (this.deliveries.get(key) || 0) + 1);
     for (const user of body.toUser) this.recipientDeliveries.set(user, (this.recipientDeliveries.get(user) || 0) + 1);
 
@@ -589,7 +602,11 @@ class Sandbox {
     };
   }
 
-  /** Error envelope; the token endpoint also carries `error`/`error_description` as the probe saw. */
+  /**
+   * Error envelope; the token endpoint also carries `error`/`error_description` as the probe saw.
+   * @param {{endpoint: string}} ctx
+   * @param {import('./codes').Problem} found
+   */
   errorResult(ctx, { code, detail }) {
     const errorDescription = detail ? `${code.errorDescription}: ${detail}` : code.errorDescription;
     const body = { traceId: this.nextTraceId(), errorCode: code.errorCode, errorMessage: code.errorMessage, errorDescription };
@@ -677,8 +694,21 @@ class Sandbox {
   }
 }
 
+/**
+ * @typedef {object} Message
+ * @property {string|null} serviceId
+ * @property {boolean} revoked
+ * @property {number} revokedCount    successful revokes (0 or 1)
+ * @property {number} revokeAttempts  revoke calls naming this messageId
+ * @property {number|null} revokedAt  sandbox clock (ms)
+ * @property {string} origin          'seeded' | 'accepted' | 'send' | 'appSend'
+ * @property {any} content            {msgType, <msgType>: ...} for sent messages, else null
+ * @property {string[]|null} toUser
+ */
+
+/** @returns {Message} */
 function newMessage(serviceId, origin) {
-  return { serviceId, revoked: false, revokedCount: 0, revokeAttempts: 0, origin, content: null, toUser: null };
+  return { serviceId, revoked: false, revokedCount: 0, revokeAttempts: 0, revokedAt: null, origin, content: null, toUser: null };
 }
 
 /**
@@ -689,4 +719,4 @@ function createSandbox(options) {
   return new Sandbox(options);
 }
 
-module.exports = { createSandbox, Sandbox, ROUTES, DEFAULTS, CODES, DEMO_APP };
+module.exports = { createSandbox, Sandbox, deliveryKey, ROUTES, DEFAULTS, CODES, DEMO_APP };

@@ -8,9 +8,9 @@
  * strings count as missing), so a client that passes here sends exactly the documented shape.
  */
 
-const { CODES } = require('./codes');
+const { CODES, problem } = require('./codes');
 
-/** @typedef {{ code: import('./codes').CodeEntry, detail: string }} Problem */
+/** @typedef {import('./codes').Problem} Problem */
 
 const MAX_RECIPIENTS = 500;
 const MAX_ARTICLES = 7;
@@ -20,8 +20,7 @@ const MSG_TYPES = ['text', 'composite', 'articles'];
 /** Optional top-level booleans every endpoint accepts (API.md §5). */
 const PLATFORM_FLAGS = ['convertUserId', 'convertMediaId'];
 
-/** @returns {Problem} */
-const problem = (code, detail) => ({ code, detail });
+/** @param {string} detail */
 const invalid = (detail) => problem(CODES.INVALID_PARAMETER, detail);
 
 /** Length in Unicode code points, so an emoji counts as one character. */
@@ -50,6 +49,7 @@ function checkPlatformFlags(body) {
 
 /**
  * `POST /cgi/app/message/revoke`: exactly `{serviceId, messageId}` (plus the platform flags).
+ * @param {any} body  parsed JSON
  * @returns {Problem|null}
  */
 function validateRevoke(body) {
@@ -64,7 +64,7 @@ function validateRevoke(body) {
 
 /**
  * `POST /cgi/message/send` and (with `requireServiceId`) `POST /cgi/app/message/send`.
- * @param {unknown} body
+ * @param {any} body  parsed JSON
  * @param {{ requireServiceId: boolean, mediaExists: (id: string) => boolean }} ctx
  * @returns {Problem|null}
  */

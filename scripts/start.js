@@ -178,7 +178,8 @@ async function main() {
 	// 5. the example workflow; imported again only when its source changed (keeps UI edits)
 	let workflow;
 	if (fs.existsSync(EXAMPLE_WORKFLOW)) {
-		workflow = bindWorkflowCredential(JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8')), credential, { id: WORKFLOW_ID });
+		const example = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
+		workflow = bindWorkflowCredential(example, credential, { id: example.id || WORKFLOW_ID });
 	} else {
 		workflow = buildRevokeWorkflow({
 			id: WORKFLOW_ID,
@@ -188,7 +189,11 @@ async function main() {
 		});
 	}
 	const marker = path.join(HOME_DIR, '.example-workflow.sha256');
-	const digest = hash(fs.existsSync(EXAMPLE_WORKFLOW) ? fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8') : 'generated-v1');
+	const digest = hash({
+		source: fs.existsSync(EXAMPLE_WORKFLOW) ? fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8') : 'generated-v1',
+		id: workflow.id,
+		credential: CREDENTIAL_ID,
+	});
 	if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8').trim() !== digest) {
 		await importWorkflow(home, workflow);
 		fs.writeFileSync(marker, `${digest}\n`);
@@ -215,7 +220,7 @@ async function main() {
 	}
 	say('');
 	say(`n8n is up: ${editorUrl}`);
-	say(`  workflow:   ${editorUrl}/workflow/${WORKFLOW_ID}`);
+	say(`  workflow:   ${editorUrl}/workflow/${workflow.id}`);
 	say(`  credential: "${credential.name}" → ${sandboxUrl}`);
 	say('  (first visit: create the owner account; data lives in .n8n-dev/)');
 	say('Ctrl-C to stop.');

@@ -82,8 +82,10 @@ test('20016 after the token died: one refresh, the request is retried once and s
 	expect(output.map((i) => i.json.errorCode)).toEqual(Array(10).fill(0));
 	expect(sandbox.stats.tokenCalls).toBe(2);
 	expect(credential.data.accessToken).not.toBe(firstToken);
-	// 5 + one rejected attempt + 10
-	expect(revokes().filter((r) => r.response.body.errorCode === 20016)).toHaveLength(1);
+	// Only the requests already in flight with the dead token (at most the concurrency, 5) were rejected.
+	const rejected = revokes().filter((r) => r.response.body.errorCode === 20016).length;
+	expect(rejected).toBeGreaterThanOrEqual(1);
+	expect(rejected).toBeLessThanOrEqual(5);
 });
 
 test('a token with less than 550 s of life left is refreshed before use', async () => {

@@ -6,7 +6,7 @@ const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
 const axios = require('axios');
 
-const { createSandbox } = require('../sandbox/server');
+const { createSandbox, deliveryKey } = require('../sandbox/server');
 const { CODES } = require('../sandbox/codes');
 const { FAULT_NAMES } = require('../sandbox/faults');
 const DEMO = require('../sandbox/demo-app');
@@ -411,6 +411,7 @@ describe('send', () => {
     expect(res.data).toEqual({ traceId: expect.any(String), errorCode: 0, errorMessage: 'OK', errorDescription: 'success' });
     await send({ text: { content: 'hi' }, msgType: 'text', toUser: ['1002'] }); // same content, other key order
     expect([...sb.deliveries.entries()]).toEqual([[JSON.stringify({ msgType: 'text', text: { content: 'hi' } }), 2]]);
+    expect(sb.deliveries.get(deliveryKey(textMessage('hi')))).toBe(2);
     expect(sb.recipientDeliveries.get('1000')).toBe(1);
     expect(sb.sent).toHaveLength(2);
     expect(res.data.messageId).toBeUndefined();

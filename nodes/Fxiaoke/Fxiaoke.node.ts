@@ -6,7 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as media from './actions/media';
 import * as message from './actions/message';
+import { optionsCollection } from './actions/options';
 import { router } from './actions/router';
 
 export class Fxiaoke implements INodeType {
@@ -29,10 +31,15 @@ export class Fxiaoke implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Message', value: 'message' }],
+				options: [
+					{ name: 'Media', value: 'media' },
+					{ name: 'Message', value: 'message' },
+				],
 				default: 'message',
 			},
 			...message.description,
+			...media.description,
+			optionsCollection,
 		],
 	};
 

@@ -41,6 +41,12 @@ function header(r, name) {
 	return Array.isArray(v) ? v[0] : v;
 }
 
+/** Index of the input item an output item is paired with (n8n prints `pairedItem` in run data). @param {any} item */
+function pairedIndex(item) {
+	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof p === 'number' ? p : p?.item;
+}
+
 /** @param {any} r */
 function traceIdOf(r) {
 	return r.query?.thirdTraceId;
@@ -72,14 +78,41 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		}
 	}
 
+	// Fixtures for every test, imported up front: each n8n CLI call boots n8n (seconds).
+	const ids1 = messageIds('m1', 100);
+	const ids2 = messageIds('m2', 100);
+	const known3 = messageIds('m3', 8);
+	const unknownAt3 = new Set([1, 4, 9]);
+	/** @type {string[]} */
+	const ids3 = [];
+	for (let i = 0, k = 0; i < 11; i++) ids3.push(unknownAt3.has(i) ? `unknown-${crypto.randomUUID()}` : known3[k++]);
+	const ids4 = messageIds('m4', 3);
+	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
+	/** @type {Record<string, any>} */
+	const wf = {};
+
 	beforeAll(async () => {
 		await ensureN8n(VERSION);
 		const tgz = await packPackage();
 		sb = createSandbox({ unknownMessages: 'error' });
 		baseUrl = await sb.listen(0, '127.0.0.1');
+		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3, ...ids4]);
 		home = await createN8nHome({ tgz, version: VERSION });
+
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
-		await importCredentials(home, [cred]);
+		const bad = buildCredential({ baseUrl, app: { ...DEMO, appSecret: wrongSecret }, id: n8nId(), name: 'Fxiaoke wrong secret' });
+		await importCredentials(home, [cred, bad]);
+
+		wf.first = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids1), credential: cred, name: 'Revoke 100 (1)' });
+		wf.second = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids2), credential: cred, name: 'Revoke 100 (2)' });
+		wf.continueOnFail = buildRevokeWorkflow({
+			items: revokeItems(DEMO.serviceId, ids3),
+			credential: cred,
+			continueOnFail: true,
+			name: 'Revoke with unknown ids',
+		});
+		wf.badSecret = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: bad, name: 'Revoke with bad secret' });
+		await importWorkflow(home, Object.values(wf));
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
@@ -90,20 +123,17 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	test(
 		'revokes 100 messages with one token call, one request per item',
 		async () => {
-			const ids = messageIds('m1', 100);
-			sb.seedMessages(DEMO.serviceId, ids);
-			const wf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids), credential: cred });
-			await importWorkflow(home, wf);
-
+			const ids = ids1;
 			const tokenCallsBefore = sb.stats.tokenCalls;
 			const reqBefore = sb.requests.length;
-			const r = await execute(wf.id);
+			const r = await execute(wf.first.id);
 			expectOk(r);
 
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.error).toBeUndefined();
 			expect(out.items).toHaveLength(100);
 			expect(typeof out.executionTime).toBe('number');
+			if (process.env.DEBUG_E2E) process.stderr.write(`[e2e] Revoke node: 100 items in ${out.executionTime} ms (n8n execute ${r.durationMs} ms)\n`);
 
 			const requests = sb.requests.slice(reqBefore);
 			const tokenReqs = requests.filter((q) => q.endpoint === 'token');
@@ -129,6 +159,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			for (const q of revokeReqs) {
 				const t = traceIdOf(q);
 				expect(t).toMatch(UUID_V4);
+				expect(q.thirdTraceIdStatus).toBe('ok'); // the sandbox saw no reuse
 				traceIds.add(t);
 				expect(header(q, 'authorization')).toBe(`Bearer ${tokenBody.accessToken}`);
 				expect(header(q, 'x-fs-ea')).toBe(String(tokenBody.ea ?? DEMO.ea));
@@ -146,12 +177,9 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 				expect(typeof item.json.traceId).toBe('string');
 				expect(item.json.traceId.length).toBeGreaterThan(0);
 				expect(item.json).not.toHaveProperty('accessToken');
-				if (item.pairedItem !== undefined) {
-					const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-					expect(paired.item).toBe(i);
-					// the item paired with input i came from the request for message i
-					expect(item.json.traceId).toBe(byMessage.get(ids[i]).response.body.traceId);
-				}
+				expect(pairedIndex(item)).toBe(i);
+				// the item paired with input i came from the request for message i
+				expect(item.json.traceId).toBe(byMessage.get(ids[i]).response.body.traceId);
 			});
 			for (const id of ids) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 		},
@@ -161,19 +189,15 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	test(
 		'a second execution reuses the token n8n persisted in the credential',
 		async () => {
-			const ids = messageIds('m2', 100);
-			sb.seedMessages(DEMO.serviceId, ids);
-			const wf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids), credential: cred });
-			await importWorkflow(home, wf);
-
 			const tokenCallsBefore = sb.stats.tokenCalls;
 			const reqBefore = sb.requests.length;
-			const r = await execute(wf.id);
+			const r = await execute(wf.second.id);
 			expectOk(r);
 
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(100);
 			for (const item of out.items) expect(item.json.errorCode).toBe(0);
+			for (const id of ids2) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 			expect(sb.stats.tokenCalls).toBe(tokenCallsBefore);
 			const requests = sb.requests.slice(reqBefore);
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
@@ -193,22 +217,10 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	test(
 		'Continue On Fail: one output item per input, errors carry errorCode and traceId',
 		async () => {
-			const known = messageIds('m3', 8);
-			sb.seedMessages(DEMO.serviceId, known);
-			const unknownAt = new Set([1, 4, 9]);
-			const ids = [];
-			let k = 0;
-			for (let i = 0; i < 11; i++) ids.push(unknownAt.has(i) ? `unknown-${crypto.randomUUID()}` : known[k++]);
-			const wf = buildRevokeWorkflow({
-				items: revokeItems(DEMO.serviceId, ids),
-				credential: cred,
-				continueOnFail: true,
-				name: 'Revoke with unknown ids',
-			});
-			await importWorkflow(home, wf);
-
+			const ids = ids3;
+			const unknownAt = unknownAt3;
 			const reqBefore = sb.requests.length;
-			const r = await execute(wf.id);
+			const r = await execute(wf.continueOnFail.id);
 			expectOk(r);
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(ids.length);
@@ -217,15 +229,13 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			/** @type {Map<string, any>} */
 			const byMessage = new Map(revokeReqs.map((q) => [q.body.messageId, q]));
 			out.items.forEach((item, i) => {
-				if (item.pairedItem !== undefined) {
-					const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-					expect(paired.item).toBe(i);
-				}
+				expect(pairedIndex(item)).toBe(i);
 				const q = byMessage.get(ids[i]);
 				expect(q).toBeDefined();
 				if (unknownAt.has(i)) {
 					expect(q.response.body.errorCode).not.toBe(0);
 					expect(item.json.errorCode).toBe(q.response.body.errorCode);
+					expect(typeof item.json.error).toBe('string');
 					expect(item.json.traceId).toBeTruthy();
 					expect(item.json.traceId).toBe(q.response.body.traceId);
 				} else {
@@ -234,7 +244,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 					expect(item.json).not.toHaveProperty('error');
 				}
 			});
-			for (const id of known) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+			for (const id of known3) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 		},
 		RUN_TIMEOUT,
 	);
@@ -242,21 +252,8 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	test(
 		'a wrong appSecret fails the execution with the errorCode and never prints the secret',
 		async () => {
-			const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
-			const bad = buildCredential({
-				baseUrl,
-				app: { ...DEMO, appSecret: wrongSecret },
-				id: n8nId(),
-				name: 'Fxiaoke wrong secret',
-			});
-			await importCredentials(home, [bad]);
-			const ids = messageIds('m4', 3);
-			sb.seedMessages(DEMO.serviceId, ids);
-			const wf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids), credential: bad, name: 'Revoke with bad secret' });
-			await importWorkflow(home, wf);
-
 			const reqBefore = sb.requests.length;
-			const r = await execute(wf.id);
+			const r = await execute(wf.badSecret.id);
 			expect(r.ok).toBe(false);
 			expect(r.code).not.toBe(0);
 
@@ -271,7 +268,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			const all = `${r.stdout}\n${r.stderr}`;
 			expect(all).not.toContain(wrongSecret);
 			expect(all).not.toContain(DEMO.permanentCode);
-			for (const id of ids) expect(sb.messages.get(id)).toMatchObject({ revoked: false });
+			for (const id of ids4) expect(sb.messages.get(id)).toMatchObject({ revoked: false });
 		},
 		RUN_TIMEOUT,
 	);

@@ -5,7 +5,8 @@
 // is persisted and merged into the credential data passed in. Real n8n is tested in test/e2e.
 const { Container } = require('@n8n/di');
 const { OutboundHttp } = require('@n8n/backend-network');
-const { constructExecutionMetaData, returnJsonArray } = require('n8n-core');
+const { assertBinaryData, constructExecutionMetaData, returnJsonArray } = require('n8n-core');
+const { BINARY_ENCODING } = require('n8n-workflow');
 
 const { Fxiaoke } = require('../../nodes/Fxiaoke/Fxiaoke.node');
 const { FxiaokeApi } = require('../../credentials/FxiaokeApi.credentials');
@@ -41,13 +42,29 @@ async function preAuthentication(store, credentials) {
 }
 
 /**
+ * An input item's binary property as n8n keeps it in memory (default binary mode): base64 data.
+ * @param {Buffer} buffer
+ * @param {{mimeType?: string, fileName?: string}} [meta]
+ */
+function binaryData(buffer, { mimeType = 'application/octet-stream', fileName } = {}) {
+	const data = { data: buffer.toString(BINARY_ENCODING), mimeType, bytes: buffer.length };
+	if (fileName !== undefined) {
+		data.fileName = fileName;
+		const dot = fileName.lastIndexOf('.');
+		if (dot > 0) data.fileExtension = fileName.slice(dot + 1);
+	}
+	return data;
+}
+
+/**
  * @param {object} options
  * @param {Array<object>} options.items input items' json
+ * @param {Array<object|undefined>} [options.binaries] input items' binary properties, e.g. `[{ data: binaryData(buf) }]`
  * @param {(itemIndex: number) => object} options.parameters node parameters per item (expressions already resolved)
  * @param {ReturnType<typeof createCredentialStore>} options.credential
  * @param {boolean} [options.continueOnFail]
  */
-function createContext({ items, parameters, credential, continueOnFail = false }) {
+function createContext({ items, binaries = [], parameters, credential, continueOnFail = false }) {
 	const node = {
 		id: 'node-1',
 		name: 'Fxiaoke',
@@ -57,8 +74,9 @@ function createContext({ items, parameters, credential, continueOnFail = false }
 		parameters: parameters(0),
 		credentials: { fxiaokeApi: { id: credential.id, name: credential.name } },
 	};
+	const inputItems = () => items.map((json, i) => (binaries[i] ? { json, binary: binaries[i] } : { json }));
 	return {
-		getInputData: () => items.map((json) => ({ json })),
+		getInputData: inputItems,
 		getNodeParameter(name, itemIndex, fallback) {
 			const values = parameters(itemIndex);
 			if (name in values) return values[name];
@@ -73,6 +91,14 @@ function createContext({ items, parameters, credential, continueOnFail = false }
 			constructExecutionMetaData,
 			returnJsonArray,
 			httpRequest: (options) => http().request(options),
+			// n8n-core's own lookup (and its errors); the bytes as BinaryDataService.getAsBuffer reads
+			// in-memory data, without the service (whose instance settings would write to ~/.n8n).
+			assertBinaryData: (itemIndex, parameterData) =>
+				assertBinaryData({ main: [inputItems()] }, node, itemIndex, parameterData, 0),
+			async getBinaryDataBuffer(itemIndex, parameterData) {
+				const binary = assertBinaryData({ main: [inputItems()] }, node, itemIndex, parameterData, 0);
+				return Buffer.from(binary.data, BINARY_ENCODING);
+			},
 			async httpRequestWithAuthentication(type, options, extra) {
 				const credentials = extra?.credentialsDecrypted?.data ?? (await this.getCredentials(type));
 				await preAuthentication(credential, credentials);
@@ -89,4 +115,4 @@ async function runNode(options) {
 	return await new Fxiaoke().execute.call(context);
 }
 
-module.exports = { runNode, createContext, createCredentialStore, sandboxCredential, credentialType };
+module.exports = { runNode, createContext, createCredentialStore, sandboxCredential, credentialType, binaryData };

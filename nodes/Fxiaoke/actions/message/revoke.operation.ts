@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { fxiaokeApiRequest } from '../../transport';
+import type { NodeOptions } from '../options';
 import { requireId } from '../validation';
 
 const showFor = { show: { resource: ['message'], operation: ['revoke'] } };
@@ -28,10 +29,30 @@ export const description: INodeProperties[] = [
 ];
 
 /** Revoke Message: POST /cgi/app/message/revoke with exactly {serviceId, messageId}. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+): Promise<IDataObject> {
 	const body = {
 		serviceId: requireId(this, 'serviceId', 'Service ID', itemIndex),
 		messageId: requireId(this, 'messageId', 'Message ID', itemIndex),
 	};
-	return await fxiaokeApiRequest.call(this, '/cgi/app/message/revoke', body, itemIndex);
+	try {
+		// Revoking twice cannot do harm, so transient failures may be retried.
+		return await fxiaokeApiRequest.call(this, '/cgi/app/message/revoke', body, itemIndex, { ...options, idempotent: true });
+	} catch (error) {
+		throw markPossiblyRevoked(error);
+	}
+}
+
+/**
+ * A revoke that got no reply may have been carried out; a later attempt can then meet an error
+ * (e.g. "already revoked") whose code Fxiaoke does not document. Say so rather than guess.
+ */
+function markPossiblyRevoked(error: unknown): unknown {
+	if (error instanceof NodeApiError && error.context.afterAmbiguousAttempt === true) {
+		error.context.possiblyRevoked = true;
+	}
+	return error;
 }

@@ -1,0 +1,34 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { NodeOptions } from '../options';
+import { readImage, uploadImage } from './image';
+
+const showFor = { show: { resource: ['media'], operation: ['upload'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		placeholder: 'data',
+		hint: 'The name of the input binary field containing the image to upload',
+		description:
+			'Binary property of the input item holding a JPG, PNG, GIF or BMP image of at most 5 MB. The answer\'s mediaId can be used as an article cover image.',
+		displayOptions: showFor,
+	},
+];
+
+/** Upload Image: POST /media/upload/message, multipart field `media`; returns Fxiaoke's raw answer (mediaId). */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+): Promise<IDataObject> {
+	const image = await readImage(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex), {
+		label: 'Input Binary Field',
+		name: 'binaryPropertyName',
+	});
+	return await uploadImage(this, itemIndex, image, options);
+}

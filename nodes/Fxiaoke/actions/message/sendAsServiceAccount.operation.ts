@@ -1,0 +1,129 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { inputError } from '../media/image';
+import type { NodeOptions } from '../options';
+import { requireId } from '../validation';
+import {
+	buildMessage,
+	MESSAGE_FIELDS,
+	platformFlags,
+	readRecipients,
+	recipientsField,
+	sendBody,
+	sendToRecipients,
+	SERVICE_SEND_PATH,
+	type MessageKind,
+} from './common';
+
+const RAW_JSON = 'rawJson';
+const KINDS: MessageKind[] = ['text', 'composite', 'articles'];
+/** A raw body larger than this is a mistake (a whole file in an expression), not a message. */
+const MAX_RAW_BODY_CHARACTERS = 1024 * 1024;
+
+const show = (extra: IDataObject = {}) => ({
+	show: { resource: ['message'], operation: ['sendAsServiceAccount'], ...extra },
+});
+
+export const description: INodeProperties[] = [
+	...updateDisplayOptions(show(), [
+		{
+			displayName: 'Service ID',
+			name: 'serviceId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'FSAID_xxxxxxxx',
+			description: 'ID of the service account to send as (the same ID Revoke needs later)',
+		},
+		{
+			displayName: 'Message Type',
+			name: 'messageType',
+			type: 'options',
+			options: [
+				{ name: 'Text', value: 'text', description: 'A plain text message' },
+				{ name: 'Composite', value: 'composite', description: 'A card with title, rows and a link' },
+				{ name: 'Image-Text', value: 'articles', description: '1 to 7 articles with cover images' },
+				{
+					name: 'Raw JSON',
+					value: RAW_JSON,
+					description: 'The whole request body as JSON, for when Fxiaoke expects another shape',
+				},
+			],
+			default: 'text',
+			description: 'What to send. The message body is the one of Send Text / Composite / Image-Text plus serviceId.',
+		},
+	]),
+	...updateDisplayOptions(show({ messageType: KINDS }), [recipientsField]),
+	...KINDS.flatMap((kind) => updateDisplayOptions(show({ messageType: [kind] }), MESSAGE_FIELDS[kind])),
+	...updateDisplayOptions(show({ messageType: [RAW_JSON] }), [
+		{
+			displayName: 'Body (JSON)',
+			name: 'jsonBody',
+			type: 'json',
+			required: true,
+			default: '{\n  "toUser": ["1000"],\n  "msgType": "text",\n  "text": { "content": "Hello" }\n}',
+			description:
+				'The request body without serviceId (the node adds Service ID). Sent as given in one request: no recipient splitting, no checks besides being a JSON object.',
+		},
+	]),
+];
+
+function readRawBody(ctx: IExecuteFunctions, itemIndex: number, serviceId: string): IDataObject {
+	const field = { label: 'Body (JSON)', name: 'jsonBody' };
+	const value = ctx.getNodeParameter('jsonBody', itemIndex) as unknown;
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		if (value.length > MAX_RAW_BODY_CHARACTERS) {
+			throw inputError(ctx, itemIndex, field, `is ${value.length} characters long (at most ${MAX_RAW_BODY_CHARACTERS})`);
+		}
+		try {
+			parsed = JSON.parse(value);
+		} catch (error) {
+			throw inputError(ctx, itemIndex, field, `is not valid JSON (${(error as Error).message})`);
+		}
+	}
+	if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw inputError(ctx, itemIndex, field, 'must be a JSON object');
+	}
+	const { serviceId: given, ...rest } = parsed as IDataObject;
+	if (Object.keys(rest).length === 0) throw inputError(ctx, itemIndex, field, 'is empty');
+	if (given !== undefined && given !== serviceId) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			field,
+			`holds serviceId ${JSON.stringify(given)}, which differs from Service ID (serviceId) ${JSON.stringify(serviceId)}`,
+		);
+	}
+	return rest;
+}
+
+/**
+ * Send as Service Account (experimental): POST /cgi/app/message/send. Fxiaoke's page for this call
+ * shows the revoke fields only (API.md §7.4, §11); the body sent is the documented message body of
+ * /cgi/message/send plus `serviceId`, or the raw JSON body plus `serviceId`. The answer is kept raw.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+): Promise<IDataObject> {
+	const serviceId = requireId(this, 'serviceId', 'Service ID', itemIndex);
+	const target = { path: SERVICE_SEND_PATH, serviceId };
+	const kind = this.getNodeParameter('messageType', itemIndex) as unknown;
+	if (kind === RAW_JSON) {
+		const raw = readRawBody(this, itemIndex, serviceId);
+		return await sendBody(this, itemIndex, options, target, { serviceId, ...raw, ...platformFlags(options) });
+	}
+	if (!KINDS.includes(kind as MessageKind)) {
+		throw inputError(
+			this,
+			itemIndex,
+			{ label: 'Message Type', name: 'messageType' },
+			`must be text, composite, articles or rawJson, not ${JSON.stringify(kind)},`,
+		);
+	}
+	const recipients = readRecipients(this, itemIndex);
+	const message = await buildMessage(this, itemIndex, kind as MessageKind, options);
+	return await sendToRecipients(this, itemIndex, options, target, recipients, message);
+}

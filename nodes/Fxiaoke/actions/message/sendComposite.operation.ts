@@ -1,0 +1,20 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import type { NodeOptions } from '../options';
+import { buildComposite, compositeFields, readRecipients, recipientsField, sendToRecipients, SEND_PATH } from './common';
+
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['sendComposite'] } },
+	[recipientsField, ...compositeFields],
+);
+
+/** Send Composite Message: POST /cgi/message/send `{toUser, msgType: "composite", composite: {head, first, form, remark, link}}`. */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+): Promise<IDataObject> {
+	const recipients = readRecipients(this, itemIndex);
+	const message = buildComposite(this, itemIndex);
+	return await sendToRecipients(this, itemIndex, options, { path: SEND_PATH }, recipients, message);
+}

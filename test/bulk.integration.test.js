@@ -1,0 +1,171 @@
+// Concurrency, rate limiting and retries (issue 4) against the sandbox over real HTTP.
+const { NodeApiError } = require('n8n-workflow');
+const { createSandbox } = require('../sandbox/server');
+const demo = require('../sandbox/demo-app');
+const { runNode, sandboxCredential } = require('./support/harness');
+const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
+const { RateLimiter } = require('../nodes/Fxiaoke/transport/limiter');
+
+let sandbox;
+let baseUrl;
+const savedRetry = { ...RETRY };
+
+beforeAll(async () => {
+	sandbox = createSandbox();
+	baseUrl = await sandbox.listen(0, '127.0.0.1');
+	// Keep backoff short in tests; the policy (what is retried) is what is under test.
+	Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 20 });
+});
+afterAll(async () => {
+	Object.assign(RETRY, savedRetry);
+	await sandbox.close();
+});
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.configure({ rateLimit: null, latencyMs: 0 });
+	resetTokenCache();
+});
+
+const ids = (n, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+const revokes = () => sandbox.requests.filter((r) => r.endpoint === 'revoke');
+
+function revokeRun(messageIds, { options = {}, continueOnFail = false, credential = sandboxCredential(baseUrl) } = {}) {
+	const items = messageIds.map((messageId) => ({ serviceId: demo.serviceId, messageId }));
+	const parameters = (i) => ({ resource: 'message', operation: 'revoke', options, ...items[i] });
+	return runNode({ items, parameters, credential, continueOnFail });
+}
+
+test('with concurrency 8 output order and pairing follow the input exactly', async () => {
+	const messageIds = ids(60);
+	sandbox.seedMessages(demo.serviceId, messageIds);
+	sandbox.configure({ latencyMs: 15 });
+	const [output] = await revokeRun(messageIds, { options: { concurrency: 8 } });
+	expect(output.map((o) => o.pairedItem.item)).toEqual(messageIds.map((_, i) => i));
+	// Each output is the answer to its own request: match traceIds to the request of that messageId.
+	const traceByMessage = new Map(revokes().map((r) => [JSON.parse(r.rawBody).messageId, r.response.body.traceId]));
+	output.forEach((o, i) => expect(o.json.traceId).toBe(traceByMessage.get(messageIds[i])));
+	// Requests really overlapped.
+	const sent = revokes();
+	const overlapping = sent.filter((a) => sent.some((b) => b !== a && b.startedAt < a.endedAt && a.startedAt < b.endedAt));
+	expect(overlapping.length).toBeGreaterThan(0);
+});
+
+test('the rate limiter keeps every server window within the limit: 0 failed items', async () => {
+	const messageIds = ids(45);
+	sandbox.seedMessages(demo.serviceId, messageIds);
+	sandbox.configure({ rateLimit: { limit: 10, windowMs: 400, endpoints: ['revoke'] } });
+	const started = Date.now();
+	const [output] = await revokeRun(messageIds, {
+		options: { concurrency: 10, rateLimit: 10, rateLimitWindow: 0.4 },
+		continueOnFail: true,
+	});
+	const elapsed = Date.now() - started;
+	expect(output.filter((o) => o.json.errorCode !== 0)).toEqual([]);
+	expect(revokes().filter((r) => r.response.body.errorCode === 14001)).toHaveLength(0);
+	// 45 requests at 10 per 0.4 s need at least 4 full windows.
+	expect(elapsed).toBeGreaterThanOrEqual(4 * 400);
+});
+
+test('without pacing the same load meets rate-limit errors, which are retried until they pass', async () => {
+	const messageIds = ids(30);
+	sandbox.seedMessages(demo.serviceId, messageIds);
+	sandbox.configure({ rateLimit: { limit: 10, windowMs: 300, endpoints: ['revoke'] } });
+	Object.assign(RETRY, { baseDelayMs: 200, maxDelayMs: 400 });
+	try {
+		const [output] = await revokeRun(messageIds, { options: { concurrency: 10, rateLimit: 100000 } });
+		expect(output.every((o) => o.json.errorCode === 0)).toBe(true);
+		expect(revokes().some((r) => r.response.body.errorCode === 14001)).toBe(true);
+	} finally {
+		Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 20 });
+	}
+});
+
+describe('Revoke retries transient failures', () => {
+	test.each([
+		'rateLimit14001',
+		'rateLimit30004',
+		'busy',
+		'serviceTimeout50009',
+		'http429',
+		'http500',
+		'http502',
+		'http503',
+		'resetBeforeReply',
+	])('%s once → retried, succeeds', async (fault) => {
+		sandbox.seedMessages(demo.serviceId, ['a']);
+		sandbox.injectNext(fault, 1, 'revoke');
+		const [output] = await revokeRun(['a']);
+		expect(output[0].json.errorCode).toBe(0);
+		expect(revokes()).toHaveLength(2);
+		expect(revokes()[0].fault).toBe(fault);
+	});
+
+	test('gives up after the capped number of attempts', async () => {
+		sandbox.seedMessages(demo.serviceId, ['a']);
+		sandbox.injectNext('busy', 50, 'revoke');
+		const error = await revokeRun(['a']).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context.errorCode).toBe(-1);
+		expect(revokes()).toHaveLength(RETRY.maxAttempts);
+	});
+});
+
+test.each([
+	['quotaDaily30002', 30002, /daily OpenAPI quota/],
+	['quotaNone30003', 30003, /not bought/],
+])('quota code %s is never retried and gets a clear message', async (fault, code, hint) => {
+	sandbox.seedMessages(demo.serviceId, ['a']);
+	sandbox.injectNext(fault, 1, 'revoke');
+	const error = await revokeRun(['a']).catch((e) => e);
+	expect(error.context.errorCode).toBe(code);
+	expect(error.description).toMatch(hint);
+	expect(revokes()).toHaveLength(1);
+});
+
+test('a revoke applied but unanswered is retried; the "already revoked" answer says possiblyRevoked', async () => {
+	sandbox.seedMessages(demo.serviceId, ['a', 'b']);
+	sandbox.injectNext('resetAfterApply', 1, 'revoke');
+	const [output] = await revokeRun(['a', 'b'], { continueOnFail: true, options: { concurrency: 1 } });
+	expect(sandbox.messages.get('a').revoked).toBe(true);
+	expect(output[0].json.errorCode).not.toBe(0);
+	expect(output[0].json.possiblyRevoked).toBe(true);
+	expect(output[1].json.errorCode).toBe(0);
+	expect(output[1].json.possiblyRevoked).toBeUndefined();
+});
+
+test('a plain Fxiaoke error without an ambiguous attempt does not claim possiblyRevoked', async () => {
+	const [output] = await revokeRun(['unknown'], { continueOnFail: true });
+	expect(output[0].json.errorCode).not.toBe(0);
+	expect(output[0].json.possiblyRevoked).toBeUndefined();
+});
+
+test('a reply slower than the timeout option fails the item as a timeout, after retries', async () => {
+	sandbox.seedMessages(demo.serviceId, ['a']);
+	sandbox.injectNext('slowReply', 10, 'revoke', { slowMs: 2000 });
+	Object.assign(RETRY, { maxAttempts: 2 });
+	try {
+		const [output] = await revokeRun(['a'], { continueOnFail: true, options: { timeout: 200 } });
+		expect(output[0].json.transportReason).toBe('timeout');
+		expect(output[0].json.possiblyRevoked).toBe(true);
+		expect(revokes()).toHaveLength(2);
+	} finally {
+		Object.assign(RETRY, { maxAttempts: savedRetry.maxAttempts });
+	}
+});
+
+describe('RateLimiter', () => {
+	test('never lets more than `limit` requests start within one window of an earlier reply', async () => {
+		const limiter = new RateLimiter(3, 100);
+		const starts = [];
+		await Promise.all(
+			Array.from({ length: 9 }, async () => {
+				const release = await limiter.acquire();
+				starts.push(Date.now());
+				release();
+			}),
+		);
+		starts.sort((a, b) => a - b);
+		for (let i = 3; i < starts.length; i++) expect(starts[i] - starts[i - 3]).toBeGreaterThanOrEqual(99);
+	});
+});
