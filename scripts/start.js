@@ -112,16 +112,17 @@ async function main() {
 		if (stopping) return;
 		stopping = true;
 		say('stopping…');
-		if (n8nProc && n8nProc.exitCode === null && n8nProc.signalCode === null) {
-			const exited = new Promise((resolve) => n8nProc.once('exit', resolve));
+		const proc = n8nProc;
+		if (proc && proc.exitCode === null && proc.signalCode === null) {
+			const exited = new Promise((resolve) => proc.once('exit', resolve));
 			try {
-				n8nProc.kill('SIGTERM');
+				proc.kill('SIGTERM');
 			} catch {
 				/* gone */
 			}
 			const timer = setTimeout(() => {
 				try {
-					n8nProc.kill('SIGKILL');
+					proc.kill('SIGKILL');
 				} catch {
 					/* gone */
 				}
@@ -203,7 +204,19 @@ async function main() {
 	// 6. n8n start, output streamed
 	const editorUrl = `http://localhost:${N8N_PORT}`;
 	say(`starting n8n on ${editorUrl} …`);
-	n8nProc = spawn(n8n.node, [n8n.n8nBin, 'start'], { cwd: HOME_DIR, env: home.env, stdio: ['ignore', 'inherit', 'inherit'] });
+	// its own process group: a Ctrl-C reaches only this script, which stops n8n with one SIGTERM
+	// (n8n receiving SIGINT and SIGTERM at once logs spurious shutdown errors)
+	n8nProc = spawn(n8n.node, [n8n.n8nBin, 'start'], { cwd: HOME_DIR, env: home.env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+	const proc = n8nProc;
+	process.on('exit', () => {
+		if (proc.exitCode === null && proc.signalCode === null) {
+			try {
+				process.kill(-(/** @type {number} */ (proc.pid)), 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+		}
+	});
 	n8nProc.on('exit', (code, signal) => {
 		if (!stopping) {
 			say(`n8n exited (${signal || code})`);

@@ -7,6 +7,8 @@
  * later runs take about a minute. Requires `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const {
 	ensureN8n,
@@ -34,7 +36,7 @@ function messageIds(prefix, n) {
 	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${String(i).padStart(3, '0')}`);
 }
 
-/** @param {any} r a sandbox request record */
+/** @param {any} r a sandbox request record @param {string} name */
 function header(r, name) {
 	const h = r.headers || {};
 	const v = h[name] ?? h[name.toLowerCase()];
@@ -62,6 +64,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	/** @type {ReturnType<typeof buildCredential>} */
 	let cred;
 	/** everything n8n printed, to look for leaked secrets */
+	/** @type {string[]} */
 	const printed = [];
 
 	/** @param {string} id */
@@ -90,10 +93,12 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
 	/** @type {Record<string, any>} */
 	const wf = {};
+	/** @type {string | undefined} */
+	let tgz;
 
 	beforeAll(async () => {
 		await ensureN8n(VERSION);
-		const tgz = await packPackage();
+		tgz = await packPackage();
 		sb = createSandbox({ unknownMessages: 'error' });
 		baseUrl = await sb.listen(0, '127.0.0.1');
 		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3, ...ids4]);
@@ -118,6 +123,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	afterAll(async () => {
 		if (sb) await sb.close();
 		if (home) await removeN8nHome(home);
+		if (tgz) await fs.promises.rm(path.dirname(tgz), { recursive: true, force: true });
 	});
 
 	test(

@@ -89,6 +89,16 @@ function cleanEnv(extra = {}) {
 }
 
 /**
+ * Process groups started by run(): they are detached (so that a timeout can kill n8n and whatever
+ * it spawned), hence a Ctrl-C or a dying jest worker would not reach them; kill them on exit.
+ * @type {Set<number>}
+ */
+const liveChildren = new Set();
+process.on('exit', () => {
+	for (const pid of liveChildren) killGroup(pid, 'SIGTERM');
+});
+
+/**
  * Run a command, collect output. Never rejects on non-zero exit; rejects on spawn error.
  * @param {string} cmd
  * @param {string[]} args
@@ -104,6 +114,7 @@ function run(cmd, args, opts = {}) {
 			stdio: ['pipe', 'pipe', 'pipe'],
 			detached: true, // own process group: a timeout kills n8n and anything it spawned
 		});
+		if (child.pid) liveChildren.add(child.pid);
 		const label = opts.label || path.basename(cmd);
 		let stdout = '';
 		let stderr = '';
@@ -135,6 +146,7 @@ function run(cmd, args, opts = {}) {
 			reject(err);
 		});
 		child.on('close', (code, signal) => {
+			if (child.pid) liveChildren.delete(child.pid);
 			if (timer) clearTimeout(timer);
 			if (log) log.end(`\n[exit ${code}${signal ? ` ${signal}` : ''}]\n`);
 			resolve({ code, signal, stdout, stderr, timedOut, durationMs: Date.now() - started });
@@ -405,7 +417,7 @@ async function buildSqlite3(dir, node, logFile) {
 	const sqliteDir = path.join(dir, 'node_modules', 'sqlite3');
 	if (!exists(sqliteDir)) throw new Error(`sqlite3 is missing from ${dir}`);
 	const treeGyp = path.join(dir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-	const gyps = [exists(treeGyp) ? treeGyp : undefined, findNodeGyp()].filter(Boolean);
+	const gyps = /** @type {string[]} */ ([exists(treeGyp) ? treeGyp : undefined, findNodeGyp()].filter(Boolean));
 	const node24Headers = nodeHeadersDir(node);
 	const systemHeaders = ['/usr', '/usr/local', path.join(path.dirname(process.execPath), '..')].find((d) =>
 		exists(path.join(d, 'include', 'node', 'node_api.h')),
@@ -630,8 +642,17 @@ async function createN8nHome(opts = {}) {
 	};
 	// n8n 2.x always runs task runners and warns that N8N_RUNNERS_ENABLED is obsolete; 1.x reads it
 	if (n8n.version.startsWith('1.')) n8nEnv.N8N_RUNNERS_ENABLED = 'false';
-	// 2.x: the MCP registry module fetches api.n8n.io at start (noise, and a failure offline)
-	else n8nEnv.N8N_DISABLED_MODULES = 'mcp-registry';
+	else {
+		// 2.x: the MCP registry module fetches api.n8n.io at start (noise, and a failure offline)
+		n8nEnv.N8N_DISABLED_MODULES = 'mcp-registry';
+		// today's defaults, set explicitly: silences 2.41's "default will change" deprecation notices
+		Object.assign(n8nEnv, {
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_RUNNERS_TASK_TIMEOUT: '300',
+			N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(2 * 1024 ** 3),
+			N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '5000',
+		});
+	}
 	const env = cleanEnv({ ...n8nEnv, ...(opts.env || {}) });
 	return { dir, env, n8n, port, brokerPort, temporary };
 }
@@ -723,7 +744,9 @@ async function importWorkflow(home, wf) {
  */
 function extractJson(text) {
 	const lines = text.split(/\r?\n/);
+	/** @type {number[]} */
 	const starts = [];
+	/** @type {number[]} */
 	const ends = [];
 	lines.forEach((l, i) => {
 		if (l === '{') starts.push(i);

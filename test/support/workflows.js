@@ -66,6 +66,7 @@ function revokeItems(serviceId, messageIds) {
  */
 function buildRevokeWorkflow(opts) {
 	const id = opts.id || n8nId();
+	/** @type {Record<string, unknown>} */
 	const revokeNode = {
 		id: crypto.randomUUID(),
 		name: 'Revoke',

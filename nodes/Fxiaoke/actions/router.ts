@@ -33,6 +33,7 @@ const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
 const ERROR_ITEM_KEYS = [
 	'errorCode',
+	'errorMessage',
 	'errorDescription',
 	'traceId',
 	'transportReason',

@@ -17,7 +17,7 @@ import { limiterFor, resetLimiters } from './limiter';
 import { toTransportFailure } from './network';
 import { backoffDelay, isRetryable, RETRY } from './retry';
 import { parseEnvelope, type RawResponse } from './response';
-import { isTokenFresh, tokenFingerprint, type TokenFields } from './token';
+import { isTokenFresh, takeTokenFailure, tokenFingerprint, type TokenFields } from './token';
 
 export type { FxiaokeEnvelope } from './errors';
 
@@ -200,7 +200,8 @@ async function attempt(
 	}
 	refreshes.delete(s.key);
 	if (typeof data.accessToken !== 'string' || data.accessToken === '') {
-		s.tokenFailure = failure ?? new Error('Fxiaoke token refresh returned no token');
+		s.tokenFailure =
+			takeTokenFailure(tokenFingerprint(s.credentials)) ?? failure ?? new Error('Fxiaoke token refresh returned no token');
 		refresh!.reject(s.tokenFailure);
 		throw s.tokenFailure;
 	}
@@ -370,7 +371,7 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
 				itemIndex,
 			},
 		);
-		Object.assign(apiError.context, { errorCode, errorDescription, traceId, itemIndex });
+		Object.assign(apiError.context, { errorCode, errorMessage, errorDescription, traceId, itemIndex });
 		if (error.afterAmbiguousAttempt) apiError.context.afterAmbiguousAttempt = true;
 		return apiError;
 	}

@@ -6,6 +6,18 @@ import { FxiaokeApiFailure } from './errors';
 import { toTransportFailure } from './network';
 import { parseEnvelope, type RawResponse } from './response';
 
+/**
+ * The last failed token call per app fingerprint. n8n wraps what preAuthentication throws, and
+ * n8n 1.x drops the wrapped error's cause, so the transport looks the failure up here instead.
+ */
+const tokenFailures = new Map<string, Error>();
+
+export function takeTokenFailure(fingerprint: string): Error | undefined {
+	const failure = tokenFailures.get(fingerprint);
+	tokenFailures.delete(fingerprint);
+	return failure;
+}
+
 /** Refresh when less than this much life remains. Fxiaoke hands back the same token for the
  * first 6600 s of its 7200 s life, so refreshing earlier than ~600 s before the end would loop. */
 export const REFRESH_MARGIN_MS = 550_000;
@@ -45,6 +57,21 @@ export function isTokenFresh(credentials: ICredentialDataDecryptedObject, now = 
 export async function requestToken(
 	this: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
+): Promise<TokenFields> {
+	const fingerprint = tokenFingerprint(credentials);
+	try {
+		tokenFailures.delete(fingerprint);
+		return await callTokenEndpoint.call(this, credentials, fingerprint);
+	} catch (error) {
+		tokenFailures.set(fingerprint, error as Error);
+		throw error;
+	}
+}
+
+async function callTokenEndpoint(
+	this: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	fingerprint: string,
 ): Promise<TokenFields> {
 	const baseUrl = baseUrlOf(credentials);
 	const what = 'Fxiaoke token request';
@@ -94,6 +121,6 @@ export async function requestToken(
 		ea: envelope.ea,
 		// expiresIn is the token's remaining life in seconds; 7200 if Fxiaoke leaves it out.
 		tokenExpiresAt: Date.now() + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 7200) * 1000,
-		tokenFingerprint: tokenFingerprint(credentials),
+		tokenFingerprint: fingerprint,
 	};
 }

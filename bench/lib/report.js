@@ -1,0 +1,260 @@
+'use strict';
+/**
+ * Renders bench results: the console table, docs/bench.md and docs/bench.svg (hand-written SVG).
+ */
+
+const LABELS = {
+	fxiaoke: 'Fxiaoke node (concurrency 5)',
+	http: 'HTTP Request nodes (Token + Revoke)',
+	sequential: 'Sequential httpRequest node (reference)',
+	noop: 'No-op node, same parameters (floor B)',
+	raw: 'Raw keep-alive loop, 5 sockets (floor A)',
+};
+const ORDER = ['fxiaoke', 'http', 'sequential', 'noop', 'raw'];
+
+/** @param {number} x @param {number} [d] */
+function f(x, d = 2) {
+	return Number.isFinite(x) ? x.toFixed(d) : 'n/a';
+}
+
+/** @param {boolean} pass */
+const pf = (pass) => (pass ? 'PASS' : 'FAIL');
+
+/** Every target with its figures. @param {any} r */
+function targets(r) {
+	const t = [];
+	if (r.part1) {
+		t.push({ name: 'Fxiaoke ≤ 0.5 × HTTP Request nodes', value: `${f(r.part1.targets.vsHttp.ratio)} ×`, pass: r.part1.targets.vsHttp.pass });
+		t.push({ name: 'Fxiaoke ≤ 1.5 × (no-op node + raw loop)', value: `${f(r.part1.targets.vsFloor.ratio)} ×`, pass: r.part1.targets.vsFloor.pass });
+	}
+	if (r.part2) {
+		t.push({ name: `Pacing: 0 failed items (${r.part2.fxiaoke.runs.length} runs)`, value: `max ${r.part2.fxiaoke.failedMax} failed`, pass: r.part2.targets.noFailures.pass });
+		t.push({ name: 'Pacing: node time ≤ 1.1 × N/R × W', value: `${f(r.part2.targets.time.ratio, 3)} ×`, pass: r.part2.targets.time.pass });
+	}
+	if (r.part3) {
+		t.push({ name: `Token calls over ${r.part3.tokenCalls.executions} executions = 1`, value: `${r.part3.tokenCalls.fxiaoke}`, pass: r.part3.tokenCalls.pass });
+		t.push({ name: `Peak memory, ${r.part3.memory.n} items: ≤ 100 MB above items-only`, value: `+${f(r.part3.memory.deltaMb, 1)} MB`, pass: r.part3.memory.pass });
+	}
+	return t;
+}
+
+/** @param {string[][]} rows @param {string[]} [align] */
+function grid(rows, align = []) {
+	const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
+	return rows
+		.map((row) => row.map((cell, c) => (align[c] === 'r' ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c]))).join('  '))
+		.join('\n');
+}
+
+/** @param {any} r */
+function table(r) {
+	const m = r.meta;
+	const p1 = r.part1;
+	const lines = [];
+	lines.push('');
+	lines.push(`Fxiaoke node benchmark — n8n ${m.n8nVersion} on Node ${m.nodeVersion}, ${m.machine.cores} cores, ${m.date}`);
+	lines.push(`command: ${m.command}   (medians of ${p1.reps} execution(s); node time = n8n's executionTime)`);
+	lines.push('');
+	lines.push(`1. Node time, ${p1.n} revokes, unthrottled sandbox on loopback`);
+	const rows = [['variant', 'median ms', 'ms/item', 'vs Fxiaoke', 'runs (ms)']];
+	for (const k of ORDER) {
+		const v = p1.variants[k];
+		rows.push([LABELS[k], f(v.medianMs, 0), f(v.msPerItem, 3), `${f(v.medianMs / p1.variants.fxiaoke.medianMs)} ×`, v.runsMs.map((x) => Math.round(x)).join(' / ')]);
+	}
+	lines.push(grid(rows, ['l', 'r', 'r', 'r', 'l']));
+	lines.push(`   floor (no-op + raw loop) = ${f(p1.targets.vsFloor.floorMs, 0)} ms`);
+	lines.push('');
+	const p2 = r.part2;
+	lines.push(`2. Pacing, ${p2.n} revokes, sandbox allows ${p2.limit} per ${p2.windowMs} ms (revoke only)`);
+	lines.push(`   N/R × W = ${p2.idealMs} ms; strict minimum (N/R − 1) × W = ${p2.strictMs} ms (first to last batch)`);
+	const rows2 = [['variant', 'median ms', '÷ N/R×W', '÷ strict', 'failed items (runs)']];
+	rows2.push(['Fxiaoke node, rateLimit 100 / window 2 s', f(p2.fxiaoke.medianMs, 0), f(p2.fxiaoke.ratioToIdeal, 3), f(p2.fxiaoke.ratioToStrict, 3), p2.fxiaoke.failedRuns.join(' / ')]);
+	rows2.push(['HTTP Request nodes, defaults', f(p2.httpDefault.medianMs, 0), f(p2.httpDefault.medianMs / p2.idealMs, 3), f(p2.httpDefault.medianMs / p2.strictMs, 3), p2.httpDefault.failedRuns.join(' / ')]);
+	rows2.push(['HTTP Request nodes, batching 100 / 2000 ms', f(p2.httpBatched.medianMs, 0), f(p2.httpBatched.medianMs / p2.idealMs, 3), f(p2.httpBatched.medianMs / p2.strictMs, 3), p2.httpBatched.failedRuns.join(' / ')]);
+	lines.push(grid(rows2, ['l', 'r', 'r', 'r', 'l']));
+	lines.push('');
+	const p3 = r.part3;
+	lines.push(`3. Token calls over ${p3.tokenCalls.executions} executions (one n8n home): Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}, sequential node ${p3.tokenCalls.sequential}; token persisted in the credential: ${p3.tokenCalls.tokenPersistedInCredential ? 'yes' : 'no'}`);
+	lines.push(`   Peak memory (VmHWM of n8n execute), ${p3.memory.n} items: items only ${f(p3.memory.itemsOnlyMb, 0)} MB, with Fxiaoke revoke ${f(p3.memory.fxiaokeMb, 0)} MB, +${f(p3.memory.deltaMb, 1)} MB (Fxiaoke ${f(p3.memory.fxiaokeMsPerItem, 3)} ms/item at this size)`);
+	lines.push('');
+	lines.push('Targets');
+	lines.push(grid(targets(r).map((t) => [`  ${t.name}`, t.value, pf(t.pass)]), ['l', 'r', 'l']));
+	lines.push('');
+	lines.push(`Other processes used ${f(m.othersCoresDuringExecutions.median)} cores (median; max ${f(m.othersCoresDuringExecutions.max)}) of ${m.machine.cores} during the executions.`);
+	if (r.profile) {
+		lines.push('');
+		lines.push('CPU profile of the node window (self time)');
+		for (const [k, p] of Object.entries(r.profile)) {
+			if (p.error) continue;
+			lines.push(`  ${LABELS[k] || k}: node ${f(p.nodeMs, 0)} ms, profiled window ${f(p.windowMs, 0)} ms, busy ${f(p.busyMs, 0)} ms`);
+			for (const a of p.areas.slice(0, 8)) lines.push(`    ${String(f(a.ms, 0)).padStart(6)} ms ${String(f(a.pctOfBusy, 1)).padStart(5)}%  ${a.area}`);
+		}
+	}
+	lines.push('');
+	return lines.join('\n');
+}
+
+/** @param {string} s */
+function esc(s) {
+	return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+
+/** @param {any} r */
+function markdown(r) {
+	const m = r.meta;
+	const p1 = r.part1;
+	const p2 = r.part2;
+	const p3 = r.part3;
+	const out = [];
+	out.push('# Benchmark');
+	out.push('');
+	out.push(`Command: \`npm run bench\` (= \`npm run build && ${m.command}\`). Date: ${m.date.slice(0, 10)} (${m.date}).`);
+	out.push(
+		`Machine: ${m.machine.cores} cores (${esc(m.machine.cpu || 'unknown CPU')}), ${m.machine.memGb} GB, Linux ${m.machine.kernel}; n8n ${m.n8nVersion} on Node ${m.nodeVersion}; whole run ${Math.round(m.durationS / 60)} min.`,
+	);
+	out.push('');
+	out.push(
+		`> The ratios come from **one run on a shared 2-core machine**: other engineers' tests may run at the same time. ` +
+			`While the executions ran, other processes used ${f(m.othersCoresDuringExecutions.median)} cores (median, max ${f(m.othersCoresDuringExecutions.max)}). ` +
+			'Each figure is the median of ' +
+			`${p1.reps} execution(s); each workflow was executed by its own \`n8n execute\` process, so every run starts with a cold JIT. Absolute times will differ on other machines; the ratios are the point.`,
+	);
+	out.push('');
+	out.push('![bench chart](bench.svg)');
+	out.push('');
+	out.push('## Targets');
+	out.push('');
+	out.push('| Target | Measured | Result |');
+	out.push('| --- | ---: | --- |');
+	for (const t of targets(r)) out.push(`| ${esc(t.name)} | ${esc(t.value)} | ${t.pass ? 'pass' : '**FAIL**'} |`);
+	out.push('');
+	out.push(`## 1. Node time per item (${p1.n} revokes, unthrottled sandbox on loopback)`);
+	out.push('');
+	out.push("Time of a node is n8n's own `executionTime` for it in the run data (the HTTP Request approach: Token node + Revoke node); the raw loop is timed in its own process (token call + revokes). Process start-up is not counted.");
+	out.push('');
+	out.push('| Variant | Median ms | ms / item | × Fxiaoke | Runs (ms) |');
+	out.push('| --- | ---: | ---: | ---: | --- |');
+	for (const k of ORDER) {
+		const v = p1.variants[k];
+		out.push(`| ${esc(LABELS[k])} | ${f(v.medianMs, 0)} | ${f(v.msPerItem, 3)} | ${f(v.medianMs / p1.variants.fxiaoke.medianMs)} | ${v.runsMs.map((x) => Math.round(x)).join(' / ')} |`);
+	}
+	out.push('');
+	out.push(
+		`Fxiaoke ÷ HTTP Request nodes = ${f(p1.targets.vsHttp.ratio)} (target ≤ 0.5); Fxiaoke ÷ (no-op ${f(p1.variants.noop.medianMs, 0)} ms + raw loop ${f(p1.variants.raw.medianMs, 0)} ms) = ${f(p1.targets.vsFloor.ratio)} (target ≤ 1.5); Fxiaoke ÷ sequential httpRequest node = ${f(p1.reference.vsSequential)}.`,
+	);
+	out.push('');
+	out.push('- **Fxiaoke node**: Manual Trigger → Set (raw JSON, ids from `$execution.id`) → Split Out → Fxiaoke Message → Revoke, Options: Rate Limit 1,000,000 (does not bind), Concurrency default (5).');
+	out.push(
+		"- **HTTP Request nodes**: Manual Trigger → HTTP Request \"Token\" (POST /oauth2.0/token once) → Set → Split Out → HTTP Request \"Revoke\" (one POST per item; headers `authorization: Bearer {{ $('Token').first().json.accessToken }}`, `x-fs-ea`, `x-fs-userid`; body serviceId/messageId). n8n 2.41's expressions have no UUID function, so `thirdTraceId` is built from `Math.random()` in an expression.",
+	);
+	out.push('- **No-op node** (`bench/noop-node`): reads resource, operation, Options and serviceId/messageId per item like the Revoke operation and returns the items; no request.');
+	out.push('- **Raw loop** (`bench/lib/raw-loop.js`): node:http with a keep-alive Agent, 5 requests in flight, own process.');
+	out.push('- **Sequential node** (`bench/noop-node`): token call, then `this.helpers.httpRequest` per item, one after the other.');
+	out.push('');
+	out.push(`## 2. Pacing (${p2.n} revokes, sandbox enforcing ${p2.limit} requests per ${p2.windowMs / 1000} s on revoke)`);
+	out.push('');
+	out.push(
+		`Theoretical minimum: N/R × W = ${p2.n}/${p2.limit} × ${p2.windowMs} ms = **${p2.idealMs} ms**. Strictly, only the (N/R − 1) = ${Math.ceil(p2.n / p2.limit) - 1} full windows between the first and the last batch must elapse: **${p2.strictMs} ms**. The target is node time ≤ 1.1 × N/R × W with no failed item (output with errorCode ≠ 0; the nodes run with On Error → Continue).`,
+	);
+	out.push('');
+	out.push('| Variant | Median ms | ÷ N/R×W | ÷ (N/R−1)×W | Failed items per run |');
+	out.push('| --- | ---: | ---: | ---: | --- |');
+	out.push(`| Fxiaoke node, Rate Limit 100, Window 2 s | ${f(p2.fxiaoke.medianMs, 0)} | ${f(p2.fxiaoke.ratioToIdeal, 3)} | ${f(p2.fxiaoke.ratioToStrict, 3)} | ${p2.fxiaoke.failedRuns.join(' / ')} |`);
+	out.push(`| HTTP Request nodes, default settings | ${f(p2.httpDefault.medianMs, 0)} | ${f(p2.httpDefault.medianMs / p2.idealMs, 3)} | ${f(p2.httpDefault.medianMs / p2.strictMs, 3)} | ${p2.httpDefault.failedRuns.join(' / ')} |`);
+	out.push(`| HTTP Request nodes, Batching 100 items / 2000 ms | ${f(p2.httpBatched.medianMs, 0)} | ${f(p2.httpBatched.medianMs / p2.idealMs, 3)} | ${f(p2.httpBatched.medianMs / p2.strictMs, 3)} | ${p2.httpBatched.failedRuns.join(' / ')} |`);
+	out.push('');
+	const arr = p2.fxiaoke.runs.map((x) => x.arrivals);
+	out.push(
+		`At the sandbox, the Fxiaoke node's revokes spread over ${arr.map((a) => a.spreadMs).join(' / ')} ms with at most ${Math.max(...arr.map((a) => a.maxPerWindow))} per fixed window and ${arr.map((a) => a.rejected).join(' / ')} rejected requests (rejections are retried by the node, so they are not failed items).`,
+	);
+	out.push('');
+	out.push('## 3. Token calls and memory');
+	out.push('');
+	out.push(
+		`Token calls over the ${p3.tokenCalls.executions} executions of part 1 (same workflow, one n8n home, a credential that starts without a token): Fxiaoke node **${p3.tokenCalls.fxiaoke}**, HTTP Request approach ${p3.tokenCalls.http}, sequential node ${p3.tokenCalls.sequential}. ` +
+			`Token persisted in the credential afterwards (n8n export:credentials): ${p3.tokenCalls.tokenPersistedInCredential ? 'yes' : 'no'}.`,
+	);
+	out.push('');
+	out.push(
+		`Peak memory (VmHWM of the \`n8n execute\` process, read at its exit), ${p3.memory.n} items: Manual Trigger → Set → Split Out alone **${f(p3.memory.itemsOnlyMb, 0)} MB**; the same plus Fxiaoke Revoke **${f(p3.memory.fxiaokeMb, 0)} MB**: **+${f(p3.memory.deltaMb, 1)} MB** (target ≤ 100 MB). The Fxiaoke node took ${f(p3.memory.fxiaokeMsPerItem, 3)} ms per item at this size.`,
+	);
+	out.push('');
+	if (r.profile) {
+		out.push('## CPU profile of the node window');
+		out.push('');
+		out.push('`node --cpu-prof` (200 µs interval) of one `n8n execute`, cut to the node\'s own time window from the run data. Self time by area, then the top functions.');
+		out.push('');
+		for (const [k, p] of Object.entries(r.profile)) {
+			if (p.error) continue;
+			out.push(`### ${esc(LABELS[k] || k)}: node ${f(p.nodeMs, 0)} ms, busy ${f(p.busyMs, 0)} ms of ${f(p.windowMs, 0)} ms`);
+			out.push('');
+			out.push('| Area | ms | % of busy |');
+			out.push('| --- | ---: | ---: |');
+			for (const a of p.areas.slice(0, 12)) out.push(`| ${esc(a.area)} | ${f(a.ms, 0)} | ${f(a.pctOfBusy, 1)} |`);
+			out.push('');
+			out.push('| Function | Where | ms | % |');
+			out.push('| --- | --- | ---: | ---: |');
+			for (const fn of p.functions.slice(0, 15)) out.push(`| ${esc(fn.function)} | ${esc(fn.where)} | ${f(fn.ms, 1)} | ${f(fn.pctOfBusy, 1)} |`);
+			out.push('');
+		}
+	}
+	out.push('## How to run');
+	out.push('');
+	out.push('```sh');
+	out.push('npm run bench                   # build, then node bench/run.js (about 10–15 minutes on 2 cores)');
+	out.push('node bench/run.js --quick       # smoke run: N = 200, one repetition');
+	out.push('node bench/run.js --wait-quiet  # wait (up to 10 min) until other processes are idle first');
+	out.push('node bench/run.js --profile     # also write CPU profiles (bench/results/profiles/)');
+	out.push('```');
+	out.push('');
+	out.push('Results: `bench/results/latest.json` (every run\'s figures), this page and `docs/bench.svg`.');
+	out.push('');
+	return out.join('\n');
+}
+
+/** @param {any} r */
+function svg(r) {
+	const p1 = r.part1;
+	const p2 = r.part2;
+	const p3 = r.part3;
+	const W = 760;
+	const left = 300;
+	const barMax = 360;
+	const rowH = 34;
+	const top = 70;
+	const max = Math.max(...ORDER.map((k) => p1.variants[k].msPerItem));
+	const colors = { fxiaoke: '#ff6a00', http: '#7a7a7a', sequential: '#a9a9a9', noop: '#4a90d9', raw: '#2e6db4' };
+	const parts = [];
+	const H = top + ORDER.length * rowH + 150;
+	parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`);
+	parts.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
+	parts.push(`<text x="20" y="28" font-size="16" font-weight="bold">Fxiaoke node benchmark: ms per item (lower is better)</text>`);
+	parts.push(`<text x="20" y="48" fill="#555">${p1.n} revokes on a local sandbox, n8n ${esc(r.meta.n8nVersion)}, median of ${p1.reps}; one run on a shared ${r.meta.machine.cores}-core machine, ${esc(r.meta.date.slice(0, 10))}</text>`);
+	ORDER.forEach((k, i) => {
+		const v = p1.variants[k];
+		const y = top + i * rowH;
+		const w = Math.max(1, (v.msPerItem / max) * barMax);
+		parts.push(`<text x="${left - 10}" y="${y + 17}" text-anchor="end">${esc(LABELS[k])}</text>`);
+		parts.push(`<rect x="${left}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowH - 12}" fill="${colors[k]}"/>`);
+		parts.push(`<text x="${(left + w + 6).toFixed(1)}" y="${y + 17}">${f(v.msPerItem, 3)} ms</text>`);
+	});
+	let y = top + ORDER.length * rowH + 24;
+	const t = targets(r);
+	const line = (/** @type {string} */ text, /** @type {string} */ color = '#222') => {
+		parts.push(`<text x="20" y="${y}" fill="${color}">${esc(text)}</text>`);
+		y += 20;
+	};
+	line(`Targets: Fxiaoke ÷ HTTP Request = ${f(p1.targets.vsHttp.ratio)} (≤ 0.5 ${pf(p1.targets.vsHttp.pass)}); Fxiaoke ÷ (no-op + raw loop) = ${f(p1.targets.vsFloor.ratio)} (≤ 1.5 ${pf(p1.targets.vsFloor.pass)})`);
+	line(
+		`Pacing, ${p2.n} revokes at ${p2.limit} per ${p2.windowMs / 1000} s: Fxiaoke ${f(p2.fxiaoke.medianMs / 1000, 1)} s = ${f(p2.fxiaoke.ratioToIdeal, 3)} × N/R×W (${p2.idealMs / 1000} s), ${f(p2.fxiaoke.ratioToStrict, 3)} × (N/R−1)×W, failed ${p2.fxiaoke.failedMax}`,
+	);
+	line(`HTTP Request failed items: defaults ${p2.httpDefault.failedMedian} of ${p2.n}; batching 100 / 2000 ms ${p2.httpBatched.failedMedian} of ${p2.n}`);
+	line(
+		`Token calls over ${p3.tokenCalls.executions} executions: Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}. Peak memory, ${p3.memory.n} items: +${f(p3.memory.deltaMb, 1)} MB over items only (${f(p3.memory.itemsOnlyMb, 0)} → ${f(p3.memory.fxiaokeMb, 0)} MB)`,
+	);
+	line(`All targets: ${t.every((x) => x.pass) ? 'met' : `not met: ${t.filter((x) => !x.pass).map((x) => x.name).join('; ')}`}`, t.every((x) => x.pass) ? '#1a7f37' : '#cf222e');
+	parts.push('</svg>');
+	return parts.join('\n') + '\n';
+}
+
+module.exports = { table, markdown, svg, targets, LABELS };

@@ -1,0 +1,214 @@
+'use strict';
+/**
+ * Compatibility: the core revoke scenario in the last n8n 1.x (1.123.81) on Node 24, with the packed
+ * package installed by hand into `~/.n8n/custom`. n8n 2.41.1 runs the same scenario (and more) in
+ * revoke.e2e.test.js.
+ *
+ *   1. a few items → one token call, one revoke per item, answers paired with their items;
+ *   2. a second execution reuses the token n8n persisted in the credential (no token call);
+ *   3. an unknown message id with Continue On Fail → an error item in place, the others revoked.
+ *
+ * Versions: $N8N_COMPAT_VERSIONS (comma-separated, default "1.123.81"). n8n 1.x installs with an
+ * `xlsx` override (NOTES §1), which test/support/n8n.js's ensureN8n applies for 1.x versions; the
+ * first run on a machine installs it into ~/.cache/n8n-nodes-fxiaoke (about 5 minutes).
+ * Requires `npm run build` first (dist/).
+ */
+const crypto = require('node:crypto');
+
+const {
+	ensureN8n,
+	packPackage,
+	createN8nHome,
+	removeN8nHome,
+	importCredentials,
+	importWorkflow,
+	executeWorkflowRaw,
+	exportCredentials,
+	getNodeOutput,
+} = require('../support/n8n');
+const { buildCredential, buildRevokeWorkflow, revokeItems } = require('../support/workflows');
+const { createSandbox } = require('../../sandbox/server');
+const DEMO = require('../../sandbox/demo-app');
+
+const VERSIONS = (process.env.N8N_COMPAT_VERSIONS || '1.123.81')
+	.split(',')
+	.map((v) => v.trim())
+	.filter(Boolean);
+const SETUP_TIMEOUT = 30 * 60 * 1000; // the first run installs n8n
+const RUN_TIMEOUT = 5 * 60 * 1000;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** @param {string} prefix @param {number} n */
+function messageIds(prefix, n) {
+	const tag = crypto.randomBytes(3).toString('hex');
+	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${i}`);
+}
+
+/** @param {any} item */
+function pairedIndex(item) {
+	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof p === 'number' ? p : p?.item;
+}
+
+describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => {
+	/** @type {ReturnType<typeof createSandbox>} */
+	let sb;
+	/** @type {import('../support/n8n').N8nHome} */
+	let home;
+	/** @type {ReturnType<typeof buildCredential>} */
+	let cred;
+	/** @type {string[]} */
+	const printed = [];
+	/** @type {Record<string, any>} */
+	const wf = {};
+
+	const ids1 = messageIds('c1', 5);
+	const ids2 = messageIds('c2', 3);
+	const known3 = messageIds('c3', 3);
+	const unknown3 = `unknown-${crypto.randomUUID()}`;
+	const ids3 = [known3[0], unknown3, known3[1], known3[2]];
+
+	/** @param {string} id */
+	async function execute(id) {
+		const r = await executeWorkflowRaw(home, id, { timeoutMs: RUN_TIMEOUT });
+		printed.push(r.stdout, r.stderr);
+		if (!r.ok) {
+			throw new Error(`n8n ${version}: execution failed: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
+		}
+		return r;
+	}
+
+	beforeAll(async () => {
+		const n8n = await ensureN8n(version);
+		expect(n8n.version).toBe(version);
+		const tgz = await packPackage();
+		sb = createSandbox({ unknownMessages: 'error' });
+		const baseUrl = await sb.listen(0, '127.0.0.1');
+		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3]);
+		home = await createN8nHome({ tgz, version });
+
+		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
+		await importCredentials(home, [cred]);
+		wf.first = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids1), credential: cred, name: 'Compat: revoke (1)' });
+		wf.second = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids2), credential: cred, name: 'Compat: revoke (2)' });
+		wf.continueOnFail = buildRevokeWorkflow({
+			items: revokeItems(DEMO.serviceId, ids3),
+			credential: cred,
+			continueOnFail: true,
+			name: 'Compat: revoke with an unknown id',
+		});
+		await importWorkflow(home, Object.values(wf));
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		if (sb) await sb.close();
+		if (home) await removeN8nHome(home);
+	});
+
+	test(
+		'revokes a few messages: one token call, one request per item, answers paired with their items',
+		async () => {
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.first.id);
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.error).toBeUndefined();
+			expect(out.items).toHaveLength(ids1.length);
+
+			const requests = sb.requests.slice(reqBefore);
+			const tokenReqs = requests.filter((q) => q.endpoint === 'token');
+			const revokeReqs = requests.filter((q) => q.endpoint === 'revoke');
+			expect(tokenReqs).toHaveLength(1);
+			expect(revokeReqs).toHaveLength(ids1.length);
+			const token = tokenReqs[0].response.body;
+			expect(token.errorCode).toBe(0);
+
+			/** @type {Map<string, any>} */
+			const byMessage = new Map();
+			for (const q of revokeReqs) {
+				expect(q.headers.authorization).toBe(`Bearer ${token.accessToken}`);
+				expect(q.headers['x-fs-ea']).toBe(String(token.ea));
+				expect(q.headers['x-fs-userid']).toBe(String(DEMO.userId));
+				expect(q.query.thirdTraceId).toMatch(UUID_V4);
+				expect(q.thirdTraceIdStatus).toBe('ok');
+				expect(q.body).toEqual({ serviceId: DEMO.serviceId, messageId: q.body.messageId });
+				expect(q.response.body.errorCode).toBe(0);
+				byMessage.set(q.body.messageId, q);
+			}
+			out.items.forEach((item, i) => {
+				expect(pairedIndex(item)).toBe(i);
+				expect(item.json.errorCode).toBe(0);
+				expect(item.json.traceId).toBe(byMessage.get(ids1[i]).response.body.traceId);
+				expect(item.json).not.toHaveProperty('accessToken');
+			});
+			for (const id of ids1) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'a second execution reuses the token persisted in the credential',
+		async () => {
+			const tokenCallsBefore = sb.stats.tokenCalls;
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.second.id);
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items).toHaveLength(ids2.length);
+			for (const item of out.items) expect(item.json.errorCode).toBe(0);
+			expect(sb.stats.tokenCalls).toBe(tokenCallsBefore);
+			const requests = sb.requests.slice(reqBefore);
+			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
+			expect(requests.filter((q) => q.endpoint === 'revoke')).toHaveLength(ids2.length);
+			for (const id of ids2) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+
+			const exported = await exportCredentials(home);
+			const mine = exported.find((/** @type {any} */ c) => c.id === cred.id);
+			expect(mine).toBeDefined();
+			const lastToken = sb.requests.filter((q) => q.endpoint === 'token').pop();
+			expect(mine.data.accessToken).toBe(lastToken.response.body.accessToken);
+			expect(mine.data.ea).toBe(String(lastToken.response.body.ea));
+			expect(Number(mine.data.tokenExpiresAt)).toBeGreaterThan(Date.now());
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'Continue On Fail: the unknown message becomes an error item in place, the others are revoked',
+		async () => {
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.continueOnFail.id);
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items).toHaveLength(ids3.length);
+			const revokeReqs = sb.requests.slice(reqBefore).filter((q) => q.endpoint === 'revoke');
+			/** @type {Map<string, any>} */
+			const byMessage = new Map(revokeReqs.map((q) => [q.body.messageId, q]));
+			out.items.forEach((item, i) => {
+				expect(pairedIndex(item)).toBe(i);
+				const q = byMessage.get(ids3[i]);
+				expect(q).toBeDefined();
+				if (ids3[i] === unknown3) {
+					expect(q.response.body.errorCode).not.toBe(0);
+					expect(item.json.errorCode).toBe(q.response.body.errorCode);
+					expect(typeof item.json.error).toBe('string');
+					expect(item.json.error.length).toBeGreaterThan(0);
+					expect(item.json.traceId).toBe(q.response.body.traceId);
+				} else {
+					expect(item.json.errorCode).toBe(0);
+					expect(item.json).not.toHaveProperty('error');
+				}
+			});
+			for (const id of known3) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+			expect(sb.messages.has(unknown3)).toBe(false);
+		},
+		RUN_TIMEOUT,
+	);
+
+	test('n8n never printed the app secret, the permanent code or a token', () => {
+		const all = printed.join('\n');
+		expect(all.length).toBeGreaterThan(0);
+		expect(all).not.toContain(DEMO.appSecret);
+		expect(all).not.toContain(DEMO.permanentCode);
+		for (const q of sb.requests.filter((x) => x.endpoint === 'token' && x.response?.body?.accessToken)) {
+			expect(all).not.toContain(q.response.body.accessToken);
+		}
+	});
+});

@@ -1,0 +1,278 @@
+'use strict';
+/**
+ * The Fxiaoke API credential used from n8n's own HTTP Request node ("Authentication: Predefined
+ * Credential Type", "Credential Type: Fxiaoke API"), in a real n8n (2.41.1 or $N8N_E2E_VERSION) with
+ * the packed package installed by hand. docs/http-request-node.md describes the same for users.
+ *
+ *   1. a credential whose token is still blank: n8n runs the credential's preAuthentication (the token
+ *      call), persists the token, and the credential's `authenticate` adds the bearer token, x-fs-ea,
+ *      x-fs-userid and a fresh UUID v4 thirdTraceId to the request;
+ *   2. a later execution reuses the persisted token (no token call), one thirdTraceId per request;
+ *   3. the limit: an expired token is reported by Fxiaoke as errorCode 20016 inside an HTTP 200 body,
+ *      which n8n does not treat as an authentication failure — the HTTP Request node outputs the 20016
+ *      body and the token is not refreshed. The Fxiaoke node on the same credential refreshes it (and
+ *      n8n persists the new one), after which the HTTP Request node works again.
+ *
+ * Requires `npm run build` first (dist/).
+ */
+const crypto = require('node:crypto');
+
+const {
+	ensureN8n,
+	packPackage,
+	createN8nHome,
+	removeN8nHome,
+	importCredentials,
+	importWorkflow,
+	executeWorkflowRaw,
+	exportCredentials,
+	getNodeOutput,
+} = require('../support/n8n');
+const { buildCredential, buildRevokeWorkflow, revokeItems, n8nId, CREDENTIAL_TYPE } = require('../support/workflows');
+const { createSandbox } = require('../../sandbox/server');
+const DEMO = require('../../sandbox/demo-app');
+
+const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
+const SETUP_TIMEOUT = 25 * 60 * 1000;
+const RUN_TIMEOUT = 5 * 60 * 1000;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** @param {string} prefix @param {number} n */
+function messageIds(prefix, n) {
+	const tag = crypto.randomBytes(3).toString('hex');
+	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${i}`);
+}
+
+/** @param {any} item */
+function pairedIndex(item) {
+	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof p === 'number' ? p : p?.item;
+}
+
+/**
+ * Manual Trigger → Set (raw JSON list) → Split Out → HTTP Request (POST {baseUrl}/cgi/app/message/revoke,
+ * predefined credential type fxiaokeApi, JSON body built from the item).
+ * @param {{ baseUrl: string, items: Array<{ serviceId: string, messageId: string }>, credential: { id: string, name: string }, name: string }} opts
+ */
+function buildHttpRequestWorkflow({ baseUrl, items, credential, name }) {
+	return {
+		id: n8nId(),
+		name,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		tags: [],
+		nodes: [
+			{ id: crypto.randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: crypto.randomUUID(),
+				name: 'Messages',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [220, 0],
+				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items }), options: {} },
+			},
+			{
+				id: crypto.randomUUID(),
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [440, 0],
+				parameters: { fieldToSplitOut: 'items', include: 'noOtherFields', options: {} },
+			},
+			{
+				id: crypto.randomUUID(),
+				name: 'HTTP Request',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [660, 0],
+				parameters: {
+					method: 'POST',
+					url: `${baseUrl}/cgi/app/message/revoke`,
+					authentication: 'predefinedCredentialType',
+					nodeCredentialType: CREDENTIAL_TYPE,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ serviceId: $json.serviceId, messageId: $json.messageId }) }}',
+					options: {},
+				},
+				credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Messages', type: 'main', index: 0 }]] },
+			Messages: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+			'Split Out': { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})`, () => {
+	/** @type {ReturnType<typeof createSandbox>} */
+	let sb;
+	/** @type {import('../support/n8n').N8nHome} */
+	let home;
+	/** @type {ReturnType<typeof buildCredential>} */
+	let cred;
+	/** @type {string[]} */
+	const printed = [];
+	/** @type {Record<string, any>} */
+	const wf = {};
+
+	const ids1 = messageIds('h1', 1);
+	const ids2 = messageIds('h2', 3);
+	const ids3 = messageIds('h3', 1); // HTTP Request after the tokens expired (gets 20016)
+	const ids4 = messageIds('h4', 1); // Fxiaoke node: refreshes the token
+	const ids5 = messageIds('h5', 1); // HTTP Request again, with the refreshed token
+
+	/** @param {string} id */
+	async function execute(id) {
+		const r = await executeWorkflowRaw(home, id, { timeoutMs: RUN_TIMEOUT });
+		printed.push(r.stdout, r.stderr);
+		if (!r.ok) {
+			throw new Error(`execution failed: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
+		}
+		return r;
+	}
+
+	/** @param {any} q @param {any} tokenBody */
+	function expectAuthenticated(q, tokenBody) {
+		expect(q.headers.authorization).toBe(`Bearer ${tokenBody.accessToken}`);
+		expect(q.headers['x-fs-ea']).toBe(String(tokenBody.ea));
+		expect(q.headers['x-fs-userid']).toBe(String(DEMO.userId));
+		expect(q.headers['content-type']).toMatch(/^application\/json/);
+		expect(q.query.thirdTraceId).toMatch(UUID_V4);
+		expect(q.thirdTraceIdStatus).toBe('ok');
+	}
+
+	beforeAll(async () => {
+		await ensureN8n(VERSION);
+		const tgz = await packPackage();
+		sb = createSandbox({ unknownMessages: 'error' });
+		const baseUrl = await sb.listen(0, '127.0.0.1');
+		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...ids3, ...ids4, ...ids5]);
+		home = await createN8nHome({ tgz, version: VERSION });
+
+		// imported without a token: accessToken, ea, tokenExpiresAt are blank
+		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
+		await importCredentials(home, [cred]);
+		const http = (/** @type {string[]} */ ids, /** @type {string} */ name) =>
+			buildHttpRequestWorkflow({ baseUrl, items: revokeItems(DEMO.serviceId, ids), credential: cred, name });
+		wf.first = http(ids1, 'HTTP Request: revoke (blank token)');
+		wf.second = http(ids2, 'HTTP Request: revoke 3 (persisted token)');
+		wf.afterExpiry = http(ids3, 'HTTP Request: revoke after the token expired');
+		wf.node = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: cred, name: 'Fxiaoke node: revoke after expiry' });
+		wf.afterRefresh = http(ids5, 'HTTP Request: revoke after the Fxiaoke node refreshed');
+		await importWorkflow(home, Object.values(wf));
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		if (sb) await sb.close();
+		if (home) await removeN8nHome(home);
+	});
+
+	test(
+		'blank token: preAuthentication fetches it, authenticate adds token, ea, user id and thirdTraceId',
+		async () => {
+			const before = await exportCredentials(home);
+			expect(before.find((/** @type {any} */ c) => c.id === cred.id).data.accessToken || '').toBe('');
+
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.first.id);
+			const requests = sb.requests.slice(reqBefore);
+			expect(requests.map((q) => q.endpoint)).toEqual(['token', 'revoke']);
+			const [tokenReq, revokeReq] = requests;
+			expect(tokenReq.body).toMatchObject({ appId: DEMO.appId, grantType: 'app_secret' });
+			const tokenBody = tokenReq.response.body;
+			expect(tokenBody.errorCode).toBe(0);
+			expectAuthenticated(revokeReq, tokenBody);
+			expect(revokeReq.body).toEqual({ serviceId: DEMO.serviceId, messageId: ids1[0] });
+			expect(revokeReq.response.body.errorCode).toBe(0);
+
+			const out = getNodeOutput(r.run, 'HTTP Request');
+			expect(out.items).toHaveLength(1);
+			expect(out.items[0].json).toEqual(revokeReq.response.body); // the node outputs Fxiaoke's JSON answer
+			expect(sb.messages.get(ids1[0])).toMatchObject({ revoked: true });
+
+			const after = await exportCredentials(home);
+			const data = after.find((/** @type {any} */ c) => c.id === cred.id).data;
+			expect(data.accessToken).toBe(tokenBody.accessToken); // persisted by n8n
+			expect(data.ea).toBe(String(tokenBody.ea));
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'a later execution reuses the persisted token, with a fresh thirdTraceId per request',
+		async () => {
+			const reqBefore = sb.requests.length;
+			const r = await execute(wf.second.id);
+			const requests = sb.requests.slice(reqBefore);
+			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
+			const revokes = requests.filter((q) => q.endpoint === 'revoke');
+			expect(revokes).toHaveLength(ids2.length);
+			const lastToken = sb.requests.filter((q) => q.endpoint === 'token').pop().response.body;
+			for (const q of revokes) expectAuthenticated(q, lastToken);
+			expect(new Set(revokes.map((q) => q.query.thirdTraceId)).size).toBe(ids2.length);
+
+			const out = getNodeOutput(r.run, 'HTTP Request');
+			expect(out.items).toHaveLength(ids2.length);
+			out.items.forEach((item, i) => {
+				expect(pairedIndex(item)).toBe(i);
+				expect(item.json.errorCode).toBe(0);
+			});
+			for (const id of ids2) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'limit: an expired token (20016 in an HTTP 200 body) is not refreshed by n8n; the Fxiaoke node refreshes it',
+		async () => {
+			sb.expireTokens();
+
+			// HTTP Request node: Fxiaoke answers 200 with errorCode 20016, n8n does not re-authenticate
+			let reqBefore = sb.requests.length;
+			let r = await execute(wf.afterExpiry.id);
+			let requests = sb.requests.slice(reqBefore);
+			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
+			expect(requests[0].response.status).toBe(200);
+			expect(requests[0].response.body.errorCode).toBe(20016);
+			let out = getNodeOutput(r.run, 'HTTP Request');
+			expect(out.items).toHaveLength(1);
+			expect(out.items[0].json.errorCode).toBe(20016);
+			expect(sb.messages.get(ids3[0])).toMatchObject({ revoked: false });
+
+			// the Fxiaoke node on the same credential: refreshes once, retries, succeeds
+			reqBefore = sb.requests.length;
+			r = await execute(wf.node.id);
+			requests = sb.requests.slice(reqBefore);
+			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(1);
+			out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items).toHaveLength(1);
+			expect(out.items[0].json.errorCode).toBe(0);
+			expect(sb.messages.get(ids4[0])).toMatchObject({ revoked: true });
+			const refreshed = requests.find((q) => q.endpoint === 'token').response.body;
+
+			// … and n8n persisted the new token, so the HTTP Request node works again without a token call
+			reqBefore = sb.requests.length;
+			r = await execute(wf.afterRefresh.id);
+			requests = sb.requests.slice(reqBefore);
+			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
+			expectAuthenticated(requests[0], refreshed);
+			out = getNodeOutput(r.run, 'HTTP Request');
+			expect(out.items[0].json.errorCode).toBe(0);
+			expect(sb.messages.get(ids5[0])).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test('n8n never printed the app secret, the permanent code or a token', () => {
+		const all = printed.join('\n');
+		expect(all).not.toContain(DEMO.appSecret);
+		expect(all).not.toContain(DEMO.permanentCode);
+		for (const q of sb.requests.filter((x) => x.endpoint === 'token' && x.response?.body?.accessToken)) {
+			expect(all).not.toContain(q.response.body.accessToken);
+		}
+	});
+});

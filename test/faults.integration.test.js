@@ -1,0 +1,334 @@
+// Faults (issue 5): the node's own execute() against the sandbox over real HTTP, with injected
+// faults. Sends are never delivered twice; Revoke is retried where that is safe and says
+// `possiblyRevoked` where it cannot know. The same rules, in a real n8n, are in test/e2e/soak.e2e.test.js.
+const crypto = require('node:crypto');
+const { NodeApiError } = require('n8n-workflow');
+const { createSandbox, deliveryKey } = require('../sandbox/server');
+const demo = require('../sandbox/demo-app');
+const { binaryData, runNode, sandboxCredential } = require('./support/harness');
+const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
+const audit = require('./support/fault-audit');
+
+const PNG = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+	'base64',
+);
+
+let sandbox;
+let baseUrl;
+const savedRetry = { ...RETRY };
+
+beforeAll(async () => {
+	sandbox = createSandbox();
+	audit.keepEveryBody(sandbox);
+	baseUrl = await sandbox.listen(0, '127.0.0.1');
+	// Short backoff: what is retried is under test here; the real delays run in the e2e soak.
+	Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 40 });
+});
+afterAll(async () => {
+	Object.assign(RETRY, savedRetry);
+	await sandbox.close();
+});
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.configure({ rateLimit: null, latencyMs: 0, tokenDelayMs: 0, unknownMessages: 'error', returnMessageId: false });
+	resetTokenCache();
+});
+
+const tag = () => crypto.randomBytes(4).toString('hex');
+const byEndpoint = (endpoint) => sandbox.requests.filter((r) => r.endpoint === endpoint);
+const textKey = (content) => deliveryKey({ msgType: 'text', text: { content } });
+const deliveriesOf = (content) => sandbox.deliveries.get(textKey(content)) || 0;
+
+function run(parameters, { items = [{}], binaries, continueOnFail = true, credential = sandboxCredential(baseUrl) } = {}) {
+	return runNode({ items, binaries, parameters: typeof parameters === 'function' ? parameters : () => parameters, credential, continueOnFail });
+}
+
+const sendText = (content, extra = {}) => ({ resource: 'message', operation: 'sendText', toUser: '1000', content, ...extra });
+
+/** What the user must see per fault on a send: retried (and delivered once) or failed, and how. */
+const SEND_CASES = [
+	// fault, requests, delivered, outcome
+	['tokenExpired', 2, 1, { ok: true }],
+	['error20016', 2, 1, { ok: true }],
+	['rateLimit14001', 2, 1, { ok: true }],
+	['rateLimit30004', 2, 1, { ok: true }],
+	['http429', 2, 1, { ok: true }],
+	['busy', 1, 0, { errorCode: -1 }],
+	['serviceTimeout50009', 1, 0, { errorCode: 50009 }],
+	['quotaDaily30002', 1, 0, { errorCode: 30002 }],
+	['quotaNone30003', 1, 0, { errorCode: 30003 }],
+	['http500', 1, 0, { transportReason: 'http-status', httpStatus: 500 }],
+	['http502', 1, 0, { transportReason: 'http-status', httpStatus: 502 }],
+	['http503', 1, 0, { transportReason: 'http-status', httpStatus: 503 }],
+	['redirectHtml', 1, 0, { transportReason: 'redirect' }],
+	['nonJson', 1, 0, { transportReason: 'not-json', ambiguous: true }],
+	['resetBeforeReply', 1, 0, { transportReason: 'connection-reset', ambiguous: true }],
+	['resetAfterApply', 1, 1, { transportReason: 'connection-reset', ambiguous: true }],
+	['slowReply', 1, 1, { transportReason: 'timeout', ambiguous: true }],
+	['truncatedJson', 1, 1, { transportReason: 'not-json', ambiguous: true }],
+];
+
+describe('Send Text under one fault: never delivered twice', () => {
+	test.each(SEND_CASES)('%s → %i request(s), delivered %i time(s)', async (fault, requests, delivered, outcome) => {
+		const content = `fault ${fault} ${tag()} 你好 👋`;
+		sandbox.injectNext(fault, 1, 'send', { slowMs: 1500 });
+		const [output] = await run(sendText(content, { options: { timeout: 300 } }));
+
+		expect(byEndpoint('send')).toHaveLength(requests);
+		expect(byEndpoint('send')[0].fault).toBe(fault);
+		expect(deliveriesOf(content)).toBe(delivered);
+		expect(output).toHaveLength(1);
+		const json = output[0].json;
+		if (outcome.ok) {
+			expect(json).toMatchObject({ errorCode: 0, traceId: byEndpoint('send').pop().response.body.traceId });
+			return;
+		}
+		expect(json.error).toEqual(expect.any(String));
+		if (outcome.errorCode !== undefined) {
+			expect(json).toMatchObject({ errorCode: outcome.errorCode, traceId: expect.any(String) });
+		} else {
+			expect(json.transportReason).toBe(outcome.transportReason);
+			expect(json.host).toBe(new URL(baseUrl).host);
+			// The message the user reads names the host (and nothing tells them to just retry a send).
+			expect(json.error).toContain(new URL(baseUrl).host);
+			expect(json.error).not.toMatch(/retry the request immediately|Retry on Fail/i);
+			if (outcome.httpStatus) expect(json.httpStatus).toBe(outcome.httpStatus);
+		}
+		// An unanswered send is reported as possibly delivered, and the user is told it is not retried.
+		if (outcome.ambiguous) expect(json.description).toMatch(/may have been delivered.*never retried/s);
+		else expect(json.description ?? '').not.toMatch(/may have been delivered/);
+	});
+
+	test('the same faults on Send as Service Account behave the same', async () => {
+		const cases = SEND_CASES.filter(([fault]) => ['rateLimit14001', 'resetAfterApply', 'truncatedJson', 'busy'].includes(fault));
+		for (const [fault, requests, delivered] of cases) {
+			sandbox.reset();
+			resetTokenCache();
+			const content = `app ${fault} ${tag()}`;
+			sandbox.injectNext(fault, 1, 'appSend');
+			await run({ resource: 'message', operation: 'sendAsServiceAccount', serviceId: demo.serviceId, messageType: 'text', toUser: '1000', content });
+			expect([fault, byEndpoint('appSend').length, deliveriesOf(content)]).toEqual([fault, requests, delivered]);
+		}
+	});
+
+	test('a rate-limit answer followed by a lost reply: one delivery, then the item fails (not retried again)', async () => {
+		const content = `rl-then-reset ${tag()}`;
+		sandbox.injectNext('rateLimit14001', 2, 'send');
+		sandbox.injectNext('resetAfterApply', 1, 'send');
+		const [[item]] = await run(sendText(content));
+		expect(byEndpoint('send').map((r) => r.fault)).toEqual(['rateLimit14001', 'rateLimit14001', 'resetAfterApply']);
+		expect(deliveriesOf(content)).toBe(1);
+		expect(item.json.transportReason).toBe('connection-reset');
+	});
+
+	test('rate limiting that never ends: retried up to the cap, never delivered, errorCode 14001', async () => {
+		const content = `rl-forever ${tag()}`;
+		sandbox.injectNext('rateLimit14001', 50, 'send');
+		const [[item]] = await run(sendText(content));
+		expect(byEndpoint('send')).toHaveLength(RETRY.maxAttempts);
+		expect(deliveriesOf(content)).toBe(0);
+		expect(item.json).toMatchObject({ errorCode: 14001, traceId: expect.any(String) });
+	});
+
+	test('20016 twice in a row: one refresh, one resend, then errorCode 20016 (never a third send)', async () => {
+		const content = `20016x2 ${tag()}`;
+		sandbox.injectNext('error20016', 2, 'send');
+		const [[item]] = await run(sendText(content));
+		expect(byEndpoint('send')).toHaveLength(2);
+		expect(sandbox.stats.tokenCalls).toBe(2);
+		expect(item.json).toMatchObject({ errorCode: 20016, traceId: expect.any(String) });
+		expect(deliveriesOf(content)).toBe(0);
+	});
+
+	test('without Continue On Fail an ambiguous send stops the run with a NodeApiError that says so', async () => {
+		const content = `stop ${tag()}`;
+		sandbox.injectNext('truncatedJson', 1, 'send');
+		const error = await run(sendText(content), { continueOnFail: false }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context).toMatchObject({ transportReason: 'not-json', itemIndex: 0 });
+		expect(error.description).toMatch(/may have been delivered/);
+		expect(deliveriesOf(content)).toBe(1);
+		expect(byEndpoint('send')).toHaveLength(1);
+	});
+});
+
+describe('chunked sends (more than 500 recipients) under faults', () => {
+	const recipients = Array.from({ length: 1201 }, (_, i) => String(10000 + i));
+
+	/** Spoils the `n`-th request of `endpoint` (1-based) with `kind`; the sandbox's own plan decides the others. */
+	function faultOnNth(endpoint, n, kind) {
+		const plan = sandbox.faultPlan;
+		const pick = plan.pick.bind(plan);
+		let seen = 0;
+		plan.pick = (e) => {
+			if (e === endpoint && ++seen === n) return { kind, slowMs: 1000 };
+			return pick(e);
+		};
+		return () => {
+			plan.pick = pick;
+		};
+	}
+
+	test('a rate-limited middle chunk is retried: every recipient gets the message exactly once', async () => {
+		const content = `chunks-rl ${tag()}`;
+		const restore = faultOnNth('send', 2, 'rateLimit30004');
+		try {
+			const [[item]] = await run(sendText(content, { toUser: recipients.join(',') }));
+			expect(item.json).toMatchObject({ errorCode: 0, recipientCount: 1201, chunkCount: 3 });
+		} finally {
+			restore();
+		}
+		expect(byEndpoint('send').map((r) => r.fault)).toEqual([null, 'rateLimit30004', null, null]);
+		expect(deliveriesOf(content)).toBe(3);
+		for (const user of recipients) expect(sandbox.recipientDeliveries.get(user)).toBe(1);
+	});
+
+	test.each(['resetAfterApply', 'slowReply', 'truncatedJson', 'http502'])(
+		'%s on chunk 2: chunk 1 delivered once, chunk 3 never sent, the error says which chunks were delivered',
+		async (fault) => {
+			const content = `chunks-${fault} ${tag()}`;
+			const restore = faultOnNth('send', 2, fault);
+			let item;
+			try {
+				[[item]] = await run(sendText(content, { toUser: recipients.join(','), options: { timeout: 300 } }));
+			} finally {
+				restore();
+			}
+			const sent = byEndpoint('send');
+			expect(sent.map((r) => r.fault)).toEqual([null, fault]);
+			expect(sent.map((r) => audit.bodyOf(r).toUser.length)).toEqual([500, 500]);
+			const applied = fault !== 'http502';
+			recipients.forEach((user, i) => {
+				const expected = i < 500 ? 1 : i < 1000 && applied ? 1 : 0;
+				expect(sandbox.recipientDeliveries.get(user) ?? 0).toBe(expected);
+			});
+			expect(item.json.error).toEqual(expect.any(String));
+			expect(item.json.description).toMatch(/Chunk 2 of 3 \(recipients 501–1000\)/);
+			expect(item.json.description).toMatch(/Already delivered: chunk 1 \(recipients 1–500, traceId E-O\.sandbox\.\d+\)/);
+			expect(item.json.description).toMatch(/Not sent: chunk 3/);
+			expect(item.json.description).toMatch(/Running this item again would send the delivered chunks again/);
+			if (applied) expect(item.json.description).toMatch(/may have been delivered/);
+			else expect(item.json.description).toMatch(/was rejected/);
+		},
+	);
+});
+
+describe('many sends at once under random faults (seeded)', () => {
+	test.each([11, 12, 13])('seed %i: 60 items, concurrency 8 — no content delivered twice; success ⇔ delivered once', async (seed) => {
+		const contents = Array.from({ length: 60 }, (_, i) => `bulk ${seed}/${i} ${tag()} 纷享`);
+		sandbox.injectFaults({ rate: 0.3, kinds: audit.SOAK_FAULTS.concat(['http429', 'quotaDaily30002', 'redirectHtml']), seed, endpoints: ['send'], slowMs: 1000 });
+		const items = contents.map((content) => ({ content }));
+		const [output] = await run((i) => sendText(items[i].content, { options: { concurrency: 8, timeout: 250 } }), { items });
+
+		expect(output).toHaveLength(60);
+		const requestsOf = audit.groupBy(byEndpoint('send'), (r) => audit.bodyOf(r)?.text?.content);
+		const problems = [];
+		output.forEach((item, i) => {
+			expect(audit.pairedIndex(item)).toBe(i);
+			const kind = audit.classifyOutput(item.json);
+			const requests = requestsOf.get(contents[i]) || [];
+			const delivered = deliveriesOf(contents[i]);
+			if (kind === 'invalid') problems.push(`item ${i}: output ${JSON.stringify(item.json)}`);
+			if (delivered > 1) problems.push(`item ${i}: delivered ${delivered} times`);
+			if (kind === 'success' && delivered !== 1) problems.push(`item ${i}: success but delivered ${delivered} times`);
+			if (kind !== 'success' && requests.every((r) => audit.BEFORE_FAULTS.includes(r.fault) || audit.answeredCode(r) !== undefined) && delivered !== 0) {
+				problems.push(`item ${i}: failed before Fxiaoke acted, yet delivered`);
+			}
+			for (const p of audit.itemViolations(requests, { idempotent: false })) problems.push(`item ${i}: ${p}`);
+		});
+		expect(problems).toEqual([]);
+		const faults = byEndpoint('send').filter((r) => r.fault).length;
+		expect(faults).toBeGreaterThan(5); // the plan really hit this run
+		// every request, faulted ones included, was tied to an item
+		expect([...requestsOf.values()].flat()).toHaveLength(byEndpoint('send').length);
+	});
+});
+
+describe('Revoke under faults', () => {
+	test.each([
+		['resetAfterApply', true],
+		['slowReply', true],
+		['truncatedJson', true],
+		['resetBeforeReply', false],
+		['http503', false],
+		['busy', false],
+	])('%s: revoked once; an error after an unanswered attempt says possiblyRevoked (%s)', async (fault, ambiguous) => {
+		sandbox.seedMessages(demo.serviceId, ['x']);
+		sandbox.injectNext(fault, 1, 'revoke', { slowMs: 1500 });
+		const [[item]] = await run({ resource: 'message', operation: 'revoke', serviceId: demo.serviceId, messageId: 'x', options: { timeout: 300 } });
+		const message = sandbox.messages.get('x');
+		expect(message.revoked).toBe(true);
+		expect(message.revokedCount).toBe(1);
+		if (ambiguous) {
+			expect(item.json.error).toEqual(expect.any(String));
+			expect(item.json.possiblyRevoked).toBe(true);
+		} else {
+			expect(item.json).toMatchObject({ errorCode: 0 });
+		}
+		expect(audit.itemViolations(byEndpoint('revoke'), { idempotent: true })).toEqual([]);
+	});
+
+	test('an upload (idempotent) is retried after a lost reply; the cover is used once, the message sent once', async () => {
+		const content = `cover ${tag()}`;
+		sandbox.injectNext('resetAfterApply', 1, 'upload');
+		const article = { title: 'T', coverSource: 'binary', coverBinaryProperty: 'data', type: 'TEXT', content };
+		const [[item]] = await run(
+			{ resource: 'message', operation: 'sendArticles', toUser: '1000', articles: { article: [article] } },
+			{ binaries: [{ data: binaryData(PNG, { mimeType: 'image/png', fileName: 'c.png' }) }] },
+		);
+		expect(item.json.errorCode).toBe(0);
+		expect(byEndpoint('upload')).toHaveLength(2);
+		expect(byEndpoint('send')).toHaveLength(1);
+		expect(sandbox.sent).toHaveLength(1);
+	});
+
+	test('in-process soak: 400 revokes, 10% seeded faults, concurrency 10 → 400 paired items, the rules hold', async () => {
+		const ids = Array.from({ length: 400 }, (_, i) => `soak-${i}`);
+		sandbox.seedMessages(demo.serviceId, ids);
+		sandbox.injectFaults({ rate: 0.1, kinds: audit.SOAK_FAULTS, seed: 7, endpoints: ['revoke'], slowMs: 1000 });
+		const items = ids.map((messageId) => ({ messageId }));
+		const [output] = await run(
+			(i) => ({
+				resource: 'message',
+				operation: 'revoke',
+				serviceId: demo.serviceId,
+				messageId: items[i].messageId,
+				options: { concurrency: 10, timeout: 250, rateLimit: 100000, rateLimitWindow: 1 },
+			}),
+			{ items },
+		);
+		const report = checkRevokeSoak(ids, output, sandbox);
+		expect(report.problems).toEqual([]);
+		expect(report.kinds.success).toBeGreaterThan(300);
+	});
+});
+
+/**
+ * The soak's rules for Revoke (also used by the e2e soak through fault-audit):
+ * one paired output per input, each success or an error with errorCode+traceId or a transport reason;
+ * nothing sent for an item after its success; every success was revoked in the sandbox; every
+ * revoked message is either a success or says possiblyRevoked.
+ */
+function checkRevokeSoak(ids, output, sb) {
+	const problems = [];
+	if (output.length !== ids.length) problems.push(`${output.length} output items for ${ids.length} inputs`);
+	const requestsOf = audit.groupBy(sb.requests.filter((r) => r.endpoint === 'revoke'), (r) => audit.bodyOf(r)?.messageId);
+	const kinds = [];
+	const tied = [...requestsOf.values()].flat().length;
+	const all = sb.requests.filter((r) => r.endpoint === 'revoke').length;
+	if (tied !== all) problems.push(`${all - tied} revoke requests could not be tied to an item`);
+	output.forEach((item, i) => {
+		if (audit.pairedIndex(item) !== i) problems.push(`output ${i} is paired with ${JSON.stringify(item.pairedItem)}`);
+		const kind = audit.classifyOutput(item.json);
+		kinds.push(kind);
+		const message = sb.messages.get(ids[i]);
+		if (kind === 'invalid') problems.push(`item ${i}: ${JSON.stringify(item.json)}`);
+		if (kind === 'success' && !message.revoked) problems.push(`item ${i}: success but not revoked`);
+		if (kind !== 'success' && message.revoked && item.json.possiblyRevoked !== true) problems.push(`item ${i}: revoked, but the error does not say possiblyRevoked`);
+		if (message.revokedCount > 1) problems.push(`item ${i}: revoked ${message.revokedCount} times`);
+		for (const p of audit.itemViolations(requestsOf.get(ids[i]) || [], { idempotent: true })) problems.push(`item ${i}: ${p}`);
+	});
+	return { problems, kinds: audit.tally(kinds) };
+}

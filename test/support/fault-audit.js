@@ -1,0 +1,204 @@
+'use strict';
+/**
+ * Checks on a sandbox request log after a run under injected faults: what was retried, what was
+ * applied, what the user saw. Shared by test/faults.integration.test.js and the real-n8n soak
+ * (test/e2e/soak.e2e.test.js), so both hold the node to the same rules.
+ */
+
+/** Faults after which Fxiaoke certainly did nothing (the sandbox answers before processing). */
+const BEFORE_FAULTS = [
+	'tokenExpired',
+	'error20016',
+	'rateLimit14001',
+	'rateLimit30004',
+	'busy',
+	'serviceTimeout50009',
+	'quotaDaily30002',
+	'quotaNone30003',
+	'http500',
+	'http502',
+	'http503',
+	'http429',
+	'resetBeforeReply',
+	'nonJson',
+	'redirectHtml',
+];
+/** Faults where the request was carried out but the reply was lost or spoiled. */
+const AFTER_FAULTS = ['resetAfterApply', 'slowReply', 'truncatedJson'];
+
+/** Faults every call may retry: Fxiaoke rejected the request without acting on it (sandbox `before` stage). */
+const RETRIED_FOR_ALL = ['tokenExpired', 'error20016', 'rateLimit14001', 'rateLimit30004', 'http429'];
+
+/** The faults of the soak: the brief's mix (token expiry, codes, HTTP 5xx, resets, slow, broken bodies). */
+const SOAK_FAULTS = [
+	'tokenExpired',
+	'error20016',
+	'rateLimit14001',
+	'rateLimit30004',
+	'busy',
+	'serviceTimeout50009',
+	'http500',
+	'http502',
+	'http503',
+	'resetBeforeReply',
+	'resetAfterApply',
+	'slowReply',
+	'truncatedJson',
+	'nonJson',
+];
+
+/**
+ * Whether the client can have read a complete, successful answer to this request.
+ * @param {any} r a sandbox request record
+ */
+function answeredSuccess(r) {
+	if (!r.response || r.response.status !== 200) return false;
+	if (r.fault === 'truncatedJson' || r.fault === 'resetAfterApply') return false;
+	const body = r.response.body;
+	return body !== null && typeof body === 'object' && body.errorCode === 0;
+}
+
+/** The answer's errorCode as the client read it, or undefined when it read no envelope. @param {any} r */
+function answeredCode(r) {
+	if (!r.response || r.fault === 'truncatedJson' || r.fault === 'resetAfterApply') return undefined;
+	const body = r.response.body;
+	return body !== null && typeof body === 'object' && typeof body.errorCode === 'number' ? body.errorCode : undefined;
+}
+
+/**
+ * Groups request records by a key taken from their body (e.g. messageId, or the text content).
+ * @param {any[]} records
+ * @param {(r: any) => string | undefined} keyOf
+ * @returns {Map<string, any[]>}
+ */
+function groupBy(records, keyOf) {
+	/** @type {Map<string, any[]>} */
+	const map = new Map();
+	for (const r of records) {
+		const key = keyOf(r);
+		if (key === undefined) continue;
+		if (!map.has(key)) map.set(key, []);
+		map.get(key).push(r);
+	}
+	return map;
+}
+
+/**
+ * The sandbox keeps no body on records of requests it faulted before processing (`body` and
+ * `rawBody` stay null), so such requests could not be tied to an item. This keeps the raw bytes of
+ * every request as `record.receivedBody` (UTF-8 text), by listening on the request stream next to
+ * the sandbox's own reader. Only this sandbox instance is touched; its behaviour is unchanged.
+ * @param {any} sandbox
+ */
+function keepEveryBody(sandbox) {
+	if (sandbox.__keepsEveryBody) return;
+	sandbox.__keepsEveryBody = true;
+	const startRecord = sandbox.startRecord.bind(sandbox);
+	sandbox.startRecord = (req, url, endpoint) => {
+		const record = startRecord(req, url, endpoint);
+		/** @type {Buffer[]} */
+		const chunks = [];
+		req.on('data', (chunk) => chunks.push(chunk));
+		req.on('end', () => {
+			record.receivedBody = Buffer.concat(chunks).toString('utf8');
+		});
+		return record;
+	};
+}
+
+/** Body of a JSON request as the sandbox received it. @param {any} r */
+function bodyOf(r) {
+	if (r.body && typeof r.body === 'object' && !Array.isArray(r.body)) return r.body;
+	for (const text of [r.rawBody, r.receivedBody]) {
+		if (typeof text !== 'string' || text === '') continue;
+		try {
+			return JSON.parse(text);
+		} catch {
+			/* not JSON (an upload): try the next */
+		}
+	}
+	return undefined;
+}
+
+/**
+ * For one item's requests (in arrival order), the list of rule violations, empty when fine:
+ * - nothing is sent for an item after a request of it was answered with success;
+ * - a request follows only one whose failure the node's retry policy retries: for every call
+ *   20016, 14001, 30004 and HTTP 429; for idempotent calls (Revoke, upload) also -1, 50009,
+ *   HTTP 5xx, resets and timeouts; never quota codes, HTML/non-JSON/cut-off bodies, redirects or
+ *   other Fxiaoke errors;
+ * - a send (`idempotent: false`) is carried out (`applied`) at most once.
+ * @param {any[]} requests
+ * @param {{ idempotent: boolean }} opts
+ * @returns {string[]}
+ */
+function itemViolations(requests, { idempotent }) {
+	const problems = [];
+	const successAt = requests.findIndex(answeredSuccess);
+	if (successAt >= 0 && successAt < requests.length - 1) {
+		problems.push(`request #${requests[successAt + 1].seq} was sent after #${requests[successAt].seq} succeeded`);
+	}
+	// A request may only follow one whose failure the node's policy retries (transport/retry.ts).
+	const retryable = idempotent
+		? (/** @type {any} */ r) =>
+				[...RETRIED_FOR_ALL, 'busy', 'serviceTimeout50009', 'http500', 'http502', 'http503', 'resetBeforeReply', 'resetAfterApply', 'slowReply'].includes(r.fault) ||
+				(r.fault === null && [20016, 14001, 30004, -1, 50009].includes(answeredCode(r)))
+		: (/** @type {any} */ r) => RETRIED_FOR_ALL.includes(r.fault) || (r.fault === null && [20016, 14001, 30004].includes(answeredCode(r)));
+	for (let i = 0; i < requests.length - 1; i++) {
+		if (i === successAt) continue; // reported above
+		if (!retryable(requests[i])) {
+			problems.push(
+				`request #${requests[i + 1].seq} repeated #${requests[i].seq} (fault ${requests[i].fault}, answer ${answeredCode(requests[i])}, applied ${requests[i].applied})`,
+			);
+		}
+	}
+	if (!idempotent) {
+		const applied = requests.filter((r) => r.applied).length;
+		if (applied > 1) problems.push(`carried out ${applied} times`);
+	}
+	return problems;
+}
+
+/** @param {any} item an output item */
+function pairedIndex(item) {
+	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof p === 'number' ? p : p?.item;
+}
+
+/**
+ * The shape rule for one output item under Continue On Fail: success (errorCode 0, a traceId), or
+ * an error item with an `error` text and either Fxiaoke's errorCode + traceId or a transport reason.
+ * @param {any} json
+ * @returns {'success' | 'apiError' | 'transportError' | 'invalid'}
+ */
+function classifyOutput(json) {
+	if (json && json.errorCode === 0 && json.error === undefined && typeof json.traceId === 'string') return 'success';
+	if (json && typeof json.error === 'string' && json.error !== '') {
+		if (typeof json.errorCode === 'number' && json.errorCode !== 0 && typeof json.traceId === 'string' && json.traceId !== '') return 'apiError';
+		if (typeof json.transportReason === 'string' && json.transportReason !== '') return 'transportError';
+	}
+	return 'invalid';
+}
+
+/** Counts of a list of strings. @param {string[]} list */
+function tally(list) {
+	/** @type {Record<string, number>} */
+	const counts = {};
+	for (const x of list) counts[x] = (counts[x] || 0) + 1;
+	return counts;
+}
+
+module.exports = {
+	BEFORE_FAULTS,
+	AFTER_FAULTS,
+	SOAK_FAULTS,
+	answeredSuccess,
+	answeredCode,
+	groupBy,
+	bodyOf,
+	keepEveryBody,
+	itemViolations,
+	pairedIndex,
+	classifyOutput,
+	tally,
+};
