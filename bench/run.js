@@ -224,7 +224,8 @@ async function main() {
 				throw new Error(`execution of ${key} failed (exit ${m.code}): ${m.errorMessage}\n--- stdout ---\n${m.stdoutTail}\n--- stderr ---\n${m.stderrTail}`);
 			}
 			const node = (/** @type {string} */ name) => n8n.getNodeOutput(m.run, name);
-			const revoke = node('Revoke');
+			// the node under measurement is "Revoke"; the items-only workflow ends with "Split Out"
+			const revoke = node(m.run.data.resultData.runData.Revoke ? 'Revoke' : 'Split Out');
 			const tokenNode = m.run.data.resultData.runData.Token ? node('Token') : null;
 			const nodeMs = revoke.executionTime + (tokenNode ? tokenNode.executionTime : 0);
 			const out = {
@@ -233,8 +234,8 @@ async function main() {
 				revokeMs: revoke.executionTime,
 				tokenNodeMs: tokenNode ? tokenNode.executionTime : undefined,
 				items: revoke.items.length,
-				failed: failedItems(revoke.items),
-				firstFailure: firstFailure(revoke.items),
+				failed: m.run.data.resultData.runData.Revoke ? failedItems(revoke.items) : null,
+				firstFailure: m.run.data.resultData.runData.Revoke ? firstFailure(revoke.items) : undefined,
 				tokenCalls: sb.stats.tokenCalls - tokenBefore,
 				revokeRequests: records.filter((r) => r.endpoint === 'revoke').length,
 				wallMs: m.wallMs,

@@ -59,6 +59,8 @@ async function installBenchPackage(home) {
  * @property {number | null} vmHwmMb peak RSS of the `n8n execute` process
  * @property {{ epochMs: number, monoUs: number } | null} clock
  * @property {string | null} cpuProfile path of the main process's .cpuprofile (when profiling)
+ * @property {Record<string, number> | null} memPeaks peaks of process.memoryUsage() fields in MB (when sampling)
+ * @property {Array<[number, number, number, number]> | null} memTimeline [epoch ms, rss, heapUsed, external+arrayBuffers] MB
  * @property {string} stdoutTail
  * @property {string} stderrTail
  */
@@ -67,7 +69,7 @@ async function installBenchPackage(home) {
  * `n8n execute --id --rawOutput` with the bench preload (and optionally --cpu-prof).
  * @param {import('../../test/support/n8n').N8nHome} home
  * @param {string} id
- * @param {{ timeoutMs?: number, cpuProfDir?: string, cpuProfIntervalUs?: number }} [opts]
+ * @param {{ timeoutMs?: number, cpuProfDir?: string, cpuProfIntervalUs?: number, memSampleMs?: number, env?: NodeJS.ProcessEnv }} [opts]
  * @returns {Promise<Measured>}
  */
 async function executeMeasured(home, id, opts = {}) {
@@ -81,7 +83,12 @@ async function executeMeasured(home, id, opts = {}) {
 	try {
 		const r = await executeWorkflowRaw(home, id, {
 			timeoutMs: opts.timeoutMs ?? 10 * 60 * 1000,
-			env: { NODE_OPTIONS: nodeOptions.join(' '), BENCH_PROC_DIR: procDir },
+			env: {
+				...(opts.env || {}),
+				NODE_OPTIONS: nodeOptions.join(' '),
+				BENCH_PROC_DIR: procDir,
+				...(opts.memSampleMs ? { BENCH_MEM_SAMPLE_MS: String(opts.memSampleMs) } : {}),
+			},
 		});
 		const procs = fs
 			.readdirSync(procDir)
@@ -104,6 +111,8 @@ async function executeMeasured(home, id, opts = {}) {
 			wallMs: r.durationMs,
 			vmHwmMb: main && main.vmHwmKb ? main.vmHwmKb / 1024 : null,
 			clock: main ? main.clock : null,
+			memPeaks: main && main.peaks && Object.keys(main.peaks).length ? main.peaks : null,
+			memTimeline: main && main.timeline && main.timeline.length ? main.timeline : null,
 			cpuProfile,
 			stdoutTail: r.stdout.slice(-4000),
 			stderrTail: r.stderr.slice(-4000),

@@ -21,12 +21,28 @@ function statusKb(field) {
 	}
 }
 
+/** Optional: sample process.memoryUsage() every BENCH_MEM_SAMPLE_MS ms (peaks and a coarse timeline). */
+const sampleMs = Number(process.env.BENCH_MEM_SAMPLE_MS || 0);
+/** @type {Record<string, number>} */
+const peaks = {};
+/** @type {Array<[number, number, number, number]>} */
+const timeline = [];
+if (dir && sampleMs > 0) {
+	const MB = 1024 * 1024;
+	const timer = setInterval(() => {
+		const m = process.memoryUsage();
+		for (const [k, v] of Object.entries(m)) peaks[k] = Math.max(peaks[k] || 0, v / MB);
+		timeline.push([Date.now(), Math.round(m.rss / MB), Math.round(m.heapUsed / MB), Math.round((m.external + m.arrayBuffers) / MB)]);
+	}, sampleMs);
+	timer.unref();
+}
+
 if (dir) {
 	process.on('exit', (code) => {
 		try {
 			fs.writeFileSync(
 				path.join(dir, `${process.pid}.json`),
-				JSON.stringify({ pid: process.pid, argv: process.argv.slice(1), code, clock, vmHwmKb: statusKb('VmHWM'), vmRssKb: statusKb('VmRSS') }),
+				JSON.stringify({ pid: process.pid, argv: process.argv.slice(1), code, clock, vmHwmKb: statusKb('VmHWM'), vmRssKb: statusKb('VmRSS'), peaks, timeline }),
 			);
 		} catch {
 			/* never disturb n8n's exit */

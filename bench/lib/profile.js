@@ -20,7 +20,6 @@ const AREAS = [
 	{ area: 'HTTP client libraries (axios, follow-redirects, form-data, proxy agents)', test: (u) => /\/(axios|follow-redirects|form-data|proxy-from-env|https?-proxy-agent|agent-base)\//.test(u) },
 	{ area: 'Node core http/net/tls', test: (u) => /^node:(_http|http|https|net|tls|_tls|stream|internal\/(streams|net|http|dns|url)|dns|url|zlib|buffer|events|internal\/(timers|async_hooks|process\/task_queues))/.test(u) },
 	{ area: 'Node core (other)', test: (u) => u.startsWith('node:') },
-	{ area: 'other node_modules', test: (u) => u.includes('/node_modules/') },
 	{ area: 'GC', test: (_u, fn) => fn === '(garbage collector)' },
 	{ area: 'idle', test: (_u, fn) => fn === '(idle)' },
 	{ area: 'program / native', test: (u, fn) => u === '' },
@@ -29,6 +28,11 @@ const AREAS = [
 /** @param {string} url @param {string} fn */
 function areaOf(url, fn) {
 	for (const a of AREAS) if (a.test(url, fn)) return a.area;
+	const i = url.lastIndexOf('/node_modules/');
+	if (i >= 0) {
+		const parts = url.slice(i + '/node_modules/'.length).split('/');
+		return `package ${parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]}`;
+	}
 	return 'other';
 }
 

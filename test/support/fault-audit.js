@@ -188,7 +188,83 @@ function tally(list) {
 	return counts;
 }
 
+/**
+ * The soak's rules for Revoke: one paired output per input, each a success or an error item with
+ * errorCode + traceId or a transport reason; nothing sent for an item after its success; every
+ * success was revoked in the sandbox; every revoked message is either a success or says
+ * possiblyRevoked; nothing revoked twice; every request tied to an item.
+ * @param {string[]} ids messageIds in input order
+ * @param {any[]} output the node's output items
+ * @param {any} sb the sandbox (after keepEveryBody)
+ */
+function checkRevokeSoak(ids, output, sb) {
+	const problems = [];
+	if (output.length !== ids.length) problems.push(`${output.length} output items for ${ids.length} inputs`);
+	const revokes = sb.requests.filter((/** @type {any} */ r) => r.endpoint === 'revoke');
+	const requestsOf = groupBy(revokes, (r) => bodyOf(r)?.messageId);
+	const tied = [...requestsOf.values()].flat().length;
+	if (tied !== revokes.length) problems.push(`${revokes.length - tied} revoke requests could not be tied to an item`);
+	/** @type {string[]} */
+	const kinds = [];
+	output.forEach((item, i) => {
+		if (pairedIndex(item) !== i) problems.push(`output ${i} is paired with ${JSON.stringify(item.pairedItem)}`);
+		const kind = classifyOutput(item.json);
+		kinds.push(kind);
+		const message = sb.messages.get(ids[i]);
+		if (kind === 'invalid') problems.push(`item ${i}: ${JSON.stringify(item.json)}`);
+		if (!message) {
+			problems.push(`item ${i}: unknown message ${ids[i]}`);
+			return;
+		}
+		if (kind === 'success' && !message.revoked) problems.push(`item ${i}: success but not revoked`);
+		if (kind !== 'success' && message.revoked && item.json.possiblyRevoked !== true) {
+			problems.push(`item ${i}: revoked, but the error item does not say possiblyRevoked: ${JSON.stringify(item.json)}`);
+		}
+		if (message.revokedCount > 1) problems.push(`item ${i}: revoked ${message.revokedCount} times`);
+		for (const p of itemViolations(requestsOf.get(ids[i]) || [], { idempotent: true })) problems.push(`item ${i}: ${p}`);
+	});
+	return { problems, kinds: tally(kinds), requests: revokes.length };
+}
+
+/**
+ * The rules for sends under faults: one paired output per input; no content delivered twice; a
+ * success was delivered exactly once; an item whose every request failed before Fxiaoke acted was
+ * not delivered; a send is repeated only after a failure retryable for sends; every request tied
+ * to an item. Each input must have its own text content.
+ * @param {string[]} contents text contents in input order
+ * @param {any[]} output
+ * @param {any} sb the sandbox (after keepEveryBody)
+ * @param {(content: string) => number} deliveries times the sandbox delivered that content
+ * @param {string} [endpoint] 'send' or 'appSend'
+ */
+function checkSendSoak(contents, output, sb, deliveries, endpoint = 'send') {
+	const problems = [];
+	if (output.length !== contents.length) problems.push(`${output.length} output items for ${contents.length} inputs`);
+	const sends = sb.requests.filter((/** @type {any} */ r) => r.endpoint === endpoint);
+	const requestsOf = groupBy(sends, (r) => bodyOf(r)?.text?.content);
+	const tied = [...requestsOf.values()].flat().length;
+	if (tied !== sends.length) problems.push(`${sends.length - tied} send requests could not be tied to an item`);
+	/** @type {string[]} */
+	const kinds = [];
+	output.forEach((item, i) => {
+		if (pairedIndex(item) !== i) problems.push(`output ${i} is paired with ${JSON.stringify(item.pairedItem)}`);
+		const kind = classifyOutput(item.json);
+		kinds.push(kind);
+		const requests = requestsOf.get(contents[i]) || [];
+		const delivered = deliveries(contents[i]);
+		if (kind === 'invalid') problems.push(`item ${i}: output ${JSON.stringify(item.json)}`);
+		if (delivered > 1) problems.push(`item ${i}: delivered ${delivered} times`);
+		if (kind === 'success' && delivered !== 1) problems.push(`item ${i}: success but delivered ${delivered} times`);
+		const nothingDone = requests.every((r) => BEFORE_FAULTS.includes(r.fault) || (r.fault === null && answeredCode(r) !== undefined && answeredCode(r) !== 0));
+		if (kind !== 'success' && nothingDone && delivered !== 0) problems.push(`item ${i}: failed before Fxiaoke acted, yet delivered`);
+		for (const p of itemViolations(requests, { idempotent: false })) problems.push(`item ${i}: ${p}`);
+	});
+	return { problems, kinds: tally(kinds), requests: sends.length };
+}
+
 module.exports = {
+	checkRevokeSoak,
+	checkSendSoak,
 	BEFORE_FAULTS,
 	AFTER_FAULTS,
 	SOAK_FAULTS,

@@ -40,6 +40,10 @@ const ERROR_ITEM_KEYS = [
 	'host',
 	'httpStatus',
 	'possiblyRevoked',
+	'chunkCount',
+	'failedChunk',
+	'deliveredChunks',
+	'deliveredRecipients',
 ];
 
 /** What an error becomes as an output item under Continue On Fail: Fxiaoke's fields, no request data. */

@@ -40,12 +40,13 @@ export function toTransportFailure(error: unknown, baseUrl: string, what: string
 	const code = findCode(error);
 	const known = code ? REASONS[code] : undefined;
 	if (known) {
-		return new FxiaokeTransportFailure(`${what}: ${host} ${known.text} (${code})`, known.reason, host, known.ambiguous);
+		// The system code stays out of the message: n8n would swap such a message for a generic one.
+		return new FxiaokeTransportFailure(`${what}: ${host} ${known.text}`, known.reason, host, known.ambiguous);
 	}
 	const message = String((error as ErrorLike)?.message ?? '');
 	if (/timeout/i.test(message)) {
 		return new FxiaokeTransportFailure(`${what}: ${host} did not reply in time`, 'timeout', host, true);
 	}
 	// Unknown client failure: we cannot tell whether the request was processed.
-	return new FxiaokeTransportFailure(`${what}: request to ${host} failed${code ? ` (${code})` : ''}`, 'network', host, true);
+	return new FxiaokeTransportFailure(`${what}: request to ${host} failed`, 'network', host, true);
 }
