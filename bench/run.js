@@ -4,7 +4,7 @@
  * Benchmark of the Fxiaoke node in a real n8n (2.41.1 by default, `$N8N_E2E_VERSION`) against the
  * local sandbox. Run through `npm run bench` (= `npm run build && node bench/run.js`).
  *
- *   node bench/run.js [--quick] [--reps=3] [--n=1000] [--mem-n=10000] [--profile | --no-profile]
+ *   node bench/run.js [--quick] [--reps=3] [--n=1000] [--mem-n=10000] [--mem-reps=2] [--profile | --no-profile]
  *                     [--wait-quiet=MINUTES] [--strict] [--no-write]
  *
  * 1. Node time per item (n8n's own `executionTime` of the node; medians of --reps executions):
@@ -43,7 +43,7 @@ function parseArgs(argv) {
 		if (!m) throw new Error(`unknown argument ${a} (see the header of bench/run.js)`);
 		flags[m[1]] = m[2] === undefined ? true : m[2];
 	}
-	const known = ['quick', 'reps', 'n', 'mem-n', 'profile', 'no-profile', 'wait-quiet', 'strict', 'no-write', 'help'];
+	const known = ['quick', 'reps', 'n', 'mem-n', 'mem-reps', 'profile', 'no-profile', 'wait-quiet', 'strict', 'no-write', 'help'];
 	for (const k of Object.keys(flags)) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
 	const quick = flags.quick === true;
 	const num = (/** @type {string} */ k, /** @type {number} */ d) => (flags[k] === undefined ? d : Number(flags[k]));
@@ -53,6 +53,7 @@ function parseArgs(argv) {
 		reps: num('reps', quick ? 1 : 3),
 		n: num('n', quick ? 200 : 1000),
 		memN: num('mem-n', quick ? 2000 : 10000),
+		memReps: num('mem-reps', quick ? 1 : 2),
 		pacing: { n: quick ? 300 : 1000, limit: 100, windowMs: 2000 },
 		profile: flags.profile === true ? 'always' : flags['no-profile'] === true ? 'never' : 'on-failure',
 		waitQuietMin: flags['wait-quiet'] === true ? 10 : num('wait-quiet', 0),
@@ -205,6 +206,7 @@ async function main() {
 				batching: { batchSize: P.limit, batchInterval: P.windowMs },
 			}),
 			memItems: W.itemsOnlyWorkflow({ ...common, count: args.memN, name: `bench: items only ×${args.memN}`, tag: 'mitems' }),
+			memNoop: W.benchNodeWorkflow({ ...common, count: args.memN, name: `bench: memory no-op ×${args.memN}`, tag: 'mnoop', type: W.NOOP_NODE_TYPE }),
 			memFxiaoke: W.fxiaokeWorkflow({ ...common, count: args.memN, name: `bench: memory Fxiaoke ×${args.memN}`, tag: 'mfx', credential: credFast, options: unbound }),
 		};
 		await n8n.importWorkflow(home, Object.values(wf));
@@ -333,14 +335,17 @@ async function main() {
 		// ---------------------------------------------------------------- 3. token calls and memory
 		log(`part 3: peak memory, ${args.memN} items`);
 		/** @type {Record<string, any[]>} */
-		const p3 = { items: [], fxiaoke: [] };
-		for (let rep = 0; rep < args.reps; rep++) {
-			p3.items.push((await exec('memItems', sbFast)).out);
-			const r = await exec('memFxiaoke', sbFast);
-			if (r.out.failed !== 0 || r.out.items !== args.memN) throw new Error(`memory run: ${r.out.failed} failed of ${r.out.items}`);
-			p3.fxiaoke.push(r.out);
+		const p3 = { items: [], noop: [], fxiaoke: [] };
+		for (let rep = 0; rep < args.memReps; rep++) {
+			for (const [key, wfKey] of [['items', 'memItems'], ['noop', 'memNoop'], ['fxiaoke', 'memFxiaoke']]) {
+				const r = await exec(wfKey, sbFast, { memSampleMs: 100 });
+				if (key !== 'items' && (r.out.failed !== 0 || r.out.items !== args.memN)) throw new Error(`memory run ${key}: ${r.out.failed} failed of ${r.out.items}`);
+				const peaks = r.measured.memPeaks || {};
+				p3[key].push({ ...r.out, heapUsedPeakMb: peaks.heapUsed ?? null, heapTotalPeakMb: peaks.heapTotal ?? null });
+			}
 		}
 		const memItems = median(p3.items.map((r) => r.vmHwmMb));
+		const memNoop = median(p3.noop.map((r) => r.vmHwmMb));
 		const memFx = median(p3.fxiaoke.map((r) => r.vmHwmMb));
 		const creds = await n8n.exportCredentials(home);
 		const stored = creds.find((c) => c.id === credFast.id);
@@ -356,8 +361,16 @@ async function main() {
 			memory: {
 				n: args.memN,
 				itemsOnlyMb: memItems,
+				noopMb: memNoop,
 				fxiaokeMb: memFx,
 				deltaMb: memFx - memItems,
+				deltaOverNoopMb: memFx - memNoop,
+				heapUsedPeakMb: {
+					items: median(p3.items.map((r) => r.heapUsedPeakMb)),
+					noop: median(p3.noop.map((r) => r.heapUsedPeakMb)),
+					fxiaoke: median(p3.fxiaoke.map((r) => r.heapUsedPeakMb)),
+				},
+				noopMsPerItem: median(p3.noop.map((r) => r.nodeMs)) / args.memN,
 				limitMb: 100,
 				pass: memFx - memItems <= 100,
 				fxiaokeMsPerItem: median(p3.fxiaoke.map((r) => r.nodeMs)) / args.memN,

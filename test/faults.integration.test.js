@@ -324,7 +324,8 @@ describe('token refresh while executions start', () => {
 		expect(lateOut.map((o) => o.json.errorCode)).toEqual(Array(5).fill(0));
 	});
 
-	test('BUG: a 20016 answered after a late execution re-seeded the dead token → that item is retried with the dead token and fails', async () => {
+	test('a 20016 answered after another execution re-read the dead token from the credential: the retry still gets the new token', async () => {
+		// Found in issue 5 (the e2e token test saw 2 of 150 items fail with 20016 after one refresh).
 		// Execution A sends two requests with the dead token T. One is answered at once (20016): the
 		// token is dropped from the process cache and a refresh starts. While the refresh is in flight,
 		// execution L opens its session: the cache is empty, the credential still holds T and T looks

@@ -9,7 +9,7 @@ const { createSandbox } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
 const { binaryData, createContext, sandboxCredential } = require('./support/harness');
 const { createPrefixProxy } = require('./support/prefix-proxy');
-const { Scanner, errorTexts } = require('./support/scan');
+const { Scanner, errorTexts, trackIssuedTokens } = require('./support/scan');
 const { Fxiaoke } = require('../nodes/Fxiaoke/Fxiaoke.node');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
@@ -41,10 +41,11 @@ const seen = [];
 /** Every error the runs produced, for the message rules. */
 const errors = [];
 /** Every accessToken issued by the sandbox over the whole file. */
-const issuedTokens = new Set();
+let issuedTokens = new Set();
 
 beforeAll(async () => {
 	sandbox = createSandbox({ apps: [APP], unknownMessages: 'accept' });
+	issuedTokens = trackIssuedTokens(sandbox);
 	baseUrl = await sandbox.listen(0, '127.0.0.1');
 	proxy = createPrefixProxy({ target: baseUrl, prefix: '/gw' });
 	proxyUrl = await proxy.listen();
@@ -132,7 +133,6 @@ describe.each([false, true])('Continue On Fail %s', (continueOnFail) => {
 			continueOnFail,
 			binaries: scenario.binaries,
 		});
-		for (const token of sandbox.tokens.keys()) issuedTokens.add(token);
 		if (typeof credential.data.accessToken === 'string' && credential.data.accessToken !== '') issuedTokens.add(credential.data.accessToken);
 
 		const where = `${name} (Continue On Fail ${continueOnFail})`;

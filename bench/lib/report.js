@@ -38,6 +38,38 @@ function targets(r) {
 	return t;
 }
 
+/** Groups of profile areas, for the one-line findings. */
+const GROUPS = {
+	expressions: ['package @n8n/expression-runtime', 'expressions / parameter resolution (n8n-workflow)'],
+	http: ['Node core http/net/tls', '@n8n/backend-network (per-request agents, outbound client)', 'HTTP client libraries (axios, follow-redirects, form-data, proxy agents)', 'n8n-core request helpers'],
+	ours: ['our node (n8n-nodes-fxiaoke)'],
+	idle: ['idle'],
+	gc: ['GC'],
+};
+
+/** Milliseconds of a profile summary per group. @param {any} p */
+function grouped(p) {
+	/** @type {Record<string, number>} */
+	const out = {};
+	for (const [g, areas] of Object.entries(GROUPS)) out[g] = p.areas.filter((/** @type {any} */ a) => areas.includes(a.area)).reduce((s, /** @type {any} */ a) => s + a.ms, 0);
+	return out;
+}
+
+/** One sentence per profiled variant. @param {any} r */
+function findings(r) {
+	if (!r.profile) return [];
+	const lines = [];
+	for (const [k, p] of Object.entries(r.profile)) {
+		if (p.error) continue;
+		const g = grouped(p);
+		lines.push(
+			`${LABELS[k] || k}: node ${f(p.nodeMs, 0)} ms = expression evaluation ${f(g.expressions, 0)} ms, HTTP client and sockets ${f(g.http, 0)} ms, ` +
+				`this package's code ${f(g.ours, 0)} ms, GC ${f(g.gc, 0)} ms, idle (waiting for replies) ${f(g.idle, 0)} ms, rest ${f(p.windowMs - g.expressions - g.http - g.ours - g.gc - g.idle, 0)} ms`,
+		);
+	}
+	return lines;
+}
+
 /** @param {string[][]} rows @param {string[]} [align] */
 function grid(rows, align = []) {
 	const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
@@ -75,7 +107,13 @@ function table(r) {
 	lines.push('');
 	const p3 = r.part3;
 	lines.push(`3. Token calls over ${p3.tokenCalls.executions} executions (one n8n home): Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}, sequential node ${p3.tokenCalls.sequential}; token persisted in the credential: ${p3.tokenCalls.tokenPersistedInCredential ? 'yes' : 'no'}`);
-	lines.push(`   Peak memory (VmHWM of n8n execute), ${p3.memory.n} items: items only ${f(p3.memory.itemsOnlyMb, 0)} MB, with Fxiaoke revoke ${f(p3.memory.fxiaokeMb, 0)} MB, +${f(p3.memory.deltaMb, 1)} MB (Fxiaoke ${f(p3.memory.fxiaokeMsPerItem, 3)} ms/item at this size)`);
+	lines.push(
+		`   Peak memory (VmHWM of n8n execute), ${p3.memory.n} items: items only ${f(p3.memory.itemsOnlyMb, 0)} MB; + no-op node ${f(p3.memory.noopMb, 0)} MB; + Fxiaoke revoke ${f(p3.memory.fxiaokeMb, 0)} MB` +
+			` → Fxiaoke +${f(p3.memory.deltaMb, 1)} MB over items only, +${f(p3.memory.deltaOverNoopMb, 1)} MB over the no-op node`,
+	);
+	lines.push(
+		`   (peak V8 heapUsed: items only ${f(p3.memory.heapUsedPeakMb.items, 0)}, no-op ${f(p3.memory.heapUsedPeakMb.noop, 0)}, Fxiaoke ${f(p3.memory.heapUsedPeakMb.fxiaoke, 0)} MB; at this size no-op ${f(p3.memory.noopMsPerItem, 3)} ms/item, Fxiaoke ${f(p3.memory.fxiaokeMsPerItem, 3)} ms/item)`,
+	);
 	lines.push('');
 	lines.push('Targets');
 	lines.push(grid(targets(r).map((t) => [`  ${t.name}`, t.value, pf(t.pass)]), ['l', 'r', 'l']));
@@ -89,6 +127,7 @@ function table(r) {
 			lines.push(`  ${LABELS[k] || k}: node ${f(p.nodeMs, 0)} ms, profiled window ${f(p.windowMs, 0)} ms, busy ${f(p.busyMs, 0)} ms`);
 			for (const a of p.areas.slice(0, 8)) lines.push(`    ${String(f(a.ms, 0)).padStart(6)} ms ${String(f(a.pctOfBusy, 1)).padStart(5)}%  ${a.area}`);
 		}
+		for (const l of findings(r)) lines.push(`  ${l}`);
 	}
 	lines.push('');
 	return lines.join('\n');
@@ -175,14 +214,24 @@ function markdown(r) {
 			`Token persisted in the credential afterwards (n8n export:credentials): ${p3.tokenCalls.tokenPersistedInCredential ? 'yes' : 'no'}.`,
 	);
 	out.push('');
+	out.push(`Peak memory (VmHWM of the \`n8n execute\` process, read when it exits; median of ${p3.memory.runs.fxiaoke.length} run(s)), ${p3.memory.n} items:`);
+	out.push('');
+	out.push('| Workflow | Peak RSS (MB) | Peak V8 heapUsed (MB, sampled every 100 ms) | Node ms / item |');
+	out.push('| --- | ---: | ---: | ---: |');
+	out.push(`| Manual Trigger → Set → Split Out (items only) | ${f(p3.memory.itemsOnlyMb, 0)} | ${f(p3.memory.heapUsedPeakMb.items, 0)} | – |`);
+	out.push(`| … → no-op node (reads serviceId/messageId per item) | ${f(p3.memory.noopMb, 0)} | ${f(p3.memory.heapUsedPeakMb.noop, 0)} | ${f(p3.memory.noopMsPerItem, 3)} |`);
+	out.push(`| … → Fxiaoke Revoke | ${f(p3.memory.fxiaokeMb, 0)} | ${f(p3.memory.heapUsedPeakMb.fxiaoke, 0)} | ${f(p3.memory.fxiaokeMsPerItem, 3)} |`);
+	out.push('');
 	out.push(
-		`Peak memory (VmHWM of the \`n8n execute\` process, read at its exit), ${p3.memory.n} items: Manual Trigger → Set → Split Out alone **${f(p3.memory.itemsOnlyMb, 0)} MB**; the same plus Fxiaoke Revoke **${f(p3.memory.fxiaokeMb, 0)} MB**: **+${f(p3.memory.deltaMb, 1)} MB** (target ≤ 100 MB). The Fxiaoke node took ${f(p3.memory.fxiaokeMsPerItem, 3)} ms per item at this size.`,
+		`Fxiaoke: **+${f(p3.memory.deltaMb, 1)} MB** over items only (target ≤ 100 MB: ${p3.memory.pass ? 'pass' : '**FAIL**'}), of which +${f(p3.memory.noopMb - p3.memory.itemsOnlyMb, 1)} MB is already paid by a node that only reads the two parameters per item, and +${f(p3.memory.deltaOverNoopMb, 1)} MB is the requests.`,
 	);
 	out.push('');
 	if (r.profile) {
 		out.push('## CPU profile of the node window');
 		out.push('');
-		out.push('`node --cpu-prof` (200 µs interval) of one `n8n execute`, cut to the node\'s own time window from the run data. Self time by area, then the top functions.');
+		out.push('`node --cpu-prof` (200 µs interval) of one `n8n execute` per variant, cut to the node\'s own time window from the run data. Self time by area, then the top functions.');
+		out.push('');
+		for (const l of findings(r)) out.push(`- ${esc(l)}`);
 		out.push('');
 		for (const [k, p] of Object.entries(r.profile)) {
 			if (p.error) continue;
@@ -250,11 +299,11 @@ function svg(r) {
 	);
 	line(`HTTP Request failed items: defaults ${p2.httpDefault.failedMedian} of ${p2.n}; batching 100 / 2000 ms ${p2.httpBatched.failedMedian} of ${p2.n}`);
 	line(
-		`Token calls over ${p3.tokenCalls.executions} executions: Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}. Peak memory, ${p3.memory.n} items: +${f(p3.memory.deltaMb, 1)} MB over items only (${f(p3.memory.itemsOnlyMb, 0)} → ${f(p3.memory.fxiaokeMb, 0)} MB)`,
+		`Token calls over ${p3.tokenCalls.executions} executions: Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}. Peak memory, ${p3.memory.n} items: +${f(p3.memory.deltaMb, 0)} MB over items only (+${f(p3.memory.deltaOverNoopMb, 0)} MB over the no-op node)`,
 	);
 	line(`All targets: ${t.every((x) => x.pass) ? 'met' : `not met: ${t.filter((x) => !x.pass).map((x) => x.name).join('; ')}`}`, t.every((x) => x.pass) ? '#1a7f37' : '#cf222e');
 	parts.push('</svg>');
 	return parts.join('\n') + '\n';
 }
 
-module.exports = { table, markdown, svg, targets, LABELS };
+module.exports = { table, markdown, svg, targets, findings, LABELS };

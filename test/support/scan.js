@@ -175,4 +175,29 @@ class Scanner {
 	}
 }
 
-module.exports = { Scanner, errorTexts, safeJson, formsOf };
+/**
+ * Every accessToken the sandbox ever issues, including ones it later forgot (`expireTokens()`,
+ * the tokenExpired fault and `reset()` clear `sandbox.tokens`) and ones whose reply was cut off.
+ * Hooks the sandbox's `onRecord` option (keeping any hook already set).
+ * @param {any} sandbox
+ * @returns {Set<string>}
+ */
+function trackIssuedTokens(sandbox) {
+	/** @type {Set<string>} */
+	const issued = new Set();
+	const previous = sandbox.options.onRecord;
+	const collect = () => {
+		for (const token of sandbox.tokens.keys()) issued.add(token);
+	};
+	sandbox.configure({
+		onRecord: (/** @type {any} */ record) => {
+			if (record.endpoint === 'token') collect();
+			const body = record.response && record.response.body;
+			if (body && typeof body === 'object' && typeof body.accessToken === 'string') issued.add(body.accessToken);
+			if (previous) previous(record);
+		},
+	});
+	return issued;
+}
+
+module.exports = { Scanner, errorTexts, safeJson, formsOf, trackIssuedTokens };

@@ -59,13 +59,12 @@ export async function requestToken(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<TokenFields> {
 	const fingerprint = tokenFingerprint(credentials);
-	try {
-		tokenFailures.delete(fingerprint);
-		return await callTokenEndpoint.call(this, credentials, fingerprint);
-	} catch (error) {
-		tokenFailures.set(fingerprint, error as Error);
+	tokenFailures.delete(fingerprint);
+	const recordFailure = (error: Error): never => {
+		tokenFailures.set(fingerprint, error);
 		throw error;
-	}
+	};
+	return await callTokenEndpoint.call(this, credentials, fingerprint).catch(recordFailure);
 }
 
 async function callTokenEndpoint(

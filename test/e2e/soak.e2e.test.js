@@ -1,0 +1,141 @@
+'use strict';
+/**
+ * Soak in a real n8n (issue 5): 2,000 revokes with ~10 % seeded faults of every kind Fxiaoke can
+ * throw at a client (token expired mid-run, 20016, 14001, 30004, -1, 50009, HTTP 500/502/503,
+ * resets before and after the request was carried out, replies slower than the node's timeout,
+ * cut-off JSON, HTML) under Continue On Fail. Then sends under faults: nothing delivered twice.
+ *
+ * The node's own retry backoff is left as shipped (0.25–10 s, 6 attempts); the node's Rate Limit
+ * option is raised so pacing does not dominate, and its Timeout option is short so slow replies
+ * cost seconds, not 30 s. Needs `npm run build` first (dist/).
+ */
+const crypto = require('node:crypto');
+
+const { ensureN8n, packPackage, createN8nHome, removeN8nHome, importCredentials, importWorkflow, executeWorkflowRaw } = require('../support/n8n');
+const { buildCredential } = require('../support/workflows');
+const { buildFlow, fromItem, fxiaokeResult } = require('../support/e2e-kit');
+const audit = require('../support/fault-audit');
+const { createSandbox, deliveryKey } = require('../../sandbox/server');
+const DEMO = require('../../sandbox/demo-app');
+
+const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
+const SETUP_TIMEOUT = 25 * 60 * 1000;
+const RUN_TIMEOUT = 5 * 60 * 1000;
+const SOAK_ITEMS = 2000;
+const SEND_ITEMS = 150;
+const SEED = 20261125;
+/** Node options: pacing out of the way, a short timeout; slow replies take longer than it. */
+const NODE_OPTIONS = { concurrency: 10, rateLimit: 100000, rateLimitWindow: 1, timeout: 2500 };
+const SLOW_MS = 6000;
+
+/** @param {string} text */
+function debug(text) {
+	if (process.env.DEBUG_E2E || process.env.DEBUG_SOAK) process.stderr.write(`[soak] ${text}\n`);
+}
+
+describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
+	/** @type {ReturnType<typeof createSandbox>} */
+	let sb;
+	/** @type {import('../support/n8n').N8nHome} */
+	let home;
+	const tag = crypto.randomBytes(3).toString('hex');
+	const ids = Array.from({ length: SOAK_ITEMS }, (_, i) => `soak-${tag}-${String(i).padStart(4, '0')}`);
+	const contents = Array.from({ length: SEND_ITEMS }, (_, i) => `消息 ${tag} #${i} 🎉`);
+	/** @type {Record<string, any>} */
+	const wf = {};
+
+	beforeAll(async () => {
+		await ensureN8n(VERSION);
+		const tgz = await packPackage();
+		sb = createSandbox({ unknownMessages: 'error' });
+		audit.keepEveryBody(sb);
+		const baseUrl = await sb.listen(0, '127.0.0.1');
+		sb.seedMessages(DEMO.serviceId, ids);
+		home = await createN8nHome({ tgz, version: VERSION });
+		const cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke soak' });
+		await importCredentials(home, [cred]);
+		wf.soak = buildFlow({
+			name: `Soak: revoke ${SOAK_ITEMS}`,
+			credential: cred,
+			items: ids.map((messageId) => ({ serviceId: DEMO.serviceId, messageId })),
+			parameters: fromItem.revoke(NODE_OPTIONS),
+			continueOnFail: true,
+		});
+		wf.sends = buildFlow({
+			name: `Sends under faults: ${SEND_ITEMS}`,
+			credential: cred,
+			items: contents.map((content, i) => ({ toUser: `${1000 + (i % 7)}`, content })),
+			parameters: fromItem.sendText({ ...NODE_OPTIONS, concurrency: 5 }),
+			continueOnFail: true,
+		});
+		await importWorkflow(home, Object.values(wf));
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		if (sb) await sb.close();
+		if (home) await removeN8nHome(home);
+	});
+
+	test(
+		`${SOAK_ITEMS} revokes, 10 % seeded faults: ${SOAK_ITEMS} paired items; nothing re-sent after success; every success revoked`,
+		async () => {
+			sb.injectFaults({ rate: 0.1, kinds: audit.SOAK_FAULTS, seed: SEED, endpoints: ['revoke'], slowMs: SLOW_MS });
+			const started = Date.now();
+			const r = await executeWorkflowRaw(home, wf.soak.id, { timeoutMs: RUN_TIMEOUT });
+			sb.clearFaults();
+			if (!r.ok) throw new Error(`execution failed: ${r.errorMessage}\n${r.stderr.slice(-3000)}`);
+			const { items } = fxiaokeResult(r.run);
+			const report = audit.checkRevokeSoak(ids, items, sb);
+			const faults = audit.tally(sb.requests.filter((q) => q.fault).map((q) => q.fault));
+			debug(`${Date.now() - started} ms (n8n execute ${r.durationMs} ms); ${report.requests} revoke requests; outputs ${JSON.stringify(report.kinds)}; faults ${JSON.stringify(faults)}; token calls ${sb.stats.tokenCalls}`);
+
+			expect(items).toHaveLength(SOAK_ITEMS);
+			expect(report.problems.slice(0, 20)).toEqual([]);
+			// The plan really hit this run with every kind, about 10 % of the requests.
+			expect(Object.keys(faults).sort()).toEqual([...audit.SOAK_FAULTS].sort());
+			const faulted = Object.values(faults).reduce((a, b) => a + b, 0);
+			expect(faulted).toBeGreaterThan(SOAK_ITEMS * 0.07);
+			// Most items recover by retrying; what remains is the faults that are never retried.
+			expect(report.kinds.success).toBeGreaterThan(SOAK_ITEMS * 0.9);
+			expect(report.kinds.invalid).toBeUndefined();
+			// Tokens died mid-run and were refreshed, one call at a time.
+			expect(sb.stats.tokenCalls).toBeGreaterThanOrEqual(2);
+			expect(sb.stats.concurrentTokenCalls).toBe(0);
+			// An error item after an unanswered revoke says possiblyRevoked (checked against the sandbox above).
+			expect(items.some((i) => i.json.possiblyRevoked === true)).toBe(true);
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		`${SEND_ITEMS} sends under 20 % seeded faults: no message delivered twice; success ⇔ delivered once`,
+		async () => {
+			const before = sb.requests.length;
+			sb.injectFaults({
+				rate: 0.2,
+				kinds: [...audit.SOAK_FAULTS, 'http429', 'quotaDaily30002', 'redirectHtml'],
+				seed: SEED + 1,
+				endpoints: ['send'],
+				slowMs: SLOW_MS,
+			});
+			const r = await executeWorkflowRaw(home, wf.sends.id, { timeoutMs: RUN_TIMEOUT });
+			sb.clearFaults();
+			if (!r.ok) throw new Error(`execution failed: ${r.errorMessage}\n${r.stderr.slice(-3000)}`);
+			const { items } = fxiaokeResult(r.run);
+			const deliveries = (/** @type {string} */ content) => sb.deliveries.get(deliveryKey({ msgType: 'text', text: { content } })) || 0;
+			const report = audit.checkSendSoak(contents, items, { requests: sb.requests.slice(before) }, deliveries);
+			const faults = audit.tally(sb.requests.slice(before).filter((q) => q.fault).map((q) => q.fault));
+			debug(`sends: ${report.requests} requests; outputs ${JSON.stringify(report.kinds)}; faults ${JSON.stringify(faults)}`);
+
+			expect(items).toHaveLength(SEND_ITEMS);
+			expect(report.problems).toEqual([]);
+			expect(Object.values(faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(SEND_ITEMS * 0.1);
+			// Sent exactly once: every success; at most once: everything else.
+			expect([...sb.deliveries.values()].every((n) => n === 1)).toBe(true);
+			// Rate limits and 20016 were retried and delivered (some items needed them).
+			const retried = contents.filter((c, i) => items[i].json.errorCode === 0 && sb.requests.slice(before).filter((q) => audit.bodyOf(q)?.text?.content === c).length > 1);
+			expect(retried.length).toBeGreaterThan(0);
+		},
+		RUN_TIMEOUT,
+	);
+});
