@@ -400,7 +400,7 @@ async function main() {
 				const last = n8n.getNodeOutput(m.run, nodes[nodes.length - 1]);
 				const fromUs = m.clock.monoUs + (first.startTime - m.clock.epochMs) * 1000;
 				const toUs = m.clock.monoUs + (last.startTime + last.executionTime - m.clock.epochMs) * 1000;
-				prof[key] = { nodeMs: r.out.nodeMs, file: path.relative(ROOT, m.cpuProfile), ...summarise(m.cpuProfile, { fromUs, toUs, top: 30 }) };
+				prof[key] = { nodeMs: r.out.nodeMs, file: path.relative(ROOT, m.cpuProfile), fromUs, toUs, ...summarise(m.cpuProfile, { fromUs, toUs, top: 30 }) };
 			}
 			results.profile = prof;
 		}

@@ -265,16 +265,29 @@ async function takeScreenshots(o) {
 		await ndv.screenshot({ path: nodeShot, animations: 'disabled' });
 		say(`wrote ${path.relative(process.cwd(), nodeShot)}`);
 
-		// the credential dialog, from the node's credential pencil; tall enough for every field
+		// the credential dialog, from the node's credential pencil
 		await page.setViewportSize({ width: 1440, height: 1250 });
 		await ndv.locator('[data-test-id=credential-edit-button]').click();
-		const dialog = page.locator('[data-test-id=credential-edit-dialog]');
+		const dialog = page.locator('[data-test-id=editCredential-modal]');
 		await dialog.locator('[data-test-id=parameter-input-userId]').waitFor();
 		// the credential test runs when the dialog opens; wait for its verdict when there is one
 		await page
 			.locator('[data-test-id=credentials-config-container-test-success]')
 			.waitFor({ timeout: 30_000 })
 			.catch(() => say('no "Connection tested successfully" banner (credential test not shown)'));
+		// the dialog is at most 750 px high and scrolls its fields: let it grow so that all of them show
+		await page.addStyleTag({
+			content: `
+				[data-test-id=editCredential-modal] { max-height: none !important; height: auto !important; }
+				[data-test-id=editCredential-modal] .el-dialog__body,
+				[data-test-id=editCredential-modal] .modal-content,
+				[data-test-id=credential-edit-dialog],
+				[data-test-id=credential-edit-dialog] * { max-height: none !important; }
+				[data-test-id=editCredential-modal] .modal-content,
+				[data-test-id=credential-edit-dialog],
+				[data-test-id=credential-edit-dialog] [class*=mainContent] { height: auto !important; overflow: visible !important; }
+			`,
+		});
 		await page.mouse.move(0, 0);
 		await dismissToasts(page);
 		const credShot = path.join(o.out, 'credential.png');

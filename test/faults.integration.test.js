@@ -167,7 +167,7 @@ describe('chunked sends (more than 500 recipients) under faults', () => {
 			return pick(e);
 		};
 		return () => {
-			plan.pick = pick;
+			delete plan.pick; // back to the sandbox's own method
 		};
 	}
 
@@ -211,6 +211,9 @@ describe('chunked sends (more than 500 recipients) under faults', () => {
 			expect(item.json.description).toMatch(/Running this item again would send the delivered chunks again/);
 			if (applied) expect(item.json.description).toMatch(/may have been delivered/);
 			else expect(item.json.description).toMatch(/was rejected/);
+			// the same facts as fields of the error item
+			expect(item.json).toMatchObject({ chunkCount: 3, failedChunk: 2, deliveredChunks: [{ chunk: 1, from: 1, to: 500, traceId: expect.any(String) }] });
+			expect(item.json.deliveredRecipients).toEqual(recipients.slice(0, 500));
 		},
 	);
 });
@@ -347,5 +350,28 @@ describe('token refresh while executions start', () => {
 		// ...and every item succeeds after the one refresh.
 		expect(aOut.map((o) => o.json.errorCode)).toEqual([0, 0]);
 		expect(lOut.map((o) => o.json.errorCode)).toEqual([0]);
+	});
+});
+
+describe('a failed token call sent nothing for the item', () => {
+	// The token call is not the item's request: when it fails, no revoke / send went out, so the
+	// item must not claim it may have been carried out.
+	test.each(['resetAfterApply', 'resetBeforeReply', 'nonJson', 'truncatedJson', 'http502'])('token %s: Revoke error without possiblyRevoked', async (fault) => {
+		sandbox.seedMessages(demo.serviceId, ['t']);
+		sandbox.injectNext(fault, 1, 'token');
+		const [[item]] = await run({ resource: 'message', operation: 'revoke', serviceId: demo.serviceId, messageId: 't' });
+		expect(byEndpoint('revoke')).toHaveLength(0);
+		expect(sandbox.messages.get('t').revoked).toBe(false);
+		expect(item.json.error).toMatch(/token request/);
+		expect(item.json.possiblyRevoked).toBeUndefined();
+	});
+
+	test.each(['resetAfterApply', 'nonJson', 'truncatedJson'])('token %s: the send error does not say it may have been delivered', async (fault) => {
+		const content = `token-${fault} ${tag()}`;
+		sandbox.injectNext(fault, 1, 'token');
+		const [[item]] = await run(sendText(content));
+		expect(byEndpoint('send')).toHaveLength(0);
+		expect(item.json.error).toMatch(/token request/);
+		expect(item.json.description ?? '').not.toMatch(/may have been delivered/);
 	});
 });

@@ -31,6 +31,8 @@ interface TokenState {
 	fields: TokenFields;
 	/** Bumped on every refresh, so a 20016 only invalidates the token it was answered for. */
 	generation: number;
+	/** Fxiaoke answered 20016 for it. Kept (not deleted) so a starting execution cannot bring it back. */
+	rejected?: boolean;
 }
 
 interface Deferred {
@@ -110,7 +112,7 @@ function deferred(): Deferred {
 async function acquireToken(s: Session): Promise<{ state?: TokenState; refresh?: Deferred }> {
 	for (;;) {
 		const state = tokens.get(s.key);
-		if (state && isTokenFresh({ ...s.credentials, ...state.fields })) return { state };
+		if (state && !state.rejected && isTokenFresh({ ...s.credentials, ...state.fields })) return { state };
 		const pending = refreshes.get(s.key);
 		if (pending) {
 			await pending.promise;
@@ -200,8 +202,9 @@ async function attempt(
 	}
 	refreshes.delete(s.key);
 	if (typeof data.accessToken !== 'string' || data.accessToken === '') {
-		s.tokenFailure =
-			takeTokenFailure(tokenFingerprint(s.credentials)) ?? failure ?? new Error('Fxiaoke token refresh returned no token');
+		s.tokenFailure = asTokenFailure(
+			takeTokenFailure(tokenFingerprint(s.credentials)) ?? failure ?? new Error('Fxiaoke token refresh returned no token'),
+		);
 		refresh!.reject(s.tokenFailure);
 		throw s.tokenFailure;
 	}
@@ -210,6 +213,12 @@ async function attempt(
 	refresh!.resolve();
 	if (failure !== undefined) throw failure;
 	return { envelope: envelope!, used };
+}
+
+/** A failed token call never sent the item's request, so it is never ambiguous for the item. */
+function asTokenFailure(error: unknown): unknown {
+	if (!(error instanceof FxiaokeTransportFailure) || !error.ambiguous) return error;
+	return new FxiaokeTransportFailure(error.message, error.reason, error.host, false, error.httpStatus);
 }
 
 /** What a finished exchange reports besides Fxiaoke's answer. */
@@ -263,7 +272,8 @@ async function exchange(
 		) {
 			// Fxiaoke rejected the token and did nothing: refresh it (once) and send again.
 			retriedAfterInvalidToken = true;
-			if (tokens.get(s.key)?.generation === used?.generation) tokens.delete(s.key);
+			const current = tokens.get(s.key);
+			if (current !== undefined && current.generation === used?.generation) current.rejected = true;
 			tries--;
 			continue;
 		}

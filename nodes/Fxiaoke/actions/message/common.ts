@@ -554,14 +554,9 @@ export function withMessageId(answer: IDataObject, serviceId?: string): IDataObj
 	return output;
 }
 
-/** Transport reasons after which the request may have been carried out although no answer was read. */
-const AMBIGUOUS_REASONS = ['connection-reset', 'timeout', 'network'];
-
+/** The transport marks a failure after which the request may have been carried out without an answer. */
 function isAmbiguous(context: IDataObject): boolean {
-	const reason = context.transportReason;
-	if (typeof reason !== 'string') return false;
-	if (AMBIGUOUS_REASONS.includes(reason)) return true;
-	return reason === 'not-json' && Number(context.httpStatus ?? 0) < 300;
+	return context.afterAmbiguousAttempt === true;
 }
 
 /** Adds `note` (and `context`) to an error from the transport, so the user knows what happened already. */
