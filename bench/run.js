@@ -185,6 +185,7 @@ async function main() {
 			http: W.httpWorkflow({ ...common, count: N, name: `bench: HTTP Request ×${N}`, tag: 'http', baseUrl: fastUrl, app: DEMO }),
 			noop: W.benchNodeWorkflow({ ...common, count: N, name: `bench: no-op ×${N}`, tag: 'noop', type: W.NOOP_NODE_TYPE }),
 			sequential: W.benchNodeWorkflow({ ...common, count: N, name: `bench: sequential ×${N}`, tag: 'seq', type: W.SEQUENTIAL_NODE_TYPE, credential: credFast }),
+			concurrent: W.benchNodeWorkflow({ ...common, count: N, name: `bench: concurrent ×${N}`, tag: 'conc', type: W.CONCURRENT_NODE_TYPE, credential: credFast }),
 			pacedFxiaoke: W.fxiaokeWorkflow({
 				...common,
 				count: P.n,
@@ -257,9 +258,9 @@ async function main() {
 		// ---------------------------------------------------------------- 1. node time per item
 		log(`part 1: ${N} revokes, unthrottled sandbox, ${args.reps} repetition(s)`);
 		/** @type {Record<string, any[]>} */
-		const p1 = { fxiaoke: [], http: [], noop: [], sequential: [], raw: [] };
+		const p1 = { fxiaoke: [], http: [], noop: [], sequential: [], concurrent: [], raw: [] };
 		for (let rep = 0; rep < args.reps; rep++) {
-			for (const key of ['fxiaoke', 'http', 'noop', 'sequential']) {
+			for (const key of ['fxiaoke', 'http', 'noop', 'sequential', 'concurrent']) {
 				const r = await exec(key, sbFast);
 				p1[key].push(r.out);
 				if (key !== 'noop' && (r.out.items !== N || r.out.failed !== 0 || r.out.revokeRequests !== N)) {
@@ -284,7 +285,7 @@ async function main() {
 				vsHttp: { ratio: med.fxiaoke / med.http, limit: 0.5, pass: med.fxiaoke <= 0.5 * med.http },
 				vsFloor: { ratio: med.fxiaoke / (med.noop + med.raw), limit: 1.5, floorMs: med.noop + med.raw, pass: med.fxiaoke <= 1.5 * (med.noop + med.raw) },
 			},
-			reference: { vsSequential: med.fxiaoke / med.sequential },
+			reference: { vsSequential: med.fxiaoke / med.sequential, vsConcurrent: med.fxiaoke / med.concurrent },
 		};
 		results.part1 = part1;
 
@@ -341,7 +342,20 @@ async function main() {
 				const r = await exec(wfKey, sbFast, { memSampleMs: 100 });
 				if (key !== 'items' && (r.out.failed !== 0 || r.out.items !== args.memN)) throw new Error(`memory run ${key}: ${r.out.failed} failed of ${r.out.items}`);
 				const peaks = r.measured.memPeaks || {};
-				p3[key].push({ ...r.out, heapUsedPeakMb: peaks.heapUsed ?? null, heapTotalPeakMb: peaks.heapTotal ?? null });
+				// sampled RSS during the measured node and after it (saving and printing the run data)
+				const tl = r.measured.memTimeline || [];
+				const end = r.revoke.startTime + r.revoke.executionTime;
+				const maxOf = (/** @type {any[]} */ xs, /** @type {number} */ i) => (xs.length ? Math.max(...xs.map((x) => x[i])) : null);
+				const during = tl.filter((x) => x[0] >= r.revoke.startTime && x[0] <= end);
+				const after = tl.filter((x) => x[0] > end);
+				p3[key].push({
+					...r.out,
+					heapUsedPeakMb: peaks.heapUsed ?? null,
+					heapTotalPeakMb: peaks.heapTotal ?? null,
+					rssSampledPeakDuringNodeMb: maxOf(during, 1),
+					rssSampledPeakAfterNodeMb: maxOf(after, 1),
+					heapUsedSampledPeakDuringNodeMb: maxOf(during, 2),
+				});
 			}
 		}
 		const memItems = median(p3.items.map((r) => r.vmHwmMb));
@@ -355,6 +369,7 @@ async function main() {
 				fxiaoke: p1.fxiaoke.reduce((s, r) => s + r.tokenCalls, 0),
 				http: p1.http.reduce((s, r) => s + r.tokenCalls, 0),
 				sequential: p1.sequential.reduce((s, r) => s + r.tokenCalls, 0),
+				concurrent: p1.concurrent.reduce((s, r) => s + r.tokenCalls, 0),
 				tokenPersistedInCredential: !!(stored && typeof stored.data.accessToken === 'string' && stored.data.accessToken !== ''),
 				pass: p1.fxiaoke.reduce((s, r) => s + r.tokenCalls, 0) === 1,
 			},
@@ -365,6 +380,15 @@ async function main() {
 				fxiaokeMb: memFx,
 				deltaMb: memFx - memItems,
 				deltaOverNoopMb: memFx - memNoop,
+				rssSampledPeakDuringNodeMb: {
+					noop: median(p3.noop.map((r) => r.rssSampledPeakDuringNodeMb)),
+					fxiaoke: median(p3.fxiaoke.map((r) => r.rssSampledPeakDuringNodeMb)),
+				},
+				rssSampledPeakAfterNodeMb: {
+					items: median(p3.items.map((r) => r.rssSampledPeakAfterNodeMb)),
+					noop: median(p3.noop.map((r) => r.rssSampledPeakAfterNodeMb)),
+					fxiaoke: median(p3.fxiaoke.map((r) => r.rssSampledPeakAfterNodeMb)),
+				},
 				heapUsedPeakMb: {
 					items: median(p3.items.map((r) => r.heapUsedPeakMb)),
 					noop: median(p3.noop.map((r) => r.heapUsedPeakMb)),

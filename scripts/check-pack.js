@@ -49,7 +49,9 @@ function packList() {
 	const start = res.stdout.indexOf('[');
 	if (start < 0) throw new Error(`npm pack printed no JSON:\n${res.stdout}`);
 	const info = JSON.parse(res.stdout.slice(start))[0];
-	return { info, files: info.files.map((/** @type {{ path: string }} */ f) => f.path.replace(/\\/g, '/')) };
+	/** @type {string[]} */
+	const files = info.files.map((/** @type {{ path: string }} */ f) => f.path.replace(/\\/g, '/'));
+	return { info, files };
 }
 
 /** `file:x.svg` icon references in a built .js file (node or credential). @param {string} js */

@@ -167,14 +167,19 @@ async function startInstance() {
 	const failed = exited.then(() => {
 		throw new Error(`scripts/start.js exited before n8n was up:\n${log.slice(-4000)}`);
 	});
-	const timeout = sleep(10 * 60 * 1000).then(() => {
-		throw new Error(`n8n was not up after 10 minutes:\n${log.slice(-4000)}`);
+	/** @type {NodeJS.Timeout | undefined} */
+	let timer;
+	const timeout = new Promise((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`n8n was not up after 10 minutes:\n${log.slice(-4000)}`)), 10 * 60 * 1000);
 	});
+	failed.catch(() => {}); // once n8n is up, a later exit is handled by stop()
 	try {
 		await Promise.race([up, failed, timeout]);
 	} catch (e) {
 		await stop();
 		throw e;
+	} finally {
+		clearTimeout(timer);
 	}
 	return { url: `http://127.0.0.1:${port}`, workflowId, stop };
 }
@@ -242,7 +247,7 @@ async function takeScreenshots(o) {
 		await page.fill('#emailOrLdapLoginId', o.email);
 		await page.fill('#password', o.password);
 		await page.click('[data-test-id=form-submit-button]');
-		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
+		await page.waitForURL((/** @type {URL} */ u) => !u.pathname.startsWith('/signin'), { timeout: 60_000 });
 		say('signed in');
 
 		// the workflow, then the Fxiaoke node's panel

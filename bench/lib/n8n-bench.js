@@ -69,12 +69,12 @@ async function installBenchPackage(home) {
  * `n8n execute --id --rawOutput` with the bench preload (and optionally --cpu-prof).
  * @param {import('../../test/support/n8n').N8nHome} home
  * @param {string} id
- * @param {{ timeoutMs?: number, cpuProfDir?: string, cpuProfIntervalUs?: number, memSampleMs?: number, env?: NodeJS.ProcessEnv }} [opts]
+ * @param {{ timeoutMs?: number, cpuProfDir?: string, cpuProfIntervalUs?: number, memSampleMs?: number, env?: NodeJS.ProcessEnv, nodeOptions?: string[] }} [opts]
  * @returns {Promise<Measured>}
  */
 async function executeMeasured(home, id, opts = {}) {
 	const procDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'fxiaoke-bench-proc-'));
-	const nodeOptions = [`--require=${PRELOAD}`];
+	const nodeOptions = [`--require=${PRELOAD}`, ...(opts.nodeOptions || [])];
 	if (opts.cpuProfDir) {
 		fs.mkdirSync(opts.cpuProfDir, { recursive: true });
 		nodeOptions.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-interval=${opts.cpuProfIntervalUs || 250}`);

@@ -7,10 +7,11 @@ const LABELS = {
 	fxiaoke: 'Fxiaoke node (concurrency 5)',
 	http: 'HTTP Request nodes (Token + Revoke)',
 	sequential: 'Sequential httpRequest node (reference)',
+	concurrent: 'Concurrent httpRequest node, 5 in flight (ref.)',
 	noop: 'No-op node, same parameters (floor B)',
 	raw: 'Raw keep-alive loop, 5 sockets (floor A)',
 };
-const ORDER = ['fxiaoke', 'http', 'sequential', 'noop', 'raw'];
+const ORDER = ['fxiaoke', 'http', 'sequential', 'concurrent', 'noop', 'raw'];
 
 /** @param {number} x @param {number} [d] */
 function f(x, d = 2) {
@@ -106,11 +107,18 @@ function table(r) {
 	lines.push(grid(rows2, ['l', 'r', 'r', 'r', 'l']));
 	lines.push('');
 	const p3 = r.part3;
-	lines.push(`3. Token calls over ${p3.tokenCalls.executions} executions (one n8n home): Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}, sequential node ${p3.tokenCalls.sequential}; token persisted in the credential: ${p3.tokenCalls.tokenPersistedInCredential ? 'yes' : 'no'}`);
+	lines.push(
+		`3. Token calls over ${p3.tokenCalls.executions} executions (one n8n home): Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}, sequential node ${p3.tokenCalls.sequential}, concurrent node ${p3.tokenCalls.concurrent}; token persisted in the credential: ${p3.tokenCalls.tokenPersistedInCredential ? 'yes' : 'no'}`,
+	);
 	lines.push(
 		`   Peak memory (VmHWM of n8n execute), ${p3.memory.n} items: items only ${f(p3.memory.itemsOnlyMb, 0)} MB; + no-op node ${f(p3.memory.noopMb, 0)} MB; + Fxiaoke revoke ${f(p3.memory.fxiaokeMb, 0)} MB` +
 			` → Fxiaoke +${f(p3.memory.deltaMb, 1)} MB over items only, +${f(p3.memory.deltaOverNoopMb, 1)} MB over the no-op node`,
 	);
+	if (p3.memory.rssSampledPeakAfterNodeMb) {
+		lines.push(
+			`   sampled RSS peak: Fxiaoke during the node ${f(p3.memory.rssSampledPeakDuringNodeMb.fxiaoke, 0)} MB, after it ${f(p3.memory.rssSampledPeakAfterNodeMb.fxiaoke, 0)} MB; items only after ${f(p3.memory.rssSampledPeakAfterNodeMb.items, 0)} MB; no-op after ${f(p3.memory.rssSampledPeakAfterNodeMb.noop, 0)} MB`,
+		);
+	}
 	lines.push(
 		`   (peak V8 heapUsed: items only ${f(p3.memory.heapUsedPeakMb.items, 0)}, no-op ${f(p3.memory.heapUsedPeakMb.noop, 0)}, Fxiaoke ${f(p3.memory.heapUsedPeakMb.fxiaoke, 0)} MB; at this size no-op ${f(p3.memory.noopMsPerItem, 3)} ms/item, Fxiaoke ${f(p3.memory.fxiaokeMsPerItem, 3)} ms/item)`,
 	);
@@ -179,7 +187,7 @@ function markdown(r) {
 	}
 	out.push('');
 	out.push(
-		`Fxiaoke ÷ HTTP Request nodes = ${f(p1.targets.vsHttp.ratio)} (target ≤ 0.5); Fxiaoke ÷ (no-op ${f(p1.variants.noop.medianMs, 0)} ms + raw loop ${f(p1.variants.raw.medianMs, 0)} ms) = ${f(p1.targets.vsFloor.ratio)} (target ≤ 1.5); Fxiaoke ÷ sequential httpRequest node = ${f(p1.reference.vsSequential)}.`,
+		`Fxiaoke ÷ HTTP Request nodes = ${f(p1.targets.vsHttp.ratio)} (target ≤ 0.5); Fxiaoke ÷ (no-op ${f(p1.variants.noop.medianMs, 0)} ms + raw loop ${f(p1.variants.raw.medianMs, 0)} ms) = ${f(p1.targets.vsFloor.ratio)} (target ≤ 1.5); Fxiaoke ÷ sequential httpRequest node = ${f(p1.reference.vsSequential)}; Fxiaoke ÷ concurrent httpRequest node = ${f(p1.reference.vsConcurrent)}.`,
 	);
 	out.push('');
 	out.push('- **Fxiaoke node**: Manual Trigger → Set (raw JSON, ids from `$execution.id`) → Split Out → Fxiaoke Message → Revoke, Options: Rate Limit 1,000,000 (does not bind), Concurrency default (5).');
@@ -189,6 +197,9 @@ function markdown(r) {
 	out.push('- **No-op node** (`bench/noop-node`): reads resource, operation, Options and serviceId/messageId per item like the Revoke operation and returns the items; no request.');
 	out.push('- **Raw loop** (`bench/lib/raw-loop.js`): node:http with a keep-alive Agent, 5 requests in flight, own process.');
 	out.push('- **Sequential node** (`bench/noop-node`): token call, then `this.helpers.httpRequest` per item, one after the other.');
+	out.push(
+		'- **Concurrent node** (`bench/noop-node`): the same with 5 requests in flight and nothing else (no limiter, retries, token cache or checks): the lowest time a node reading the same parameters through n8n\'s HTTP helper can reach. Fxiaoke minus this is the cost of the Fxiaoke node\'s own work.',
+	);
 	out.push('');
 	out.push(`## 2. Pacing (${p2.n} revokes, sandbox enforcing ${p2.limit} requests per ${p2.windowMs / 1000} s on revoke)`);
 	out.push('');
@@ -210,7 +221,7 @@ function markdown(r) {
 	out.push('## 3. Token calls and memory');
 	out.push('');
 	out.push(
-		`Token calls over the ${p3.tokenCalls.executions} executions of part 1 (same workflow, one n8n home, a credential that starts without a token): Fxiaoke node **${p3.tokenCalls.fxiaoke}**, HTTP Request approach ${p3.tokenCalls.http}, sequential node ${p3.tokenCalls.sequential}. ` +
+		`Token calls over the ${p3.tokenCalls.executions} executions of part 1 (same workflow, one n8n home, a credential that starts without a token): Fxiaoke node **${p3.tokenCalls.fxiaoke}**, HTTP Request approach ${p3.tokenCalls.http}, sequential node ${p3.tokenCalls.sequential}, concurrent node ${p3.tokenCalls.concurrent}. ` +
 			`Token persisted in the credential afterwards (n8n export:credentials): ${p3.tokenCalls.tokenPersistedInCredential ? 'yes' : 'no'}.`,
 	);
 	out.push('');
@@ -225,6 +236,13 @@ function markdown(r) {
 	out.push(
 		`Fxiaoke: **+${f(p3.memory.deltaMb, 1)} MB** over items only (target ≤ 100 MB: ${p3.memory.pass ? 'pass' : '**FAIL**'}), of which +${f(p3.memory.noopMb - p3.memory.itemsOnlyMb, 1)} MB is already paid by a node that only reads the two parameters per item, and +${f(p3.memory.deltaOverNoopMb, 1)} MB is the requests.`,
 	);
+	if (p3.memory.rssSampledPeakAfterNodeMb) {
+		out.push('');
+		out.push(
+			`Sampled RSS (every 100 ms; a synchronous node such as the no-op blocks the sampler while it runs): Fxiaoke peaks at ${f(p3.memory.rssSampledPeakDuringNodeMb.fxiaoke, 0)} MB while the node runs and ${f(p3.memory.rssSampledPeakAfterNodeMb.fxiaoke, 0)} MB afterwards, when n8n stores and prints the run data ` +
+				`(items only: ${f(p3.memory.rssSampledPeakAfterNodeMb.items, 0)} MB afterwards, no-op: ${f(p3.memory.rssSampledPeakAfterNodeMb.noop, 0)} MB).`,
+		);
+	}
 	out.push('');
 	if (r.profile) {
 		out.push('## CPU profile of the node window');
@@ -272,7 +290,7 @@ function svg(r) {
 	const rowH = 34;
 	const top = 70;
 	const max = Math.max(...ORDER.map((k) => p1.variants[k].msPerItem));
-	const colors = { fxiaoke: '#ff6a00', http: '#7a7a7a', sequential: '#a9a9a9', noop: '#4a90d9', raw: '#2e6db4' };
+	const colors = { fxiaoke: '#ff6a00', http: '#7a7a7a', sequential: '#a9a9a9', concurrent: '#c4c4c4', noop: '#4a90d9', raw: '#2e6db4' };
 	const parts = [];
 	const H = top + ORDER.length * rowH + 170;
 	parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`);

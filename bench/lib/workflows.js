@@ -10,6 +10,7 @@
  *   http        Start → "Token" HTTP Request (token call once) → Messages → Split Out → "Revoke" HTTP Request
  *   noop        …→ CUSTOM.fxiaokeBenchNoop (reads the same parameters, sends nothing)
  *   sequential  …→ CUSTOM.fxiaokeBenchSequential (token call + this.helpers.httpRequest per item)
+ *   concurrent  …→ CUSTOM.fxiaokeBenchConcurrent (the same, 5 requests in flight)
  *   items       Start → Messages → Split Out (memory baseline)
  */
 const crypto = require('node:crypto');
@@ -18,6 +19,7 @@ const { buildRevokeWorkflow, n8nId, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE } = requi
 
 const NOOP_NODE_TYPE = 'CUSTOM.fxiaokeBenchNoop';
 const SEQUENTIAL_NODE_TYPE = 'CUSTOM.fxiaokeBenchSequential';
+const CONCURRENT_NODE_TYPE = 'CUSTOM.fxiaokeBenchConcurrent';
 const HTTP_NODE_TYPE = 'n8n-nodes-base.httpRequest';
 /** The HTTP Request node's default version in n8n 2.41 (what a user gets when adding it). */
 const HTTP_NODE_VERSION = 4.5;
@@ -180,6 +182,7 @@ function itemsOnlyWorkflow(opts) {
 module.exports = {
 	NOOP_NODE_TYPE,
 	SEQUENTIAL_NODE_TYPE,
+	CONCURRENT_NODE_TYPE,
 	HTTP_NODE_VERSION,
 	UUID_V4_EXPRESSION,
 	fxiaokeWorkflow,

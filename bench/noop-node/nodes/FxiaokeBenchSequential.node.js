@@ -5,8 +5,7 @@
  * other, with the token, x-fs-ea, x-fs-userid headers and a fresh thirdTraceId. No retries, no
  * limiter, no token cache. Reads the app from the Fxiaoke API credential.
  */
-const { randomUUID } = require('node:crypto');
-const { properties, readRunParameters, readItem } = require('./shared');
+const { properties, revokeAll } = require('./shared');
 
 class FxiaokeBenchSequential {
 	constructor() {
@@ -26,42 +25,7 @@ class FxiaokeBenchSequential {
 
 	/** @this {any} */
 	async execute() {
-		const items = this.getInputData();
-		readRunParameters(this);
-		const credentials = await this.getCredentials('fxiaokeApi');
-		const baseUrl = String(credentials.cloud === 'custom' ? credentials.customUrl : credentials.cloud).replace(/\/+$/, '');
-		const token = await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${baseUrl}/oauth2.0/token`,
-			qs: { thirdTraceId: randomUUID() },
-			body: {
-				appId: credentials.appId,
-				appSecret: credentials.appSecret,
-				permanentCode: credentials.permanentCode,
-				grantType: 'app_secret',
-			},
-			json: true,
-		});
-		if (!token || token.errorCode !== 0) throw new Error(`token call failed: errorCode ${token && token.errorCode}`);
-		const headers = {
-			authorization: `Bearer ${token.accessToken}`,
-			'x-fs-ea': token.ea,
-			'x-fs-userid': String(credentials.userId),
-		};
-		const output = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const body = readItem(this, itemIndex);
-			const json = await this.helpers.httpRequest({
-				method: 'POST',
-				url: `${baseUrl}/cgi/app/message/revoke`,
-				qs: { thirdTraceId: randomUUID() },
-				headers,
-				body,
-				json: true,
-			});
-			output.push({ json, pairedItem: { item: itemIndex } });
-		}
-		return [output];
+		return [await revokeAll(this, 1)];
 	}
 }
 

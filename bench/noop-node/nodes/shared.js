@@ -67,4 +67,45 @@ function readItem(ctx, itemIndex) {
 	};
 }
 
-module.exports = { properties, readRunParameters, readItem };
+/**
+ * Token call (once per run), then one revoke per item through this.helpers.httpRequest with
+ * `concurrency` requests in flight; output in input order, paired. The app comes from the Fxiaoke
+ * API credential. Nothing else: no retries, no limiter, no token cache.
+ * @param {any} ctx IExecuteFunctions @param {number} concurrency
+ */
+async function revokeAll(ctx, concurrency) {
+	const { randomUUID } = require('node:crypto');
+	const items = ctx.getInputData();
+	readRunParameters(ctx);
+	const credentials = await ctx.getCredentials('fxiaokeApi');
+	const baseUrl = String(credentials.cloud === 'custom' ? credentials.customUrl : credentials.cloud).replace(/\/+$/, '');
+	const token = await ctx.helpers.httpRequest({
+		method: 'POST',
+		url: `${baseUrl}/oauth2.0/token`,
+		qs: { thirdTraceId: randomUUID() },
+		body: { appId: credentials.appId, appSecret: credentials.appSecret, permanentCode: credentials.permanentCode, grantType: 'app_secret' },
+		json: true,
+	});
+	if (!token || token.errorCode !== 0) throw new Error(`token call failed: errorCode ${token && token.errorCode}`);
+	const headers = { authorization: `Bearer ${token.accessToken}`, 'x-fs-ea': token.ea, 'x-fs-userid': String(credentials.userId) };
+	const output = new Array(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const itemIndex = next++;
+			const json = await ctx.helpers.httpRequest({
+				method: 'POST',
+				url: `${baseUrl}/cgi/app/message/revoke`,
+				qs: { thirdTraceId: randomUUID() },
+				headers,
+				body: readItem(ctx, itemIndex),
+				json: true,
+			});
+			output[itemIndex] = { json, pairedItem: { item: itemIndex } };
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	return output;
+}
+
+module.exports = { properties, readRunParameters, readItem, revokeAll };

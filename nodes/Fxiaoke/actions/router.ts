@@ -91,7 +91,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			} catch (error) {
 				const nodeError = toNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
-					results[itemIndex] = [{ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } }];
+					// `error` lets n8n route the item to the error output (On Error: Continue (using error output)).
+					results[itemIndex] = [{ json: errorItemJson(nodeError), error: nodeError, pairedItem: { item: itemIndex } }];
 				} else if (itemIndex < stop.itemIndex) {
 					Object.assign(stop, { itemIndex, error: nodeError });
 				}

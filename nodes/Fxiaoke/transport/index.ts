@@ -363,7 +363,11 @@ export async function fxiaokeApiUpload(
 }
 
 /** Builds the error a user sees: no request data, no token, no secret; only what Fxiaoke said. */
-export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+export function toNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof InvalidBaseUrl) {
 		return new NodeOperationError(ctx.getNode(), `Credential field "Custom URL": ${error.message}`, { itemIndex });

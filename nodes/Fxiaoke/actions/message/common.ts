@@ -91,8 +91,8 @@ export const compositeFields: INodeProperties[] = [
 				displayName: 'Row',
 				name: 'row',
 				values: [
-					{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'Row label' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Row value' },
+					{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'Text on the left of the row, e.g. Customer' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Text on the right of the row, e.g. Acme Ltd.' },
 				],
 			},
 		],
