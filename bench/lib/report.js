@@ -71,6 +71,42 @@ function findings(r) {
 	return lines;
 }
 
+/** What the reference variants say about where the time goes (bullet points). @param {any} r */
+function analysis(r) {
+	const out = [];
+	const p1 = r.part1;
+	const v = p1.variants;
+	if (v.concurrent && v.noop && v.raw) {
+		const own = v.fxiaoke.medianMs - v.concurrent.medianMs;
+		out.push(
+			`Fxiaoke ${f(v.fxiaoke.medianMs, 0)} ms vs a minimal node that reads the same parameters and calls \`this.helpers.httpRequest\` with 5 in flight: ${f(v.concurrent.medianMs, 0)} ms. ` +
+				`The Fxiaoke node's own work (limiter, token handling, checks, error mapping) costs ${f(own, 0)} ms per ${p1.n} items (${f((100 * own) / v.fxiaoke.medianMs, 0)} %).`,
+		);
+		out.push(
+			`Reading serviceId and messageId (two expressions per item) alone takes ${f(v.noop.medianMs, 0)} ms (no-op node); n8n's HTTP helper then adds ${f(v.concurrent.medianMs - v.noop.medianMs, 0)} ms for ${p1.n} requests, where a keep-alive loop needs ${f(v.raw.medianMs, 0)} ms in all: ` +
+				'n8n 2.41 builds new http(s) agents for every request (@n8n/backend-network buildNodeAgents), so every request opens a new TCP connection.',
+		);
+		const http = v.http.medianMs;
+		out.push(
+			`The HTTP Request approach evaluates five expressions per item (thirdTraceId, two headers from $('Token'), two body fields) and pays the same HTTP helper: ${f(http, 0)} ms. ` +
+				`Even the minimal concurrent node reaches only ${f(v.concurrent.medianMs / http)} × of it, and no-op + raw loop is ${f(p1.targets.vsFloor.floorMs / v.concurrent.medianMs)} × the minimal node.`,
+		);
+	}
+	if (r.profile && r.profile.fxiaoke && !r.profile.fxiaoke.error) {
+		const p = r.profile.fxiaoke;
+		const ours = p.areas.find((/** @type {any} */ a) => a.area === 'our node (n8n-nodes-fxiaoke)');
+		out.push(`CPU profile of the Fxiaoke node's window: this package's own functions take ${f(ours ? ours.ms : 0, 0)} ms self time of ${f(p.busyMs, 0)} ms busy (${f(ours ? ours.pctOfBusy : 0, 1)} %).`);
+	}
+	const m = r.part3 && r.part3.memory;
+	if (m) {
+		out.push(
+			`Memory: a node that only reads the two parameters per item already raises the peak by ${f(m.noopMb - m.itemsOnlyMb, 0)} MB; Fxiaoke adds ${f(m.deltaOverNoopMb, 0)} MB to that` +
+				(m.capped ? `; with ${m.capped.flag} the Fxiaoke run peaks at +${f(m.capped.deltaMb, 0)} MB over items only, at the same speed.` : '.'),
+		);
+	}
+	return out;
+}
+
 /** @param {string[][]} rows @param {string[]} [align] */
 function grid(rows, align = []) {
 	const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
@@ -126,6 +162,8 @@ function table(r) {
 	lines.push('Targets');
 	lines.push(grid(targets(r).map((t) => [`  ${t.name}`, t.value, pf(t.pass)]), ['l', 'r', 'l']));
 	lines.push('');
+	for (const n of analysis(r)) lines.push(`* ${n.replace(/`/g, '')}`);
+	lines.push('');
 	lines.push(`Other processes used ${f(m.othersCoresDuringExecutions.median)} cores (median; max ${f(m.othersCoresDuringExecutions.max)}) of ${m.machine.cores} during the executions.`);
 	if (r.profile) {
 		lines.push('');
@@ -146,8 +184,8 @@ function esc(s) {
 	return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
 
-/** @param {any} r */
-function markdown(r) {
+/** @param {any} r @param {{ legacy?: any }} [extra] */
+function markdown(r, extra = {}) {
 	const m = r.meta;
 	const p1 = r.part1;
 	const p2 = r.part2;
@@ -175,6 +213,13 @@ function markdown(r) {
 	out.push('| --- | ---: | --- |');
 	for (const t of targets(r)) out.push(`| ${esc(t.name)} | ${esc(t.value)} | ${t.pass ? 'pass' : '**FAIL**'} |`);
 	out.push('');
+	const notes = analysis(r);
+	if (notes.length) {
+		out.push('## Where the time and memory go');
+		out.push('');
+		for (const n of notes) out.push(`- ${n}`);
+		out.push('');
+	}
 	out.push(`## 1. Node time per item (${p1.n} revokes, unthrottled sandbox on loopback)`);
 	out.push('');
 	out.push("Time of a node is n8n's own `executionTime` for it in the run data (the HTTP Request approach: Token node + Revoke node); the raw loop is timed in its own process (token call + revokes). Process start-up is not counted.");
@@ -243,6 +288,14 @@ function markdown(r) {
 				`(items only: ${f(p3.memory.rssSampledPeakAfterNodeMb.items, 0)} MB afterwards, no-op: ${f(p3.memory.rssSampledPeakAfterNodeMb.noop, 0)} MB).`,
 		);
 	}
+	if (p3.memory.capped) {
+		const c = p3.memory.capped;
+		out.push('');
+		out.push(
+			`With V8's old space capped (\`NODE_OPTIONS=${c.flag}\`, one run each) the same ${p3.memory.n}-item executions peak at ${f(c.itemsOnlyMb, 0)} MB (items only) and ${f(c.fxiaokeMb, 0)} MB (Fxiaoke): **+${f(c.deltaMb, 1)} MB**, at ${f(c.fxiaokeMsPerItem, 3)} ms per item. ` +
+				'Most of the uncapped peak is garbage that V8 lets accumulate before a major collection (its heap limit is sized from the machine\'s memory), not memory the node keeps.',
+		);
+	}
 	out.push('');
 	if (r.profile) {
 		out.push('## CPU profile of the node window');
@@ -265,6 +318,25 @@ function markdown(r) {
 			out.push('');
 		}
 	}
+	if (extra.legacy && extra.legacy.part1) {
+		const l = extra.legacy;
+		const lp = l.part1;
+		out.push('## The same with n8n\'s legacy expression engine');
+		out.push('');
+		out.push(
+			`n8n 2.41 evaluates expressions in isolated-vm by default (\`N8N_EXPRESSION_ENGINE=vm\`). A separate run with \`N8N_EXPRESSION_ENGINE=legacy\` (\`${esc(l.meta.command)}\`, ${esc(l.meta.date)}, results in \`bench/results/engine-legacy.json\`):`,
+		);
+		out.push('');
+		out.push('| Variant | Median ms | ms / item |');
+		out.push('| --- | ---: | ---: |');
+		for (const k of ORDER) if (lp.variants[k]) out.push(`| ${esc(LABELS[k])} | ${f(lp.variants[k].medianMs, 0)} | ${f(lp.variants[k].msPerItem, 3)} |`);
+		out.push('');
+		out.push(
+			`Fxiaoke ÷ HTTP Request nodes = ${f(lp.targets.vsHttp.ratio)} (≤ 0.5: ${lp.targets.vsHttp.pass ? 'pass' : 'FAIL'}); Fxiaoke ÷ (no-op + raw loop) = ${f(lp.targets.vsFloor.ratio)} (≤ 1.5: ${lp.targets.vsFloor.pass ? 'pass' : 'FAIL'}); Fxiaoke ÷ concurrent httpRequest node = ${f(lp.reference.vsConcurrent)}.` +
+				(l.part3 ? ` Peak memory, ${l.part3.memory.n} items: +${f(l.part3.memory.deltaMb, 1)} MB over items only.` : ''),
+		);
+		out.push('');
+	}
 	out.push('## How to run');
 	out.push('');
 	out.push('```sh');
@@ -272,6 +344,7 @@ function markdown(r) {
 	out.push('node bench/run.js --quick       # smoke run: N = 200, one repetition');
 	out.push('node bench/run.js --wait-quiet  # wait (up to 10 min) until other processes are idle first');
 	out.push('node bench/run.js --profile     # also write CPU profiles (bench/results/profiles/)');
+	out.push('node bench/run.js --engine=legacy  # N8N_EXPRESSION_ENGINE=legacy; writes bench/results/engine-legacy.json only');
 	out.push('```');
 	out.push('');
 	out.push('Results: `bench/results/latest.json` (every run\'s figures), this page and `docs/bench.svg`.');
@@ -326,4 +399,4 @@ function svg(r) {
 	return parts.join('\n') + '\n';
 }
 
-module.exports = { table, markdown, svg, targets, findings, LABELS };
+module.exports = { table, markdown, svg, targets, findings, analysis, LABELS };

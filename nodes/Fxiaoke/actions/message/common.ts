@@ -92,7 +92,7 @@ export const compositeFields: INodeProperties[] = [
 				name: 'row',
 				values: [
 					{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'Text on the left of the row, e.g. Customer' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Text on the right of the row, e.g. Acme Ltd.' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Text on the right of the row, e.g. Acme Corp' },
 				],
 			},
 		],
