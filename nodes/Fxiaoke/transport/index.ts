@@ -17,7 +17,8 @@ import { limiterFor, resetLimiters } from './limiter';
 import { toTransportFailure } from './network';
 import { backoffDelay, isRetryable, RETRY } from './retry';
 import { parseEnvelope, type RawResponse } from './response';
-import { isTokenFresh, takeTokenFailure, tokenFingerprint, type TokenFields } from './token';
+import { takeTokenFailure, tokenFingerprint } from './token';
+import { acquireToken, rejectToken, resetTokens, seedToken, type TokenState } from './tokenCache';
 
 export type { FxiaokeEnvelope } from './errors';
 
@@ -26,26 +27,6 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Fxiaoke's documented per-interface limit: 100 calls per 20 seconds. */
 export const DEFAULT_RATE_LIMIT = 100;
 export const DEFAULT_RATE_WINDOW_MS = 20_000;
-
-interface TokenState {
-	fields: TokenFields;
-	/** Bumped on every refresh, so a 20016 only invalidates the token it was answered for. */
-	generation: number;
-	/** Fxiaoke answered 20016 for it. Kept (not deleted) so a starting execution cannot bring it back. */
-	rejected?: boolean;
-}
-
-interface Deferred {
-	promise: Promise<void>;
-	resolve: () => void;
-	reject: (error: unknown) => void;
-}
-
-/** One entry per credential and app: shared by every item and every execution of this process. */
-const tokens = new Map<string, TokenState>();
-/** The token refresh in flight per credential: at most one at a time (single flight). */
-const refreshes = new Map<string, Deferred>();
-let generations = 0;
 
 interface Session {
 	credentials: ICredentialDataDecryptedObject;
@@ -64,9 +45,7 @@ async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	const baseUrl = baseUrlOf(credentials);
 	const key = `${ref?.id ?? ref?.name ?? 'credential'}:${tokenFingerprint(credentials)}`;
-	if (!tokens.has(key) && isTokenFresh(credentials)) {
-		tokens.set(key, { fields: pickTokenFields(credentials), generation: ++generations });
-	}
+	seedToken(key, credentials);
 	return {
 		credentials,
 		credentialRef: { id: ref?.id ?? '', name: ref?.name ?? '' },
@@ -82,46 +61,6 @@ function session(ctx: IExecuteFunctions): Promise<Session> {
 		sessions.set(ctx, pending);
 	}
 	return pending;
-}
-
-function pickTokenFields(data: IDataObject): TokenFields {
-	return {
-		accessToken: String(data.accessToken ?? ''),
-		ea: String(data.ea ?? ''),
-		tokenExpiresAt: Number(data.tokenExpiresAt ?? 0),
-		tokenFingerprint: String(data.tokenFingerprint ?? ''),
-	};
-}
-
-function deferred(): Deferred {
-	let resolve!: () => void;
-	let reject!: (error: unknown) => void;
-	const promise = new Promise<void>((res, rej) => {
-		resolve = res;
-		reject = rej;
-	});
-	// Waiters observe a failure themselves; without waiters it must not become an unhandled rejection.
-	promise.catch(() => undefined);
-	return { promise, resolve, reject };
-}
-
-/**
- * Returns a token fit for use, or makes the caller the one that refreshes it. The check and the
- * claim happen without an await in between, so only one caller per credential refreshes.
- */
-async function acquireToken(s: Session): Promise<{ state?: TokenState; refresh?: Deferred }> {
-	for (;;) {
-		const state = tokens.get(s.key);
-		if (state && !state.rejected && isTokenFresh({ ...s.credentials, ...state.fields })) return { state };
-		const pending = refreshes.get(s.key);
-		if (pending) {
-			await pending.promise;
-			continue;
-		}
-		const refresh = deferred();
-		refreshes.set(s.key, refresh);
-		return { refresh };
-	}
 }
 
 /** A request body: JSON for every API call, multipart for uploads. */
@@ -187,7 +126,7 @@ async function attempt(
 	timeout: number,
 ): Promise<{ envelope: FxiaokeEnvelope; used: TokenState }> {
 	if (s.tokenFailure !== undefined) throw s.tokenFailure;
-	const { state, refresh } = await acquireToken(s);
+	const { state, refresh } = await acquireToken(s.key, s.credentials);
 	if (state) {
 		return { envelope: await send(ctx, s, path, payload, timeout, { ...s.credentials, ...state.fields }), used: state };
 	}
@@ -200,17 +139,14 @@ async function attempt(
 	} catch (error) {
 		failure = error;
 	}
-	refreshes.delete(s.key);
 	if (typeof data.accessToken !== 'string' || data.accessToken === '') {
 		s.tokenFailure = asTokenFailure(
 			takeTokenFailure(tokenFingerprint(s.credentials)) ?? failure ?? new Error('Fxiaoke token refresh returned no token'),
 		);
-		refresh!.reject(s.tokenFailure);
+		refresh!.fail(s.tokenFailure);
 		throw s.tokenFailure;
 	}
-	const used = { fields: pickTokenFields(data), generation: ++generations };
-	tokens.set(s.key, used);
-	refresh!.resolve();
+	const used = refresh!.complete(data);
 	if (failure !== undefined) throw failure;
 	return { envelope: envelope!, used };
 }
@@ -272,8 +208,7 @@ async function exchange(
 		) {
 			// Fxiaoke rejected the token and did nothing: refresh it (once) and send again.
 			retriedAfterInvalidToken = true;
-			const current = tokens.get(s.key);
-			if (current !== undefined && current.generation === used?.generation) current.rejected = true;
+			if (used !== undefined) rejectToken(s.key, used);
 			tries--;
 			continue;
 		}
@@ -415,8 +350,7 @@ export function toNodeError(
 
 /** Exposed for tests: forget every token and refresh this process holds. */
 export function resetTokenCache(): void {
-	tokens.clear();
-	refreshes.clear();
+	resetTokens();
 	resetLimiters();
 }
 
