@@ -60,7 +60,7 @@ const REJECTED = [
 	// Revoke ids
 	['revoke: empty messageId', revoke, { messageId: '' }, 'messageId', /is empty/],
 	['revoke: whitespace-only serviceId (incl. ideographic space)', revoke, { serviceId: ' \t\u3000 ' }, 'serviceId', /is empty/],
-	['revoke: object messageId', revoke, { messageId: { id: 'msg-1' } }, 'messageId', /must be a string or a number, not object/],
+	['revoke: object messageId', revoke, { messageId: { id: 'msg-1' } }, 'messageId', /must be a string or a number, not an object/],
 	['revoke: array serviceId', revoke, { serviceId: [demo.serviceId] }, 'serviceId', /not an array/],
 	['revoke: boolean messageId', revoke, { messageId: true }, 'messageId', /not boolean/],
 	['revoke: null messageId', revoke, { messageId: null }, 'messageId', /not null/],

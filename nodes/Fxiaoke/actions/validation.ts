@@ -4,17 +4,40 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 export const MAX_ID_LENGTH = 256;
 
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
-function invalid(ctx: IExecuteFunctions, label: string, name: string, itemIndex: number, problem: string) {
-	return new NodeOperationError(ctx.getNode(), `${label} (${name}) ${problem} in item ${itemIndex}`, {
+/** The parameter a bad value came from, as the user sees it; `where` narrows it (e.g. "of article 3"). */
+export interface FieldRef {
+	label: string;
+	name: string;
+	where?: string;
+}
+
+/** The error for a value rejected before anything is sent: "<Label> (<name>) [of article N] <problem> in item N". */
+export function inputError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	field: FieldRef,
+	problem: string,
+	description = 'Nothing was sent to Fxiaoke for this item.',
+): NodeOperationError {
+	const where = field.where ? ` ${field.where}` : '';
+	return new NodeOperationError(ctx.getNode(), `${field.label} (${field.name})${where} ${problem} in item ${itemIndex}`, {
 		itemIndex,
-		description: 'Nothing was sent to Fxiaoke for this item.',
+		description,
 	});
+}
+
+/** How a value's type reads in an error message. */
+export function kindOf(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 /** Reads a required id parameter (string or number) and rejects empty, oversized or control-character values. */
 export function requireId(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
+	const field = { label, name };
 	const value = ctx.getNodeParameter(name, itemIndex) as unknown;
 	let text: string;
 	if (typeof value === 'number' && Number.isFinite(value)) {
@@ -22,15 +45,14 @@ export function requireId(ctx: IExecuteFunctions, name: string, label: string, i
 	} else if (typeof value === 'string') {
 		text = value.trim();
 	} else {
-		const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-		throw invalid(ctx, label, name, itemIndex, `must be a string or a number, not ${kind},`);
+		throw inputError(ctx, itemIndex, field, `must be a string or a number, not ${kindOf(value)},`);
 	}
-	if (text === '') throw invalid(ctx, label, name, itemIndex, 'is empty');
+	if (text === '') throw inputError(ctx, itemIndex, field, 'is empty');
 	if (text.length > MAX_ID_LENGTH) {
-		throw invalid(ctx, label, name, itemIndex, `is ${text.length} characters long (at most ${MAX_ID_LENGTH})`);
+		throw inputError(ctx, itemIndex, field, `is ${text.length} characters long (at most ${MAX_ID_LENGTH})`);
 	}
 	if (CONTROL_CHARACTERS.test(text)) {
-		throw invalid(ctx, label, name, itemIndex, 'contains control characters (such as a line break)');
+		throw inputError(ctx, itemIndex, field, 'contains control characters (such as a line break)');
 	}
 	return text;
 }

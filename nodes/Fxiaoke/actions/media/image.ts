@@ -1,37 +1,13 @@
-import { NodeOperationError, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { fxiaokeApiUpload, type FxiaokeEnvelope } from '../../transport';
 import type { NodeOptions } from '../options';
+import { inputError, type FieldRef } from '../validation';
 
 /** Fxiaoke's limit for message images (API.md §8): 5 MB. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export const UPLOAD_PATH = '/media/upload/message';
-
-/** The parameter a bad value came from, as the user sees it; `where` narrows it (e.g. "of article 3"). */
-export interface FieldRef {
-	label: string;
-	name: string;
-	where?: string;
-}
-
-/**
- * The error for a value rejected before anything is sent, in the wording of `validation.ts`:
- * "<Label> (<name>) [of article N] <problem> in item N".
- */
-export function inputError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	field: FieldRef,
-	problem: string,
-	description = 'Nothing was sent to Fxiaoke for this item.',
-): NodeOperationError {
-	const where = field.where ? ` ${field.where}` : '';
-	return new NodeOperationError(ctx.getNode(), `${field.label} (${field.name})${where} ${problem} in item ${itemIndex}`, {
-		itemIndex,
-		description,
-	});
-}
 
 interface ImageFormat {
 	mimeType: string;

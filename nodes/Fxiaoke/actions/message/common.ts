@@ -7,9 +7,9 @@ import {
 } from 'n8n-workflow';
 
 import { fxiaokeApiRequest } from '../../transport';
-import { inputError, readImage, uploadImage, type FieldRef, type ImageFile } from '../media/image';
+import { readImage, uploadImage, type ImageFile } from '../media/image';
 import type { NodeOptions } from '../options';
-import { MAX_ID_LENGTH } from '../validation';
+import { CONTROL_CHARACTERS, inputError, kindOf, MAX_ID_LENGTH, type FieldRef } from '../validation';
 
 /*
  * Shared by every send operation: the recipients field and its parsing, the message fields of the
@@ -31,8 +31,6 @@ const MAX_MEDIA_ID_LENGTH = 1024;
 
 export type MessageKind = 'text' | 'composite' | 'articles';
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 /** Separators of a recipients string: comma, Chinese comma and enumeration comma, semicolons, line breaks. */
 const RECIPIENT_SEPARATORS = /[,，、;；\r\n]+/;
 
@@ -238,12 +236,6 @@ export const MESSAGE_FIELDS: Record<MessageKind, INodeProperties[]> = {
 };
 
 // ---------------------------------------------------------------- reading values
-
-function kindOf(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'an array';
-	return typeof value === 'object' ? 'an object' : typeof value;
-}
 
 function quote(value: string): string {
 	const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;

@@ -1,8 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { inputError } from '../media/image';
 import type { NodeOptions } from '../options';
-import { requireId } from '../validation';
+import { inputError, requireId } from '../validation';
 import {
 	buildMessage,
 	MESSAGE_FIELDS,
