@@ -46,8 +46,13 @@ const ERROR_ITEM_KEYS = [
 	'deliveredRecipients',
 ];
 
-/** What an error becomes as an output item under Continue On Fail: Fxiaoke's fields, no request data. */
-export function errorItemJson(error: unknown): IDataObject {
+/**
+ * What an error becomes as an output item under Continue On Fail: Fxiaoke's fields, no request data.
+ * n8n sends an item to the error output only if its JSON holds nothing but `error`, `message` and
+ * `details` (and it would replace the JSON of an item carrying an `error` object), so for that
+ * setting the fields go into `details`.
+ */
+export function errorItemJson(error: unknown, forErrorOutput = false): IDataObject {
 	const json: IDataObject = { error: error instanceof Error ? error.message : String(error) };
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.description) json.description = error.description;
@@ -56,7 +61,9 @@ export function errorItemJson(error: unknown): IDataObject {
 			if (value !== undefined) json[key] = value as IDataObject[string];
 		}
 	}
-	return json;
+	if (!forErrorOutput) return json;
+	const { error: message, ...details } = json;
+	return { error: message, details };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -75,6 +82,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const options = readOptions(this);
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	// Items run `concurrency` at a time; results land in their input slot, so order and pairing hold.
 	const results: INodeExecutionData[][] = new Array(items.length);
 	// Without Continue On Fail the run stops at the first failing item (by input order).
@@ -91,8 +99,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			} catch (error) {
 				const nodeError = toNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
-					// `error` lets n8n route the item to the error output (On Error: Continue (using error output)).
-					results[itemIndex] = [{ json: errorItemJson(nodeError), error: nodeError, pairedItem: { item: itemIndex } }];
+					results[itemIndex] = [{ json: errorItemJson(nodeError, toErrorOutput), pairedItem: { item: itemIndex } }];
 				} else if (itemIndex < stop.itemIndex) {
 					Object.assign(stop, { itemIndex, error: nodeError });
 				}
