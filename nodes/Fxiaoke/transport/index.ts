@@ -126,7 +126,7 @@ async function attempt(
 	timeout: number,
 ): Promise<{ envelope: FxiaokeEnvelope; used: TokenState }> {
 	if (s.tokenFailure !== undefined) throw s.tokenFailure;
-	const { state, refresh } = await acquireToken(s.key, s.credentials);
+	const { state, refresh } = await acquireToken(s.key);
 	if (state) {
 		return { envelope: await send(ctx, s, path, payload, timeout, { ...s.credentials, ...state.fields }), used: state };
 	}

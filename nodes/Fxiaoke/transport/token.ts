@@ -40,13 +40,17 @@ export function tokenFingerprint(credentials: ICredentialDataDecryptedObject): s
 		.slice(0, 32);
 }
 
+/** True when a token has more than the refresh margin of life left. */
+export function hasLifeLeft(fields: Pick<TokenFields, 'accessToken' | 'tokenExpiresAt'>, now = Date.now()): boolean {
+	return fields.accessToken !== '' && Number(fields.tokenExpiresAt) - now > REFRESH_MARGIN_MS;
+}
+
 /** True when the credential's stored token belongs to it and has enough life left. */
 export function isTokenFresh(credentials: ICredentialDataDecryptedObject, now = Date.now()): boolean {
 	return (
 		typeof credentials.accessToken === 'string' &&
-		credentials.accessToken !== '' &&
 		credentials.tokenFingerprint === tokenFingerprint(credentials) &&
-		Number(credentials.tokenExpiresAt) - now > REFRESH_MARGIN_MS
+		hasLifeLeft({ accessToken: credentials.accessToken, tokenExpiresAt: Number(credentials.tokenExpiresAt) }, now)
 	);
 }
 

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { isTokenFresh, type TokenFields } from './token';
+import { hasLifeLeft, isTokenFresh, type TokenFields } from './token';
 
 /** A token as this process knows it, shared by every item and every execution. */
 export interface TokenState {
@@ -69,13 +69,11 @@ function claimRefresh(key: string): Refresh {
  * claim happen without an await in between, so only one caller per key refreshes; the others wait
  * for it and share its token (or its failure).
  */
-export async function acquireToken(
-	key: string,
-	credentials: ICredentialDataDecryptedObject,
-): Promise<{ state?: TokenState; refresh?: Refresh }> {
+export async function acquireToken(key: string): Promise<{ state?: TokenState; refresh?: Refresh }> {
 	for (;;) {
+		// The key holds the app fingerprint, so only the token's remaining life needs checking here.
 		const state = tokens.get(key);
-		if (state && !state.rejected && isTokenFresh({ ...credentials, ...state.fields })) return { state };
+		if (state && !state.rejected && hasLifeLeft(state.fields)) return { state };
 		const pending = refreshes.get(key);
 		if (!pending) return { refresh: claimRefresh(key) };
 		await pending;
