@@ -143,10 +143,12 @@ async function main() {
 	const cores = os.cpus().length;
 	log(`machine: ${cores} cores; ${machine.uptimeText()}`);
 	let quiet = null;
+	const waitStart = Date.now();
 	if (args.waitQuietMin > 0) {
 		quiet = await machine.waitQuiet({ waitMs: args.waitQuietMin * 60_000, log });
 		log(quiet.quiet ? 'machine is quiet' : `machine still busy after ${args.waitQuietMin} min; measuring anyway`);
 	}
+	const waitedUntil = Date.now();
 	const othersBefore = await machine.sampleOthers(3000);
 	if (othersBefore.cores > 0.25) {
 		log(`other processes use ${othersBefore.cores} cores right now: ${othersBefore.busy.map((b) => `${b.cores} ${b.cmd.slice(0, 70)}`).join(' | ')}`);
@@ -212,6 +214,14 @@ async function main() {
 			}),
 			memItems: W.itemsOnlyWorkflow({ ...common, count: args.memN, name: `bench: items only ×${args.memN}`, tag: 'mitems' }),
 			memNoop: W.benchNodeWorkflow({ ...common, count: args.memN, name: `bench: memory no-op ×${args.memN}`, tag: 'mnoop', type: W.NOOP_NODE_TYPE }),
+			memConcurrent: W.benchNodeWorkflow({
+				...common,
+				count: args.memN,
+				name: `bench: memory concurrent ×${args.memN}`,
+				tag: 'mconc',
+				type: W.CONCURRENT_NODE_TYPE,
+				credential: credFast,
+			}),
 			memFxiaoke: W.fxiaokeWorkflow({ ...common, count: args.memN, name: `bench: memory Fxiaoke ×${args.memN}`, tag: 'mfx', credential: credFast, options: unbound }),
 		};
 		await n8n.importWorkflow(home, Object.values(wf));
@@ -340,9 +350,9 @@ async function main() {
 		// ---------------------------------------------------------------- 3. token calls and memory
 		log(`part 3: peak memory, ${args.memN} items`);
 		/** @type {Record<string, any[]>} */
-		const p3 = { items: [], noop: [], fxiaoke: [] };
+		const p3 = { items: [], noop: [], concurrent: [], fxiaoke: [] };
 		for (let rep = 0; rep < args.memReps; rep++) {
-			for (const [key, wfKey] of [['items', 'memItems'], ['noop', 'memNoop'], ['fxiaoke', 'memFxiaoke']]) {
+			for (const [key, wfKey] of [['items', 'memItems'], ['noop', 'memNoop'], ['concurrent', 'memConcurrent'], ['fxiaoke', 'memFxiaoke']]) {
 				const r = await exec(wfKey, sbFast, { memSampleMs: 100 });
 				if (key !== 'items' && (r.out.failed !== 0 || r.out.items !== args.memN)) throw new Error(`memory run ${key}: ${r.out.failed} failed of ${r.out.items}`);
 				const peaks = r.measured.memPeaks || {};
@@ -375,6 +385,7 @@ async function main() {
 		const memItems = median(p3.items.map((r) => r.vmHwmMb));
 		const memNoop = median(p3.noop.map((r) => r.vmHwmMb));
 		const memFx = median(p3.fxiaoke.map((r) => r.vmHwmMb));
+		const memConc = median(p3.concurrent.map((r) => r.vmHwmMb));
 		const creds = await n8n.exportCredentials(home);
 		const stored = creds.find((c) => c.id === credFast.id);
 		const part3 = {
@@ -391,6 +402,8 @@ async function main() {
 				n: args.memN,
 				itemsOnlyMb: memItems,
 				noopMb: memNoop,
+				concurrentMb: memConc,
+				concurrentMsPerItem: median(p3.concurrent.map((r) => r.nodeMs)) / args.memN,
 				fxiaokeMb: memFx,
 				deltaMb: memFx - memItems,
 				deltaOverNoopMb: memFx - memNoop,
@@ -406,6 +419,7 @@ async function main() {
 				heapUsedPeakMb: {
 					items: median(p3.items.map((r) => r.heapUsedPeakMb)),
 					noop: median(p3.noop.map((r) => r.heapUsedPeakMb)),
+					concurrent: median(p3.concurrent.map((r) => r.heapUsedPeakMb)),
 					fxiaoke: median(p3.fxiaoke.map((r) => r.heapUsedPeakMb)),
 				},
 				noopMsPerItem: median(p3.noop.map((r) => r.nodeMs)) / args.memN,
@@ -455,6 +469,7 @@ async function main() {
 			command: `node bench/run.js${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
 			date: started.toISOString(),
 			durationS: Math.round((Date.now() - started.getTime()) / 1000),
+			waitedS: Math.round((waitedUntil - waitStart) / 1000),
 			machine: { cores, cpu: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), kernel: os.release() },
 			n8nVersion: install.version,
 			nodeVersion,
