@@ -173,6 +173,8 @@ async function main() {
 	const fastUrl = await sbFast.listen(0, '127.0.0.1');
 	const pacedUrl = await sbPaced.listen(0, '127.0.0.1');
 	const home = await n8n.createN8nHome({ tgz, env: args.engine ? { N8N_EXPRESSION_ENGINE: args.engine } : {} });
+	// packPackage leaves its temp folder behind; the package is installed now
+	if (path.basename(path.dirname(tgz)).startsWith('fxiaoke-pack-')) fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 	/** @type {Record<string, any>} */
 	const results = {};
 	try {

@@ -107,7 +107,7 @@ function analysis(r) {
 	if (m) {
 		out.push(
 			`Memory: a node that only reads the two parameters per item already raises the peak by ${f(m.noopMb - m.itemsOnlyMb, 0)} MB; Fxiaoke adds ${f(m.deltaOverNoopMb, 0)} MB to that` +
-				(m.concurrentMb !== undefined ? ` (the minimal concurrent httpRequest node: ${f(m.concurrentMb - m.noopMb, 0)} MB, i.e. Fxiaoke peaks ${f(m.fxiaokeMb - m.concurrentMb, 0)} MB above it)` : '') +
+				(m.concurrentMb !== undefined ? ` (the minimal concurrent httpRequest node: ${f(m.concurrentMb - m.noopMb, 0)} MB, i.e. Fxiaoke peaks ${f(Math.abs(m.fxiaokeMb - m.concurrentMb), 0)} MB ${m.fxiaokeMb >= m.concurrentMb ? 'above' : 'below'} it)` : '') +
 				(m.capped
 					? `; with ${m.capped.flag} the Fxiaoke run peaks at +${f(m.capped.deltaMb, 0)} MB over items only (${f(m.capped.fxiaokeMsPerItem, 3)} ms per item, uncapped ${f(m.fxiaokeMsPerItem, 3)}).`
 					: '.'),
