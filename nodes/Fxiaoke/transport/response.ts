@@ -12,11 +12,18 @@ export interface RawResponse {
  * domain, a redirect, a gateway error, a cut-off body) becomes a transport failure naming the host.
  */
 export function parseEnvelope(response: RawResponse, baseUrl: string, what: string): FxiaokeEnvelope {
-	const host = hostOf(baseUrl);
 	const status = response.statusCode;
-	if (status >= 300 && status < 400) {
+	const redirect = status >= 300 && status < 400;
+	const text = typeof response.body === 'string' ? response.body : bodyText(response.body);
+	if (!redirect) {
+		const envelope = parseJsonEnvelope(text);
+		if (envelope) return envelope;
+	}
+	// Only failures name the host: parsing it is kept off the path every successful reply takes.
+	const host = hostOf(baseUrl);
+	if (redirect) {
 		const location = String(response.headers?.location ?? '');
-		const target = location ? ` to ${hostOf(new URL(location, baseUrl).href)}` : '';
+		const target = location && URL.canParse(location, baseUrl) ? ` to ${new URL(location, baseUrl).host}` : '';
 		throw new FxiaokeTransportFailure(
 			`${what}: ${host} answered with a redirect (HTTP ${status}${target}) instead of Fxiaoke's API: check the cloud domain in the credential (use open.fxiaoke.com, not www.fxiaoke.com)`,
 			'redirect',
@@ -25,15 +32,6 @@ export function parseEnvelope(response: RawResponse, baseUrl: string, what: stri
 			status,
 		);
 	}
-	const text = typeof response.body === 'string' ? response.body : bodyText(response.body);
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		parsed = undefined;
-	}
-	const envelope = isEnvelope(parsed) ? parsed : undefined;
-	if (envelope) return envelope;
 	if (status >= 400) {
 		throw new FxiaokeTransportFailure(
 			`${what}: ${host} answered HTTP ${status}`,
@@ -54,6 +52,16 @@ export function parseEnvelope(response: RawResponse, baseUrl: string, what: stri
 		status < 300,
 		status,
 	);
+}
+
+function parseJsonEnvelope(text: string): FxiaokeEnvelope | undefined {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+	return isEnvelope(parsed) ? parsed : undefined;
 }
 
 function bodyText(body: unknown): string {
