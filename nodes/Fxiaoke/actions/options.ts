@@ -1,5 +1,10 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS } from '../transport';
+
+const DEFAULT_CONCURRENCY = 5;
+const DEFAULT_RATE_WINDOW_SECONDS = DEFAULT_RATE_WINDOW_MS / 1000;
+
 /** Operations that send a message; the payload conversion options only apply to them. */
 export const SEND_OPERATIONS = ['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount'];
 
@@ -16,7 +21,7 @@ export const optionsCollection: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 50 },
-			default: 5,
+			default: DEFAULT_CONCURRENCY,
 			description: 'How many requests this node keeps in flight at once',
 		},
 		{
@@ -42,7 +47,7 @@ export const optionsCollection: INodeProperties = {
 			name: 'rateLimit',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 100,
+			default: DEFAULT_RATE_LIMIT,
 			description:
 				'Requests per window and endpoint. Fxiaoke allows 100 calls per 20 seconds per interface; raise it only if your company bought a higher limit.',
 		},
@@ -51,7 +56,7 @@ export const optionsCollection: INodeProperties = {
 			name: 'rateLimitWindow',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 20,
+			default: DEFAULT_RATE_WINDOW_SECONDS,
 			description: 'Length of the rate limit window in seconds',
 		},
 		{
@@ -59,7 +64,7 @@ export const optionsCollection: INodeProperties = {
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 100 },
-			default: 30000,
+			default: DEFAULT_TIMEOUT_MS,
 			description: 'How long to wait for Fxiaoke\'s reply to one request, in milliseconds',
 		},
 	],
@@ -87,10 +92,10 @@ function positive(ctx: IExecuteFunctions, value: unknown, fallback: number, labe
 export function readOptions(ctx: IExecuteFunctions): NodeOptions {
 	const raw = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	return {
-		concurrency: Math.floor(positive(ctx, raw.concurrency, 5, 'Concurrency', 1)),
-		rateLimit: Math.floor(positive(ctx, raw.rateLimit, 100, 'Rate Limit', 1)),
-		rateLimitWindowMs: positive(ctx, raw.rateLimitWindow, 20, 'Rate Limit Window (Seconds)', 0.001) * 1000,
-		timeout: positive(ctx, raw.timeout, 30000, 'Timeout (Ms)', 1),
+		concurrency: Math.floor(positive(ctx, raw.concurrency, DEFAULT_CONCURRENCY, 'Concurrency', 1)),
+		rateLimit: Math.floor(positive(ctx, raw.rateLimit, DEFAULT_RATE_LIMIT, 'Rate Limit', 1)),
+		rateLimitWindowMs: positive(ctx, raw.rateLimitWindow, DEFAULT_RATE_WINDOW_SECONDS, 'Rate Limit Window (Seconds)', 0.001) * 1000,
+		timeout: positive(ctx, raw.timeout, DEFAULT_TIMEOUT_MS, 'Timeout (Ms)', 1),
 		convertUserId: raw.convertUserId === true,
 		convertMediaId: raw.convertMediaId === true,
 	};

@@ -10,7 +10,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { InvalidBaseUrl, baseUrlOf, hostOf } from './baseUrl';
+import { InvalidBaseUrl, baseUrlOf } from './baseUrl';
 import { ERROR_CODES, ERROR_HINTS, FxiaokeApiFailure, FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
 import type { NodeOptions } from '../actions/options';
 import { limiterFor, resetLimiters } from './limiter';
@@ -354,4 +354,3 @@ export function resetTokenCache(): void {
 	resetLimiters();
 }
 
-export { hostOf };
