@@ -13,6 +13,30 @@ import { CUSTOM_CLOUD, FXIAOKE_CLOUDS } from '../nodes/Fxiaoke/transport/baseUrl
 import { authenticateRequest } from '../nodes/Fxiaoke/transport/authenticate';
 import { requestToken } from '../nodes/Fxiaoke/transport/token';
 
+/** Codes the token endpoint may answer with (API.md §6.2), each with what to check. */
+const TOKEN_ERRORS: Array<[number, string]> = [
+	[10006, 'App Secret missing or wrong (errorCode 10006): copy it again from the app\'s Development Mode'],
+	[20006, 'App ID or App Secret wrong (errorCode 20006)'],
+	[20015, 'Permanent Code wrong (errorCode 20015)'],
+	[20016, 'Token rejected (errorCode 20016): check that the app is enabled and its IP allow-list'],
+	[20017, 'No credentials reached Fxiaoke (errorCode 20017)'],
+	[20021, 'The app is disabled in this company (errorCode 20021)'],
+	[20022, 'The company has not authorized this app (errorCode 20022)'],
+	[15003, 'The app has no permission for this interface (errorCode 15003)'],
+	[14001, 'Rate limit exceeded (errorCode 14001): try again in a minute'],
+	[30004, 'Per-second frequency exceeded (errorCode 30004): try again in a minute'],
+	[30002, 'The company\'s daily OpenAPI quota is used up (errorCode 30002)'],
+	[30003, 'The company has not bought an OpenAPI quota (errorCode 30003)'],
+	[50009, 'Fxiaoke service exception (errorCode 50009): try again later'],
+	[-1, 'Fxiaoke is busy (errorCode -1): try again later'],
+	[-2, 'Fxiaoke system error (errorCode -2): try again later'],
+];
+
+const TOKEN_ERROR_RULES: ICredentialTestRequest['rules'] = TOKEN_ERRORS.map(([value, message]) => ({
+	type: 'responseSuccessBody',
+	properties: { key: 'errorCode', value, message },
+}));
+
 export class FxiaokeApi implements ICredentialType {
 	name = 'fxiaokeApi';
 
@@ -123,7 +147,13 @@ export class FxiaokeApi implements ICredentialType {
 		return authenticateRequest(credentials, requestOptions);
 	}
 
+	/**
+	 * The token call, the one request every app may make (any other endpoint needs a permission the
+	 * app may lack). n8n runs preAuthentication before it, so a Test calls the token endpoint twice.
+	 * Fxiaoke answers errors with HTTP 200: the rules turn every documented error code into a failure.
+	 */
 	test: ICredentialTestRequest = {
+		rules: TOKEN_ERROR_RULES,
 		request: {
 			method: 'POST',
 			baseURL:

@@ -5,6 +5,8 @@
  *
  * stage 'before': the fault replaces processing (nothing applied).
  * stage 'after':  the request is processed normally (state may change), then the reply is spoiled.
+ *                 `http502AfterApply` / `http504AfterApply`: a gateway answered 502 / 504 (no JSON
+ *                 body) although the backend applied the call, so a client retry is a duplicate.
  */
 
 /**
@@ -35,6 +37,8 @@ const FAULTS = Object.freeze({
   resetAfterApply: { stage: 'after' },
   slowReply: { stage: 'after' },
   truncatedJson: { stage: 'after' },
+  http502AfterApply: { stage: 'after', status: 502 },
+  http504AfterApply: { stage: 'after', status: 504 },
 });
 
 const FAULT_NAMES = Object.freeze(Object.keys(FAULTS));

@@ -39,6 +39,9 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {number} [tokenLifetimeSeconds]     7200
  * @property {number} [tokenReissueAfterSeconds] 6600: before this age the same token is returned
  * @property {number} [tokenDelayMs]             0: latency of the token endpoint
+ * @property {number|null} [tokenMaxUses]        null: unlimited. N: a token dies after N business calls
+ *   that passed the token check (counted over all clients); later calls with it get 20016 and the
+ *   next token call issues a new token
  * @property {number} [latencyMs]                0: latency of business endpoints
  * @property {null|{limit: number, windowMs: number, errorCode?: number, endpoints?: string[], code?: import('./codes').CodeEntry}} [rateLimit]
  *   fixed-window limit per endpoint; `code` is filled in from `errorCode`
@@ -58,6 +61,9 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {any} body         parsed JSON, or {fields, files} for multipart
  * @property {string|null} rawBody  UTF-8 text of a non-multipart body
  * @property {string|null} fault
+ * @property {string|null} tokenId  short fingerprint (sha256, 12 hex) of the bearer token presented, never the token;
+ *   on the token endpoint, of the token issued; null when none
+ * @property {boolean} rateLimited  rejected by the `rateLimit` option
  * @property {boolean} applied   whether the operation changed state
  * @property {null|{status: number, body: any}} response  null when the socket was destroyed
  * @property {number} startedAt
@@ -71,6 +77,7 @@ const DEFAULTS = Object.freeze({
   tokenLifetimeSeconds: 7200,
   tokenReissueAfterSeconds: 6600,
   tokenDelayMs: 0,
+  tokenMaxUses: null,
   latencyMs: 0,
   rateLimit: null,
   unknownMessages: 'error',
@@ -112,6 +119,8 @@ function deliveryKey(body) {
 }
 
 const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
+/** Short, stable fingerprint of a token value for records and tests; the token itself is never stored there. */
+const tokenIdOf = (token) => sha256(`fxiaoke-sandbox-token\n${token}`).slice(0, 12);
 const mediaTypeOf = (contentType) => String(contentType || '').split(';')[0].trim().toLowerCase();
 const htmlPage = (title, text) =>
   `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
@@ -146,6 +155,9 @@ function normalizeOptions(options) {
   const merged = { ...options };
   if (merged.unknownMessages !== undefined && !['error', 'accept'].includes(merged.unknownMessages)) {
     throw new TypeError("unknownMessages must be 'error' or 'accept'");
+  }
+  if (merged.tokenMaxUses !== undefined && merged.tokenMaxUses !== null && !(Number.isInteger(merged.tokenMaxUses) && merged.tokenMaxUses >= 1)) {
+    throw new TypeError('tokenMaxUses must be null or an integer >= 1');
   }
   if (merged.rateLimit) {
     const { limit, windowMs, errorCode = 14001 } = merged.rateLimit;
@@ -182,7 +194,7 @@ class Sandbox {
     this.tokenInFlight = 0;
 
     /** @type {RequestRecord[]} */ this.requests = [];
-    /** @type {Map<string, {token: string, appId: string, ea: string, issuedAt: number, expiresAt: number}>} */
+    /** @type {Map<string, {token: string, appId: string, ea: string, issuedAt: number, expiresAt: number, uses: number}>} */
     this.tokens = new Map();
     /** appId -> accessToken currently handed out for it */ this.currentTokens = new Map();
     this.usedTraceIds = new Set();
@@ -194,7 +206,7 @@ class Sandbox {
     /** @type {Map<string, {size: number, contentType: string, sha256: string, filename: string|null, declaredContentType: string|null}>} */
     this.media = new Map();
     this.rateWindows = new Map();
-    this.stats = { tokenCalls: 0, tokenCallsConcurrentMax: 0, concurrentTokenCalls: 0, byEndpoint: {} };
+    this.stats = freshStats();
     this.reset();
   }
 
@@ -237,7 +249,7 @@ class Sandbox {
     }
     this.usedTraceIds.clear();
     this.sent.length = 0;
-    Object.assign(this.stats, { tokenCalls: 0, tokenCallsConcurrentMax: 0, concurrentTokenCalls: 0, byEndpoint: {} });
+    Object.assign(this.stats, freshStats());
     this.faultPlan.clear();
   }
 
@@ -311,6 +323,10 @@ class Sandbox {
       if (fault && FAULTS[fault.kind].stage === 'before') return this.replyBeforeFault(ctx, fault.kind);
 
       const limited = this.checkRateLimit(endpoint);
+      if (limited) {
+        record.rateLimited = true;
+        this.stats.rateLimited[endpoint] = (this.stats.rateLimited[endpoint] || 0) + 1;
+      }
       await this.wait(endpoint === 'token' ? this.options.tokenDelayMs : this.options.latencyMs);
       if (this.isGone(req)) return;
       const result = limited ? this.errorResult(ctx, limited) : this.process(ctx);
@@ -337,6 +353,8 @@ class Sandbox {
       body: null,
       rawBody: null,
       fault: null,
+      tokenId: tokenIdFromHeader(req.headers.authorization),
+      rateLimited: false,
       applied: false,
       response: null,
       startedAt: Date.now(),
@@ -381,6 +399,12 @@ class Sandbox {
     return window.count > rl.limit ? problem(rl.code, `more than ${rl.limit} calls per ${rl.windowMs} ms on this interface`) : null;
   }
 
+  /** True once a token has served `tokenMaxUses` business calls. */
+  usedUp(token) {
+    const max = this.options.tokenMaxUses;
+    return max !== null && max !== undefined && token.uses >= max;
+  }
+
   /** @returns {{body: object, applied: boolean}} */
   process(ctx) {
     if (ctx.endpoint === 'token') return this.processToken(ctx);
@@ -402,6 +426,7 @@ class Sandbox {
     const found = this.checkTraceId(ctx) || this.checkJsonBody(ctx) || this.checkTokenBody(ctx);
     if (found) return this.errorResult(ctx, found);
     const token = this.issueToken(ctx.app);
+    ctx.record.tokenId = tokenIdOf(token.token);
     const now = this.now();
     return {
       applied: true,
@@ -438,7 +463,7 @@ class Sandbox {
   issueToken(app) {
     const now = this.now();
     const current = this.tokens.get(this.currentTokens.get(app.appId));
-    if (current && now - current.issuedAt < this.options.tokenReissueAfterSeconds * 1000 && now < current.expiresAt) {
+    if (current && !this.usedUp(current) && now - current.issuedAt < this.options.tokenReissueAfterSeconds * 1000 && now < current.expiresAt) {
       return current;
     }
     const token = {
@@ -447,7 +472,9 @@ class Sandbox {
       ea: app.ea,
       issuedAt: now,
       expiresAt: now + this.options.tokenLifetimeSeconds * 1000,
+      uses: 0,
     };
+    this.stats.tokensIssued += 1;
     this.tokens.set(token.token, token);
     this.currentTokens.set(app.appId, token.token);
     return token;
@@ -463,9 +490,15 @@ class Sandbox {
     const match = /^Bearer (\S+)$/.exec(authorization);
     const token = match && this.tokens.get(match[1]);
     if (!token || this.now() >= token.expiresAt) return problem(CODES.TOKEN_INVALID, 'token unknown or expired');
+    if (this.usedUp(token)) {
+      this.stats.tokenUsedUpRejections += 1;
+      return problem(CODES.TOKEN_INVALID, `token used up (tokenMaxUses ${this.options.tokenMaxUses})`);
+    }
     const ea = headers['x-fs-ea'];
     if (!ea) return problem(CODES.TOKEN_INVALID, 'x-fs-ea header is missing');
     if (ea !== token.ea) return problem(CODES.TOKEN_INVALID, 'x-fs-ea does not match the token');
+    token.uses += 1;
+    if (this.usedUp(token)) this.stats.tokensUsedUp += 1;
     ctx.token = token;
     ctx.app = this.options.apps.find((a) => a.appId === token.appId) || null;
     return (
@@ -651,6 +684,11 @@ class Sandbox {
         await this.wait(fault.slowMs);
         if (this.isGone(req)) return;
         return this.sendJson(res, record, 200, body);
+      case 'http502AfterApply':
+      case 'http504AfterApply': {
+        const { status } = FAULTS[fault.kind];
+        return this.sendText(res, record, status, 'text/html; charset=utf-8', htmlPage(`${status} ${http.STATUS_CODES[status]}`, 'nginx'));
+      }
       case 'truncatedJson': {
         const text = JSON.stringify(body);
         const half = Buffer.from(text).subarray(0, Math.floor(Buffer.byteLength(text) / 2)).toString('utf8');
@@ -712,6 +750,29 @@ function newMessage(serviceId, origin) {
 }
 
 /**
+ * @typedef {object} SandboxStats
+ * @property {number} tokenCalls              requests to the token endpoint
+ * @property {number} tokenCallsConcurrentMax most token calls in flight at once
+ * @property {number} concurrentTokenCalls    token calls that started while another was in flight
+ * @property {Record<string, number>} byEndpoint requests per endpoint
+ * @property {Record<string, number>} rateLimited requests per endpoint rejected by the `rateLimit` option
+ * @property {number} tokensIssued            new token values handed out (a re-issued same token does not count)
+ * @property {number} tokensUsedUp            tokens that reached `tokenMaxUses`
+ * @property {number} tokenUsedUpRejections   business calls answered 20016 because their token was used up
+ */
+
+/** @returns {SandboxStats} */
+function freshStats() {
+  return { tokenCalls: 0, tokenCallsConcurrentMax: 0, concurrentTokenCalls: 0, byEndpoint: {}, rateLimited: {}, tokensIssued: 0, tokensUsedUp: 0, tokenUsedUpRejections: 0 };
+}
+
+/** tokenId of a `Bearer <token>` header, or null. @param {string|undefined} authorization */
+function tokenIdFromHeader(authorization) {
+  const match = /^Bearer (\S+)$/.exec(String(authorization || '').trim());
+  return match ? tokenIdOf(match[1]) : null;
+}
+
+/**
  * @param {SandboxOptions} [options]
  * @returns {Sandbox}
  */
@@ -719,4 +780,4 @@ function createSandbox(options) {
   return new Sandbox(options);
 }
 
-module.exports = { createSandbox, Sandbox, deliveryKey, ROUTES, DEFAULTS, CODES, DEMO_APP };
+module.exports = { createSandbox, Sandbox, deliveryKey, tokenIdOf, ROUTES, DEFAULTS, CODES, DEMO_APP };

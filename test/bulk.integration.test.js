@@ -160,12 +160,60 @@ describe('RateLimiter', () => {
 		const starts = [];
 		await Promise.all(
 			Array.from({ length: 9 }, async () => {
-				const release = await limiter.acquire();
+				const slot = await limiter.acquire();
 				starts.push(Date.now());
-				release();
+				slot.release('answered');
 			}),
 		);
 		starts.sort((a, b) => a - b);
 		for (let i = 3; i < starts.length; i++) expect(starts[i] - starts[i - 3]).toBeGreaterThanOrEqual(99);
+	});
+
+	test('serves waiters in arrival order', async () => {
+		const limiter = new RateLimiter(2, 60);
+		const order = [];
+		await Promise.all(
+			Array.from({ length: 8 }, async (_, i) => {
+				const slot = await limiter.acquire();
+				order.push(i);
+				slot.release('answered');
+			}),
+		);
+		expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+	});
+
+	test('a request never sent gives its slot back at once', async () => {
+		const limiter = new RateLimiter(1, 10_000);
+		(await limiter.acquire()).release('notSent');
+		const started = Date.now();
+		(await limiter.acquire()).release('answered');
+		expect(Date.now() - started).toBeLessThan(50);
+	});
+
+	test('a rate-limit answer lowers the rate to the share that got through, then it grows back', async () => {
+		const limiter = new RateLimiter(40, 300);
+		for (let i = 0; i < 8; i++) (await limiter.acquire()).release('answered');
+		(await limiter.acquire()).release('rateLimited');
+		expect(limiter.allowed()).toBe(10); // a quarter of 40 at least; 8 got through
+		await new Promise((r) => setTimeout(r, 4 * 300 + 20)); // four windows: the first step back up
+		expect(limiter.allowed()).toBeGreaterThan(10);
+	});
+
+	test('settings changed: times are computed from the current window', async () => {
+		const limiter = new RateLimiter(1, 20_000);
+		(await limiter.acquire()).release('answered');
+		limiter.configure(1, 100);
+		const started = Date.now();
+		(await limiter.acquire()).release('answered');
+		expect(Date.now() - started).toBeLessThan(300);
+	});
+
+	test('a cancelled wait leaves the queue at once and holds no slot', async () => {
+		const limiter = new RateLimiter(1, 10_000);
+		(await limiter.acquire()).release('answered');
+		const controller = new AbortController();
+		const waiting = limiter.acquire(controller.signal);
+		controller.abort();
+		expect(await waiting).toBeUndefined();
 	});
 });

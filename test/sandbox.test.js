@@ -6,7 +6,7 @@ const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
 const axios = require('axios');
 
-const { createSandbox, deliveryKey } = require('../sandbox/server');
+const { createSandbox, deliveryKey, tokenIdOf } = require('../sandbox/server');
 const { CODES } = require('../sandbox/codes');
 const { FAULT_NAMES } = require('../sandbox/faults');
 const DEMO = require('../sandbox/demo-app');
@@ -107,6 +107,8 @@ const article = (coverImage, overrides = {}) => ({
 });
 
 const lastRecord = () => sb.requests[sb.requests.length - 1];
+/** Move the sandbox clock to the start of a fixed rate-limit window, so a test never straddles two. */
+const alignWindow = (windowMs) => sb.advanceTime((windowMs - (sb.now() % windowMs)) / 1000);
 
 /** Resolves with the error of a request that must fail at the socket level. */
 async function socketError(promise) {
@@ -612,6 +614,94 @@ describe('upload', () => {
   });
 });
 
+// ---------------------------------------------------------------- tokenMaxUses
+
+describe('tokenMaxUses', () => {
+  test('default: unlimited', async () => {
+    await start();
+    expect(sb.options.tokenMaxUses).toBeNull();
+    const token = await getToken();
+    for (let i = 0; i < 30; i++) expect((await call('/cgi/message/send', textMessage(`u${i}`), { token })).data.errorCode).toBe(0);
+    expect(sb.stats).toMatchObject({ tokensIssued: 1, tokensUsedUp: 0, tokenUsedUpRejections: 0 });
+  });
+
+  test('a token dies after N business calls; the next token call issues a new one', async () => {
+    await start({ tokenMaxUses: 3 });
+    const first = await getToken();
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await call('/cgi/message/send', textMessage(`m${i}`), { token: first })).data.errorCode);
+    expect(codes).toEqual([0, 0, 0, 20016, 20016]);
+    expect(sb.sent).toHaveLength(3);
+    expect(lastRecord()).toMatchObject({ applied: false, response: { body: { errorDescription: expect.stringMatching(/used up/) } } });
+    expect(sb.stats).toMatchObject({ tokensIssued: 1, tokensUsedUp: 1, tokenUsedUpRejections: 2 });
+
+    const second = await getToken();
+    expect(second).not.toBe(first);
+    expect((await call('/cgi/message/send', textMessage('after'), { token: second })).data.errorCode).toBe(0);
+    expect(sb.stats.tokensIssued).toBe(2);
+    // while the new one has uses left, token calls return it again
+    expect(await getToken()).toBe(second);
+  });
+
+  test('uses are counted over all clients and endpoints; failed business calls count, token calls and rate-limited ones do not', async () => {
+    await start({ tokenMaxUses: 4, rateLimit: { limit: 1, windowMs: 60000, endpoints: ['revoke'] } });
+    alignWindow(60000);
+    const token = await getToken();
+    const agentA = new http.Agent({ keepAlive: true });
+    const agentB = new http.Agent({ keepAlive: true });
+    try {
+      sb.seedMessages(SERVICE, ['t1']);
+      // client A: a revoke (use 1), a second revoke rate-limited (no use)
+      expect((await call('/cgi/app/message/revoke', revokeBody('t1'), { token, httpAgent: agentA })).data.errorCode).toBe(0);
+      expect((await call('/cgi/app/message/revoke', revokeBody('t1'), { token, httpAgent: agentA })).data.errorCode).toBe(14001);
+      // client B: a send (use 2), an invalid send (use 3: passed the token check), token calls (no use)
+      expect((await call('/cgi/message/send', textMessage('b'), { token, httpAgent: agentB })).data.errorCode).toBe(0);
+      expect((await call('/cgi/message/send', { toUser: [] , msgType: 'text', text: { content: 'x' } }, { token, httpAgent: agentB })).data.errorCode).not.toBe(0);
+      expect(await getToken()).toBe(token);
+      // client A: use 4, then dead for everybody
+      expect((await call('/cgi/message/send', textMessage('a'), { token, httpAgent: agentA })).data.errorCode).toBe(0);
+      expect((await call('/cgi/message/send', textMessage('a2'), { token, httpAgent: agentA })).data.errorCode).toBe(20016);
+      expect((await call('/cgi/message/send', textMessage('b2'), { token, httpAgent: agentB })).data.errorCode).toBe(20016);
+      expect(sb.tokens.get(token).uses).toBe(4);
+      expect(await getToken()).not.toBe(token);
+    } finally {
+      agentA.destroy();
+      agentB.destroy();
+    }
+  });
+
+  test('refuses bad values', async () => {
+    expect(() => createSandbox({ tokenMaxUses: 0 })).toThrow(/tokenMaxUses/);
+    expect(() => createSandbox({ tokenMaxUses: 1.5 })).toThrow(/tokenMaxUses/);
+    expect(createSandbox({ tokenMaxUses: null }).options.tokenMaxUses).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------- token fingerprints in records
+
+describe('record.tokenId', () => {
+  test('names the token used (a short hash, never the token); distinct tokens can be counted', async () => {
+    await start({ tokenMaxUses: 2 });
+    const first = await getToken();
+    expect(lastRecord().tokenId).toBe(tokenIdOf(first));
+    await call('/cgi/message/send', textMessage('1'), { token: first });
+    await call('/cgi/message/send', textMessage('2'), { token: first });
+    const second = await getToken();
+    await call('/cgi/message/send', textMessage('3'), { token: second });
+    await post('/cgi/message/send', textMessage('4'), { headers: { 'x-fs-ea': DEMO.ea, 'x-fs-userid': DEMO.userId } });
+
+    const sends = sb.requests.filter((r) => r.endpoint === 'send');
+    expect(sends.map((r) => r.tokenId)).toEqual([tokenIdOf(first), tokenIdOf(first), tokenIdOf(second), null]);
+    expect(tokenIdOf(first)).toMatch(/^[0-9a-f]{12}$/);
+    expect(new Set(sends.map((r) => r.tokenId).filter(Boolean)).size).toBe(2);
+    // the token value itself appears nowhere in the record but the request's own header
+    for (const r of sb.requests) {
+      const { headers, response, ...rest } = r;
+      expect(JSON.stringify(rest)).not.toContain(first);
+    }
+  });
+});
+
 // ---------------------------------------------------------------- rate limit
 
 describe('rate limit', () => {
@@ -630,6 +720,58 @@ describe('rate limit', () => {
 
     sb.advanceTime(20);
     expect((await call('/cgi/message/send', textMessage('later'), { token })).data.errorCode).toBe(0);
+  });
+
+  test('stats.rateLimited counts rejections per endpoint; records are marked', async () => {
+    await start({ rateLimit: { limit: 2, windowMs: 60000, endpoints: ['send', 'revoke'] } });
+    alignWindow(60000);
+    sb.seedMessages(SERVICE, ['q1', 'q2', 'q3']);
+    const token = await getToken();
+    for (let i = 0; i < 5; i++) await call('/cgi/message/send', textMessage(`s${i}`), { token });
+    for (const id of ['q1', 'q2', 'q3']) await call('/cgi/app/message/revoke', revokeBody(id), { token });
+    expect(sb.stats.rateLimited).toEqual({ send: 3, revoke: 1 });
+    expect(sb.requests.filter((r) => r.rateLimited).map((r) => r.endpoint)).toEqual(['send', 'send', 'send', 'revoke']);
+    expect(sb.requests.filter((r) => r.rateLimited).every((r) => r.response.body.errorCode === 14001 && !r.applied)).toBe(true);
+  });
+
+  test('one window is shared by all clients (several processes, several connections)', async () => {
+    await start({ rateLimit: { limit: 10, windowMs: 60000, endpoints: ['send'] } });
+    alignWindow(60000);
+    const token = await getToken();
+    // three "processes": separate keep-alive agents, plus one child process with its own connections
+    const agents = [new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: true }), new http.Agent({ keepAlive: false })];
+    try {
+      const inProcess = Promise.all(
+        Array.from({ length: 12 }, (_, i) => call('/cgi/message/send', textMessage(`p${i}`), { token, httpAgent: agents[i % 3] })),
+      );
+      const script = `
+        const http = require('node:http');
+        const crypto = require('node:crypto');
+        const [base, token, ea, userId] = process.argv.slice(1);
+        const one = (i) => new Promise((resolve, reject) => {
+          const body = JSON.stringify({ toUser: ['1000'], msgType: 'text', text: { content: 'child' + i } });
+          const req = http.request(base + '/cgi/message/send?thirdTraceId=' + crypto.randomUUID(), { method: 'POST', headers: {
+            'content-type': 'application/json', authorization: 'Bearer ' + token, 'x-fs-ea': ea, 'x-fs-userid': userId } }, (res) => {
+            let text = ''; res.on('data', (d) => (text += d)); res.on('end', () => resolve(JSON.parse(text).errorCode));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+        Promise.all(Array.from({ length: 8 }, (_, i) => one(i))).then((codes) => process.stdout.write(JSON.stringify(codes)));
+      `;
+      const child = spawn(process.execPath, ['-e', script, base, token, DEMO.ea, String(DEMO.userId)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      const childCodes = new Promise((resolve) => child.on('close', () => resolve(JSON.parse(out))));
+      const codes = [...(await inProcess).map((r) => r.data.errorCode), ...(await childCodes)];
+      expect(codes).toHaveLength(20);
+      expect(codes.filter((c) => c === 0)).toHaveLength(10);
+      expect(codes.filter((c) => c === 14001)).toHaveLength(10);
+      expect(sb.stats.rateLimited).toEqual({ send: 10 });
+      expect(sb.sent).toHaveLength(10);
+    } finally {
+      for (const a of agents) a.destroy();
+    }
   });
 
   test('error code and endpoints are configurable', async () => {
@@ -732,6 +874,56 @@ describe('fault injection', () => {
     expect(sb.deliveries.size).toBe(1);
   });
 
+  test.each([
+    ['http502AfterApply', 502],
+    ['http504AfterApply', 504],
+  ])('%s applies a send, then answers HTTP %i without JSON: a retry is a visible duplicate', async (kind, status) => {
+    sb.injectNext(kind, 1, 'send');
+    const res = await send('once only');
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).not.toMatch(/json/);
+    expect(typeof res.data).toBe('string');
+    expect(res.data).not.toMatch(/errorCode/);
+    expect(lastRecord()).toMatchObject({ fault: kind, applied: true, response: { status } });
+    expect(sb.sent).toHaveLength(1);
+    const key = deliveryKey(textMessage('once only'));
+    expect(sb.deliveries.get(key)).toBe(1);
+
+    // a client that retries (new thirdTraceId) delivers the same message twice
+    const retry = await send('once only');
+    expect(retry.data.errorCode).toBe(0);
+    expect(sb.sent).toHaveLength(2);
+    expect(sb.deliveries.get(key)).toBe(2);
+    expect(sb.recipientDeliveries.get('1000')).toBe(2);
+  });
+
+  test.each([
+    ['http502AfterApply', 502],
+    ['http504AfterApply', 504],
+  ])('%s applies a revoke, then answers HTTP %i; the retry meets "already revoked"', async (kind, status) => {
+    sb.seedMessages(SERVICE, ['g1']);
+    sb.injectNext(kind, 1, 'revoke');
+    const res = await call('/cgi/app/message/revoke', revokeBody('g1'), { token });
+    expect(res.status).toBe(status);
+    expect(typeof res.data).toBe('string');
+    expect(lastRecord()).toMatchObject({ fault: kind, applied: true, response: { status } });
+    expect(sb.messages.get('g1')).toMatchObject({ revoked: true, revokedCount: 1, revokeAttempts: 1 });
+    const retry = await call('/cgi/app/message/revoke', revokeBody('g1'), { token });
+    expect(retry.data.errorCode).toBe(CODES.MESSAGE_ALREADY_REVOKED.errorCode);
+    expect(sb.messages.get('g1').revokeAttempts).toBe(2);
+  });
+
+  test('http502AfterApply on the token endpoint still issues the token', async () => {
+    sb.injectNext('http502AfterApply', 1, 'token');
+    const res = await post('/oauth2.0/token', tokenBody());
+    expect(res.status).toBe(502);
+    const record = lastRecord();
+    expect(record).toMatchObject({ endpoint: 'token', fault: 'http502AfterApply', applied: true });
+    // the token it issued is the one the next call returns (same token before 6600 s)
+    const again = await post('/oauth2.0/token', tokenBody());
+    expect(tokenIdOf(again.data.accessToken)).toBe(record.tokenId);
+  });
+
   test('nonJson answers an HTML 200 page', async () => {
     sb.injectNext('nonJson');
     const res = await send();
@@ -787,7 +979,7 @@ describe('fault injection', () => {
       [
         'tokenExpired', 'error20016', 'rateLimit14001', 'rateLimit30004', 'busy', 'serviceTimeout50009', 'quotaDaily30002',
         'quotaNone30003', 'http500', 'http502', 'http503', 'http429', 'resetBeforeReply', 'resetAfterApply', 'slowReply',
-        'truncatedJson', 'nonJson', 'redirectHtml',
+        'truncatedJson', 'nonJson', 'redirectHtml', 'http502AfterApply', 'http504AfterApply',
       ].sort(),
     );
     expect(() => sb.injectNext('meteorStrike')).toThrow(/unknown fault/);
@@ -824,7 +1016,16 @@ describe('lifecycle', () => {
     expect(sb.requests).toHaveLength(0);
     expect(sb.messages.size).toBe(0);
     expect(sb.tokens.size).toBe(0);
-    expect(sb.stats).toEqual({ tokenCalls: 0, tokenCallsConcurrentMax: 0, concurrentTokenCalls: 0, byEndpoint: {} });
+    expect(sb.stats).toEqual({
+      tokenCalls: 0,
+      tokenCallsConcurrentMax: 0,
+      concurrentTokenCalls: 0,
+      byEndpoint: {},
+      rateLimited: {},
+      tokensIssued: 0,
+      tokensUsedUp: 0,
+      tokenUsedUpRejections: 0,
+    });
     expect((await post('/oauth2.0/token', tokenBody(other))).data.errorCode).toBe(0);
     expect((await post('/oauth2.0/token', tokenBody())).data.errorCode).toBe(20006);
     expect(sb.options.returnMessageId).toBe(true);

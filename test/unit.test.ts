@@ -3,7 +3,7 @@ import { parseEnvelope } from '../nodes/Fxiaoke/transport/response';
 import { toTransportFailure } from '../nodes/Fxiaoke/transport/network';
 import { FxiaokeTransportFailure } from '../nodes/Fxiaoke/transport/errors';
 import { authenticateRequest } from '../nodes/Fxiaoke/transport/authenticate';
-import { isTokenFresh, tokenFingerprint, REFRESH_MARGIN_MS } from '../nodes/Fxiaoke/transport/token';
+import { isTokenFresh, tokenFingerprint, REFRESH_MARGIN_MS } from '../nodes/Fxiaoke/transport/tokenFields';
 import { Fxiaoke } from '../nodes/Fxiaoke/Fxiaoke.node';
 import { FxiaokeApi } from '../credentials/FxiaokeApi.credentials';
 
@@ -79,7 +79,7 @@ describe('network failures', () => {
 	])('%s → %s (ambiguous: %s)', (code, reason, ambiguous) => {
 		const failure = toTransportFailure({ code, message: 'x', config: { headers: { authorization: 'Bearer SECRET' } } }, 'https://h.example', 'call');
 		expect(failure.reason).toBe(reason);
-		expect(failure.ambiguous).toBe(ambiguous);
+		expect(failure.maybeCarriedOut).toBe(ambiguous);
 		expect(failure.message).toContain('h.example');
 		expect(failure.message).not.toContain('SECRET');
 	});

@@ -10,9 +10,15 @@ const { BINARY_ENCODING } = require('n8n-workflow');
 
 const { Fxiaoke } = require('../../nodes/Fxiaoke/Fxiaoke.node');
 const { FxiaokeApi } = require('../../credentials/FxiaokeApi.credentials');
+const { TOKEN_PACING } = require('../../nodes/Fxiaoke/transport/tokenForRequest');
 const demo = require('../../sandbox/demo-app');
 
 const credentialType = new FxiaokeApi();
+
+// The spacing of token calls (6 s apart, with a random wait before each) protects Fxiaoke's token
+// endpoint in production; tests of other behaviour would only wait for it. The tests of the spacing
+// itself set it back (test/token.integration.test.js).
+Object.assign(TOKEN_PACING, { minIntervalMs: 0, jitterMs: 0 });
 const http = () => Container.get(OutboundHttp).requests();
 
 /** The credential as n8n stores it, with defaults of hidden properties applied. */
@@ -63,8 +69,10 @@ function binaryData(buffer, { mimeType = 'application/octet-stream', fileName } 
  * @param {(itemIndex: number) => object} options.parameters node parameters per item (expressions already resolved)
  * @param {ReturnType<typeof createCredentialStore>} options.credential
  * @param {boolean} [options.continueOnFail]
+ * @param {AbortSignal} [options.signal] the execution's cancel signal
+ * @param {string} [options.onError] the node's On Error setting
  */
-function createContext({ items, binaries = [], parameters, credential, continueOnFail = false }) {
+function createContext({ items, binaries = [], parameters, credential, continueOnFail = false, signal, onError }) {
 	const node = {
 		id: 'node-1',
 		name: 'Fxiaoke',
@@ -73,6 +81,7 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 		position: [0, 0],
 		parameters: parameters(0),
 		credentials: { fxiaokeApi: { id: credential.id, name: credential.name } },
+		...(onError ? { onError } : {}),
 	};
 	const inputItems = () => items.map((json, i) => (binaries[i] ? { json, binary: binaries[i] } : { json }));
 	return {
@@ -86,6 +95,7 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 		getNode: () => node,
 		getCredentials: async () => ({ ...credential.data }),
 		continueOnFail: () => continueOnFail,
+		getExecutionCancelSignal: () => signal,
 		logger: { debug() {}, info() {}, warn() {}, error() {} },
 		helpers: {
 			constructExecutionMetaData,
@@ -103,7 +113,8 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 				const credentials = extra?.credentialsDecrypted?.data ?? (await this.getCredentials(type));
 				await preAuthentication(credential, credentials);
 				const authenticated = await credentialType.authenticate(credentials, options);
-				return await http().request(authenticated);
+				// As n8n-core does: the execution's cancel signal goes with every authenticated request.
+				return await http().request(signal ? { ...authenticated, abortSignal: signal } : authenticated);
 			},
 		},
 	};

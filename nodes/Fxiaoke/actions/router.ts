@@ -9,23 +9,18 @@ import {
 import { toNodeError } from '../transport';
 import * as media from './media';
 import * as message from './message';
-import { readOptions, type NodeOptions } from './options';
+import { readOptions } from './options';
+import type { OperationPrepare, PreparedRequest } from './types';
 
-export type OperationExecute = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-	options: NodeOptions,
-) => Promise<IDataObject>;
-
-const operations: Record<string, Record<string, OperationExecute>> = {
+const operations: Record<string, Record<string, OperationPrepare>> = {
 	message: {
-		revoke: message.revoke.execute,
-		sendText: message.sendText.execute,
-		sendComposite: message.sendComposite.execute,
-		sendArticles: message.sendArticles.execute,
-		sendAsServiceAccount: message.sendAsServiceAccount.execute,
+		revoke: message.revoke.prepare,
+		sendText: message.sendText.prepare,
+		sendComposite: message.sendComposite.prepare,
+		sendArticles: message.sendArticles.prepare,
+		sendAsServiceAccount: message.sendAsServiceAccount.prepare,
 	},
-	media: { upload: media.upload.execute },
+	media: { upload: media.upload.prepare },
 };
 
 /** The value n8n gives the "Custom API Call" choice it adds to nodes whose credential authenticates. */
@@ -76,38 +71,62 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				'Use the HTTP Request node with Authentication "Predefined Credential Type" and "Fxiaoke API": it adds the token, x-fs-ea, x-fs-userid and thirdTraceId.',
 		});
 	}
-	const execute = operations[resource]?.[operation];
-	if (!execute) {
+	if (!operations[resource]?.[operation]) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not known`);
 	}
 
 	const options = readOptions(this);
+	const prepare = operations[resource]?.[operation];
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
-	// Items run `concurrency` at a time; results land in their input slot, so order and pairing hold.
+	const signal = this.getExecutionCancelSignal?.();
 	const results: INodeExecutionData[][] = new Array(items.length);
-	// Without Continue On Fail the run stops at the first failing item (by input order).
-	const stop: { itemIndex: number; error?: Error } = { itemIndex: Infinity };
+	const fail = (itemIndex: number, error: unknown) => {
+		const nodeError = toNodeError(this, error, itemIndex);
+		if (!this.continueOnFail()) throw nodeError;
+		results[itemIndex] = [{ json: errorItemJson(nodeError, toErrorOutput), pairedItem: { item: itemIndex } }];
+	};
+
+	// Every item is checked and its request built before the first request of the run is sent:
+	// without Continue On Fail a bad item means nothing is sent.
+	const prepared: Array<PreparedRequest | undefined> = new Array(items.length);
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			prepared[itemIndex] = await prepare.call(this, itemIndex, options);
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	}
+
+	// Items run `concurrency` at a time; results land in their input slot, so order and pairing hold.
+	// Without Continue On Fail the run stops at the first failing item (by input order); after a
+	// cancel no item is started.
+	const stop: { itemIndex: number; error?: unknown } = { itemIndex: Infinity };
 	let next = 0;
 	const worker = async () => {
-		while (next < items.length && stop.error === undefined) {
+		while (next < items.length && stop.error === undefined && signal?.aborted !== true) {
 			const itemIndex = next++;
+			const send = prepared[itemIndex];
+			if (send === undefined) continue;
 			try {
-				const json = await execute.call(this, itemIndex, options);
+				const json = await send();
 				results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), {
 					itemData: { item: itemIndex },
 				});
 			} catch (error) {
-				const nodeError = toNodeError(this, error, itemIndex);
-				if (this.continueOnFail()) {
-					results[itemIndex] = [{ json: errorItemJson(nodeError, toErrorOutput), pairedItem: { item: itemIndex } }];
-				} else if (itemIndex < stop.itemIndex) {
-					Object.assign(stop, { itemIndex, error: nodeError });
+				try {
+					fail(itemIndex, error);
+				} catch (nodeError) {
+					if (itemIndex < stop.itemIndex) Object.assign(stop, { itemIndex, error: nodeError });
 				}
 			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));
 	if (stop.error !== undefined) throw stop.error;
-	const output = results.flat();
-	return [output];
+	if (signal?.aborted === true) {
+		throw new NodeOperationError(this.getNode(), 'The execution was cancelled', {
+			description: 'Items not started before the cancel were not sent.',
+		});
+	}
+	return [results.flat()];
 }

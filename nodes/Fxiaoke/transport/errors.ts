@@ -11,7 +11,7 @@ export interface FxiaokeEnvelope extends IDataObject {
 /** Fxiaoke answered with `errorCode != 0`. Carries the envelope, never request data. */
 export class FxiaokeApiFailure extends Error {
 	/** Set when an earlier attempt of the same call may have been carried out. */
-	afterAmbiguousAttempt = false;
+	maybeCarriedOut = false;
 
 	constructor(
 		readonly response: FxiaokeEnvelope,
@@ -35,20 +35,21 @@ export type TransportReason =
 	| 'connection-reset'
 	| 'connection-refused'
 	| 'host-not-found'
+	| 'cancelled'
+	| 'refused-by-n8n'
 	| 'network';
 
 /**
- * No usable Fxiaoke answer arrived. `ambiguous` is true when the request may have been
- * processed (it was written, but no reply was read), so a retry could repeat it.
+ * No usable Fxiaoke answer arrived. `maybeCarriedOut` is true when the request may have been
+ * processed (it was written, but no answer was read), so repeating it could do it twice; the
+ * transport also sets it when an earlier attempt of the same call was in that state.
  */
 export class FxiaokeTransportFailure extends Error {
-	afterAmbiguousAttempt = false;
-
 	constructor(
 		message: string,
 		readonly reason: TransportReason,
 		readonly host: string,
-		readonly ambiguous: boolean,
+		public maybeCarriedOut: boolean,
 		readonly httpStatus?: number,
 	) {
 		super(message);
@@ -62,6 +63,8 @@ export const ERROR_CODES = {
 	rateLimited: [14001, 30004],
 	transient: [-1, 50009],
 	quota: [30002, 30003],
+	/** The token endpoint's answers to wrong credentials (API.md §6.2, and what the gateway really sends). */
+	credentials: [10006, 20006, 20015, 20017],
 } as const;
 
 /** What to do about documented codes (API.md §6.2); shown to the user, never branched on. */
@@ -71,7 +74,7 @@ export const ERROR_HINTS: Record<number, string> = {
 	10006: 'App Secret missing or wrong: copy it again from the app\'s Development Mode.',
 	20006: 'App ID or App Secret wrong: check both in the app\'s Development Mode.',
 	20015: 'Permanent Code wrong: copy it again from the app\'s Development Mode.',
-	20016: 'The token was rejected even after a refresh: check that the app is enabled and the IP allow-list contains the n8n server.',
+	20016: 'A freshly issued token was rejected too: check that the app is enabled and that its IP allow-list contains the n8n server.',
 	20017: 'No credentials reached Fxiaoke: check the credential.',
 	14001: 'Rate limit exceeded: lower the Rate Limit option or spread the work out.',
 	30004: 'Per-second frequency exceeded: lower Concurrency or the Rate Limit option.',

@@ -1,65 +1,210 @@
 import { sleep } from 'n8n-workflow';
 
+
+/** How a request that held a slot ended. */
+export type SlotOutcome = 'answered' | 'rateLimited' | 'notSent';
+
+export interface Slot {
+	/** When the request was started (granted its slot). */
+	readonly startedAt: number;
+	/** Call once when the request is over; a request never sent stops counting at once. */
+	release(outcome: SlotOutcome): void;
+}
+
 /**
- * At most `limit` requests per `windowMs` per endpoint, as Fxiaoke counts them on arrival.
- * A request holds its slot while in flight and for one window after its reply: it arrived no
- * later than its reply, so no window at the server can ever see more than `limit` of them.
+ * A burst may use a quarter of the allowed rate (and at least 5 requests); the rest is spread over
+ * the window, so that workers starting together do not each send a whole window's worth at once.
+ */
+const BURST_SHARE = 4;
+const MIN_BURST = 5;
+/** After a rate-limit answer the allowed rate grows back by an eighth (at least one) every this many windows. */
+const RECOVERY_WINDOWS = 4;
+/** One rate-limit answer lowers the rate to no less than this share of it. */
+const MAX_DECREASE = 4;
+
+interface Finished {
+	/** When its answer arrived: it counts for one window from then. */
+	at: number;
+	accepted: boolean;
+}
+
+/**
+ * At most `limit` requests per `windowMs` per app and endpoint, as Fxiaoke counts them on
+ * arrival. A request holds its slot while in flight and for one window after its answer (it
+ * arrived no later than that), so no window at the server sees more than `limit` from this
+ * process. Requests are spread over the window (a burst takes a quarter of it) and waiters are
+ * served in arrival order.
+ *
+ * Several processes (queue-mode workers) share Fxiaoke's limit without sharing this limiter, so it
+ * adapts: a rate-limit answer lowers the allowed rate to what this process got through in the last
+ * window (its share), and the rate then grows back, by an eighth every three windows, up to `limit`.
  */
 export class RateLimiter {
-	/** When each finished request stops counting, in ascending order (a queue). */
-	private releases: number[] = [];
+	private finished: Finished[] = [];
 	private head = 0;
 	private inFlight = 0;
-	private idleWaiters: Array<() => void> = [];
+	private queue: Array<{ grant: () => void }> = [];
+	/** The allowed rate right after the last rate-limit answer, and when that was. */
+	private reducedTo: number;
+	private reducedAt = -Infinity;
+	private tokens: number;
+	private refilledAt = Date.now();
+	private wakeAt = Infinity;
 
 	constructor(
 		private limit: number,
 		private windowMs: number,
-	) {}
+	) {
+		this.reducedTo = limit;
+		this.tokens = this.burst(limit);
+	}
 
+	/** New settings start from them; nothing computed under the old ones is kept. */
 	configure(limit: number, windowMs: number): void {
+		if (limit === this.limit && windowMs === this.windowMs) return;
 		this.limit = limit;
 		this.windowMs = windowMs;
+		this.reducedTo = limit;
+		this.reducedAt = -Infinity;
+		this.tokens = Math.min(this.tokens, this.burst(limit));
+		this.pump();
+	}
+
+	/** The rate allowed now: the configured one, or less after a recent rate-limit answer. */
+	allowed(now = Date.now()): number {
+		let allowed = this.reducedTo;
+		const steps = Math.floor((now - this.reducedAt) / (RECOVERY_WINDOWS * this.windowMs));
+		for (let step = 0; step < steps && allowed < this.limit; step++) allowed += Math.max(1, Math.round(allowed / 8));
+		return Math.min(this.limit, allowed);
+	}
+
+	private burst(allowed: number): number {
+		return Math.min(allowed, Math.max(MIN_BURST, Math.ceil(allowed / BURST_SHARE)));
 	}
 
 	private counted(now: number): number {
-		while (this.head < this.releases.length && this.releases[this.head] <= now) this.head++;
-		if (this.head > 1024 && this.head * 2 > this.releases.length) {
-			this.releases = this.releases.slice(this.head);
+		while (this.head < this.finished.length && this.finished[this.head].at + this.windowMs <= now) this.head++;
+		if (this.head > 1024 && this.head * 2 > this.finished.length) {
+			this.finished = this.finished.slice(this.head);
 			this.head = 0;
 		}
-		return this.inFlight + this.releases.length - this.head;
+		return this.inFlight + this.finished.length - this.head;
 	}
 
-	/** Waits for a slot; call the returned function once the reply (or failure) is in. */
-	async acquire(): Promise<() => void> {
-		for (;;) {
-			const now = Date.now();
-			if (this.counted(now) < this.limit) {
-				this.inFlight++;
-				let released = false;
-				return () => {
-					if (released) return;
-					released = true;
-					this.inFlight--;
-					this.releases.push(Date.now() + this.windowMs);
-					this.idleWaiters.splice(0).forEach((wake) => wake());
-				};
-			}
-			if (this.head < this.releases.length) {
-				await sleep(Math.max(1, this.releases[this.head] - now));
-			} else {
-				// Every slot is in flight: the next reply turns one into a timed release.
-				await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-			}
+	private refill(now: number, allowed: number): void {
+		const rate = allowed / this.windowMs;
+		this.tokens = Math.min(this.burst(allowed), this.tokens + (now - this.refilledAt) * rate);
+		this.refilledAt = now;
+	}
+
+	/** Milliseconds until the next request may start, 0 if it may start now, Infinity if a reply must come first. */
+	private delay(now: number): number {
+		const allowed = this.allowed(now);
+		this.refill(now, allowed);
+		const over = this.counted(now) - allowed;
+		let wait = 0;
+		if (over >= 0) {
+			const index = this.head + over;
+			wait = index < this.finished.length ? this.finished[index].at + this.windowMs - now : Infinity;
 		}
+		if (this.tokens < 1) wait = Math.max(wait, ((1 - this.tokens) * this.windowMs) / allowed);
+		return Math.max(0, wait);
+	}
+
+	private pump(): void {
+		while (this.queue.length > 0) {
+			const now = Date.now();
+			const wait = this.delay(now);
+			if (wait > 0) {
+				if (wait !== Infinity) this.wakeIn(now, Math.ceil(wait));
+				return;
+			}
+			this.tokens -= 1;
+			this.inFlight++;
+			this.queue.shift()!.grant();
+		}
+	}
+
+	/** One timer at a time, for the earliest moment a waiter may go. */
+	private wakeIn(now: number, ms: number): void {
+		const at = now + ms;
+		if (at >= this.wakeAt) return;
+		this.wakeAt = at;
+		void sleep(ms).then(() => {
+			// (A timer may fire a millisecond early: pump() then sets the next one.)
+			if (this.wakeAt === at) this.wakeAt = Infinity;
+			this.pump();
+		});
+	}
+
+	/** Waits for a slot, in arrival order; undefined (and no slot held) once the execution is cancelled. */
+	async acquire(signal?: AbortSignal): Promise<Slot | undefined> {
+		if (signal?.aborted === true) return undefined;
+		const granted = await new Promise<boolean>((resolve) => {
+			const waiter = {
+				grant: () => {
+					signal?.removeEventListener('abort', onAbort);
+					resolve(true);
+				},
+			};
+			const onAbort = () => {
+				const index = this.queue.indexOf(waiter);
+				if (index < 0) return;
+				this.queue.splice(index, 1);
+				resolve(false);
+				this.pump();
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
+			this.queue.push(waiter);
+			this.pump();
+		});
+		return granted ? this.slot(Date.now()) : undefined;
+	}
+
+	private slot(startedAt: number): Slot {
+		let released = false;
+		return {
+			startedAt,
+			release: (outcome) => {
+				if (released) return;
+				released = true;
+				this.inFlight--;
+				const now = Date.now();
+				if (outcome === 'notSent') this.tokens = Math.min(this.burst(this.allowed(now)), this.tokens + 1);
+				else this.finished.push({ at: now, accepted: outcome === 'answered' });
+				if (outcome === 'rateLimited') this.slowDown(now, startedAt);
+				this.pump();
+			},
+		};
+	}
+
+	/**
+	 * Lowers the rate to this process's share, what it got through in the last window (a quarter of
+	 * the rate at least, so that a process that sent little is not stopped by one answer).
+	 */
+	private slowDown(now: number, startedAt: number): void {
+		// A request started before the last decrease reports on the old rate, not the new one.
+		if (startedAt < this.reducedAt) return;
+		this.counted(now);
+		let accepted = 0;
+		for (let i = this.head; i < this.finished.length; i++) if (this.finished[i].accepted) accepted++;
+		const allowed = this.allowed(now);
+		const share = Math.max(accepted, Math.ceil(allowed / MAX_DECREASE));
+		this.reducedTo = Math.max(1, Math.min(share, allowed - 1));
+		this.reducedAt = now;
+		this.tokens = Math.min(this.tokens, 0);
+		this.refilledAt = now;
 	}
 }
 
 const limiters = new Map<string, RateLimiter>();
 
-/** One limiter per credential and endpoint, shared by every execution in this process. */
-export function limiterFor(key: string, limit: number, windowMs: number): RateLimiter {
+/**
+ * One limiter per app (base URL and App ID) and endpoint, shared by every execution and every
+ * credential of that app in this process: Fxiaoke counts per app, not per n8n credential.
+ */
+export function limiterFor(app: string, path: string, limit: number, windowMs: number): RateLimiter {
+	const key = `${app}|${path}`;
 	let limiter = limiters.get(key);
 	if (limiter) {
 		limiter.configure(limit, windowMs);

@@ -19,16 +19,34 @@ function findCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-const REASONS: Record<string, { reason: TransportReason; ambiguous: boolean; text: string }> = {
-	ECONNREFUSED: { reason: 'connection-refused', ambiguous: false, text: 'refused the connection' },
-	ENOTFOUND: { reason: 'host-not-found', ambiguous: false, text: 'could not be found (DNS)' },
-	EAI_AGAIN: { reason: 'host-not-found', ambiguous: false, text: 'could not be resolved (DNS)' },
-	ECONNRESET: { reason: 'connection-reset', ambiguous: true, text: 'closed the connection before replying' },
-	EPIPE: { reason: 'connection-reset', ambiguous: true, text: 'closed the connection while the request was sent' },
-	ETIMEDOUT: { reason: 'timeout', ambiguous: true, text: 'did not reply in time' },
-	ECONNABORTED: { reason: 'timeout', ambiguous: true, text: 'did not reply in time' },
-	ESOCKETTIMEDOUT: { reason: 'timeout', ambiguous: true, text: 'did not reply in time' },
+const REASONS: Record<string, { reason: TransportReason; maybeCarriedOut: boolean; text: string }> = {
+	ECONNREFUSED: { reason: 'connection-refused', maybeCarriedOut: false, text: 'refused the connection' },
+	ENOTFOUND: { reason: 'host-not-found', maybeCarriedOut: false, text: 'could not be found (DNS)' },
+	EAI_AGAIN: { reason: 'host-not-found', maybeCarriedOut: false, text: 'could not be resolved (DNS)' },
+	ECONNRESET: { reason: 'connection-reset', maybeCarriedOut: true, text: 'closed the connection before replying' },
+	EPIPE: { reason: 'connection-reset', maybeCarriedOut: true, text: 'closed the connection while the request was sent' },
+	ETIMEDOUT: { reason: 'timeout', maybeCarriedOut: true, text: 'did not reply in time' },
+	ECONNABORTED: { reason: 'timeout', maybeCarriedOut: true, text: 'did not reply in time' },
+	ESOCKETTIMEDOUT: { reason: 'timeout', maybeCarriedOut: true, text: 'did not reply in time' },
+	// The execution was cancelled while the request was under way: it may have arrived.
+	ERR_CANCELED: { reason: 'cancelled', maybeCarriedOut: true, text: 'was still answering when the execution was cancelled' },
 };
+
+/** n8n's SSRF protection blocked the address (its error names, since the classes are not ours to import). */
+const N8N_REFUSALS = new Set(['SsrfBlockedIpError', 'SsrfBlockedHostnameError']);
+
+/**
+ * n8n refused to send the request: SSRF protection, or a domain the credential may not reach (a
+ * UserError raised by n8n before anything is sent). Returns n8n's own message.
+ */
+function refusalByN8n(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+		if (N8N_REFUSALS.has(current.name) || current.constructor.name === 'UserError') return current.message;
+		current = current.cause;
+	}
+	return undefined;
+}
 
 /**
  * Turns an HTTP client error into a transport failure that names the host and the reason, never
@@ -37,11 +55,13 @@ const REASONS: Record<string, { reason: TransportReason; ambiguous: boolean; tex
 export function toTransportFailure(error: unknown, baseUrl: string, what: string): FxiaokeTransportFailure {
 	if (error instanceof FxiaokeTransportFailure) return error;
 	const host = hostOf(baseUrl);
+	const refusal = refusalByN8n(error);
+	if (refusal !== undefined) return new FxiaokeTransportFailure(refusal, 'refused-by-n8n', host, false);
 	const code = findCode(error);
 	const known = code ? REASONS[code] : undefined;
 	if (known) {
 		// The system code stays out of the message: n8n would swap such a message for a generic one.
-		return new FxiaokeTransportFailure(`${what}: ${host} ${known.text}`, known.reason, host, known.ambiguous);
+		return new FxiaokeTransportFailure(`${what}: ${host} ${known.text}`, known.reason, host, known.maybeCarriedOut);
 	}
 	const message = String((error as ErrorLike)?.message ?? '');
 	if (/timeout/i.test(message)) {

@@ -33,11 +33,14 @@ export function parseEnvelope(response: RawResponse, baseUrl: string, what: stri
 		);
 	}
 	if (status >= 400) {
+		// A gateway 5xx may come after Fxiaoke carried the call out; a 4xx means it was refused.
+		const maybeCarriedOut = status >= 500;
 		throw new FxiaokeTransportFailure(
-			`${what}: ${host} answered HTTP ${status}`,
+			`${what}: ${host} answered HTTP ${status}` +
+				(maybeCarriedOut ? ' (a gateway error: the request may have been carried out)' : ''),
 			'http-status',
 			host,
-			false,
+			maybeCarriedOut,
 			status,
 		);
 	}

@@ -2,30 +2,36 @@ import { ERROR_CODES, FxiaokeTransportFailure, type FxiaokeEnvelope } from './er
 
 export const RETRY = {
 	maxAttempts: 6,
-	/** Give up retrying once this much time has passed since the first attempt. */
+	/** Give up retrying once attempts and backoff took this long (time queued for a slot not counted). */
 	maxElapsedMs: 90_000,
 	baseDelayMs: 500,
 	maxDelayMs: 10_000,
+	/** Rate-limit answers are retried through the (slowed) limiter; they have a budget of their own. */
+	maxRateLimited: 20,
 };
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const RATE_LIMITED: readonly number[] = ERROR_CODES.rateLimited;
 const TRANSIENT: readonly number[] = ERROR_CODES.transient;
 
+/** Fxiaoke (or its gateway) said "too many requests". */
+export function isRateLimited(outcome: FxiaokeEnvelope | FxiaokeTransportFailure): boolean {
+	if (outcome instanceof FxiaokeTransportFailure) return outcome.reason === 'http-status' && outcome.httpStatus === 429;
+	return RATE_LIMITED.includes(outcome.errorCode);
+}
+
 /**
- * Whether an attempt may be repeated. Idempotent calls (Revoke) retry every transient failure.
- * Sends retry only where Fxiaoke certainly did nothing: a rate-limit rejection, HTTP 429, or a
- * connection that was never made; never after a reply went missing.
+ * Whether an attempt may be repeated. Idempotent calls (Revoke, uploads, the token call) retry
+ * every transient failure. Sends retry only where Fxiaoke certainly did nothing: a rate-limit
+ * rejection, HTTP 429, or a connection that was never made; never after an answer went missing.
  */
 export function isRetryable(outcome: FxiaokeEnvelope | FxiaokeTransportFailure, idempotent: boolean): boolean {
+	if (isRateLimited(outcome)) return true;
 	if (outcome instanceof FxiaokeTransportFailure) {
-		if (outcome.reason === 'http-status') {
-			return idempotent ? RETRYABLE_STATUS.has(outcome.httpStatus ?? 0) : outcome.httpStatus === 429;
-		}
+		if (outcome.reason === 'http-status') return idempotent && RETRYABLE_STATUS.has(outcome.httpStatus ?? 0);
 		if (outcome.reason === 'connection-refused') return true;
 		return idempotent && ['connection-reset', 'timeout', 'network', 'host-not-found'].includes(outcome.reason);
 	}
-	if (RATE_LIMITED.includes(outcome.errorCode)) return true;
 	return idempotent && TRANSIENT.includes(outcome.errorCode);
 }
 

@@ -1,10 +1,15 @@
-import { createHash, randomUUID } from 'crypto';
-import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
+import { randomUUID } from 'crypto';
+import { sleep, type ICredentialDataDecryptedObject, type IHttpRequestHelper } from 'n8n-workflow';
 
 import { baseUrlOf, hostOf } from './baseUrl';
-import { FxiaokeApiFailure } from './errors';
+import { ERROR_CODES, FxiaokeApiFailure, type FxiaokeTransportFailure } from './errors';
 import { toTransportFailure } from './network';
 import { parseEnvelope, type RawResponse } from './response';
+import { backoffDelay, isRetryable } from './retry';
+import { noteTokenCall, publishIssuedToken } from './tokenCache';
+import { tokenFingerprint, type TokenFields } from './tokenFields';
+
+export const TOKEN_TIMEOUT_MS = 30_000;
 
 /**
  * The last failed token call per app fingerprint. n8n wraps what preAuthentication throws, and
@@ -18,45 +23,14 @@ export function takeTokenFailure(fingerprint: string): Error | undefined {
 	return failure;
 }
 
-/** Refresh when less than this much life remains. Fxiaoke hands back the same token for the
- * first 6600 s of its 7200 s life, so refreshing earlier than ~600 s before the end would loop. */
-export const REFRESH_MARGIN_MS = 550_000;
-
-export const TOKEN_TIMEOUT_MS = 30_000;
-
-/** What the credential keeps in its hidden properties, persisted by n8n. */
-export interface TokenFields {
-	accessToken: string;
-	ea: string;
-	tokenExpiresAt: number;
-	tokenFingerprint: string;
-}
-
-/** Identifies the app a token belongs to: editing any of these in the credential invalidates it. */
-export function tokenFingerprint(credentials: ICredentialDataDecryptedObject): string {
-	return createHash('sha256')
-		.update(`${baseUrlOf(credentials)}\n${String(credentials.appId ?? '')}\n${String(credentials.permanentCode ?? '')}`)
-		.digest('hex')
-		.slice(0, 32);
-}
-
-/** True when a token has more than the refresh margin of life left. */
-export function hasLifeLeft(fields: Pick<TokenFields, 'accessToken' | 'tokenExpiresAt'>, now = Date.now()): boolean {
-	return fields.accessToken !== '' && Number(fields.tokenExpiresAt) - now > REFRESH_MARGIN_MS;
-}
-
-/** True when the credential's stored token belongs to it and has enough life left. */
-export function isTokenFresh(credentials: ICredentialDataDecryptedObject, now = Date.now()): boolean {
-	return (
-		typeof credentials.accessToken === 'string' &&
-		credentials.tokenFingerprint === tokenFingerprint(credentials) &&
-		hasLifeLeft({ accessToken: credentials.accessToken, tokenExpiresAt: Number(credentials.tokenExpiresAt) }, now)
-	);
-}
+/** Attempts of one token call: the call is safe to repeat, so transient failures are retried. */
+export const TOKEN_ATTEMPTS = 3;
 
 /**
  * The client-credentials token call (API.md §4.1). Used by the credential's preAuthentication,
- * so n8n persists the result and every execution shares it.
+ * so n8n persists the result and every execution and worker shares it. What it issues is also
+ * handed to this process's token cache at once, so items waiting for it need not wait for the
+ * refreshing item's own request.
  */
 export async function requestToken(
 	this: IHttpRequestHelper,
@@ -64,11 +38,22 @@ export async function requestToken(
 ): Promise<TokenFields> {
 	const fingerprint = tokenFingerprint(credentials);
 	tokenFailures.delete(fingerprint);
-	const recordFailure = (error: Error): never => {
-		tokenFailures.set(fingerprint, error);
-		throw error;
-	};
-	return await callTokenEndpoint.call(this, credentials, fingerprint).catch(recordFailure);
+	for (let attempt = 1; ; attempt++) {
+		noteTokenCall(fingerprint);
+		try {
+			const fields = await callTokenEndpoint.call(this, credentials, fingerprint);
+			publishIssuedToken(fingerprint, fields);
+			return fields;
+		} catch (error) {
+			const failure = error as FxiaokeApiFailure | FxiaokeTransportFailure;
+			const outcome = failure instanceof FxiaokeApiFailure ? failure.response : failure;
+			if (attempt >= TOKEN_ATTEMPTS || !isRetryable(outcome, true)) {
+				tokenFailures.set(fingerprint, failure);
+				throw failure;
+			}
+		}
+		await sleep(backoffDelay(attempt));
+	}
 }
 
 async function callTokenEndpoint(
@@ -102,6 +87,7 @@ async function callTokenEndpoint(
 	}
 	const envelope = parseEnvelope(response, baseUrl, what);
 	if (envelope.errorCode !== 0) {
+		const credentialCode = (ERROR_CODES.credentials as readonly number[]).includes(envelope.errorCode);
 		throw new FxiaokeApiFailure(
 			{
 				errorCode: envelope.errorCode,
@@ -109,7 +95,7 @@ async function callTokenEndpoint(
 				errorDescription: envelope.errorDescription,
 				traceId: envelope.traceId,
 			},
-			`${what} to ${hostOf(baseUrl)} failed (check App ID, App Secret and Permanent Code)`,
+			`${what} to ${hostOf(baseUrl)} failed` + (credentialCode ? ' (check App ID, App Secret and Permanent Code)' : ''),
 		);
 	}
 	if (typeof envelope.accessToken !== 'string' || envelope.accessToken === '' || typeof envelope.ea !== 'string') {

@@ -1,29 +1,41 @@
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { hasLifeLeft, isTokenFresh, type TokenFields } from './token';
+import { hasLifeLeft, isTokenFresh, type TokenFields } from './tokenFields';
 
-/** A token as this process knows it, shared by every item and every execution. */
+/** A token as this process knows it, shared by every item and every execution of one app. */
 export interface TokenState {
 	fields: TokenFields;
-	/** Bumped on every refresh, so a 20016 only invalidates the token it was answered for. */
+	/** Bumped on every new token, so a 20016 only invalidates the token it was answered for. */
 	generation: number;
 	/** Fxiaoke answered 20016 for it. Kept (not deleted) so a starting execution cannot bring it back. */
 	rejected?: boolean;
 }
 
-/** Handed to the one caller that refreshes: it reports the new token or the failure. */
-export interface Refresh {
-	complete(data: IDataObject): TokenState;
-	fail(error: unknown): void;
+interface AppTokens {
+	current?: TokenState;
+	/** Values answered with 20016: a stored credential still holding one is not adopted. */
+	rejectedValues: string[];
+	/** Waiters for the one refresh in flight (single flight per app in this process). */
+	refresh?: { done: Promise<void>; release: () => void };
+	/** When this process last called the token endpoint for the app. */
+	lastCallAt?: number;
 }
 
-/** One entry per credential and app (the key holds the credential id and the app fingerprint). */
-const tokens = new Map<string, TokenState>();
-/** The refresh in flight per key: at most one at a time (single flight). */
-const refreshes = new Map<string, Promise<void>>();
+const MAX_REJECTED_VALUES = 8;
+/** Keyed by the app fingerprint (base URL, App ID, Permanent Code). */
+const apps = new Map<string, AppTokens>();
 let generations = 0;
 
-function pickTokenFields(data: IDataObject): TokenFields {
+function entry(fingerprint: string): AppTokens {
+	let app = apps.get(fingerprint);
+	if (!app) {
+		app = { rejectedValues: [] };
+		apps.set(fingerprint, app);
+	}
+	return app;
+}
+
+function pickTokenFields(data: ICredentialDataDecryptedObject | TokenFields): TokenFields {
 	return {
 		accessToken: String(data.accessToken ?? ''),
 		ea: String(data.ea ?? ''),
@@ -32,61 +44,92 @@ function pickTokenFields(data: IDataObject): TokenFields {
 	};
 }
 
-/** Adopts the token persisted in the credential, the first time this process sees the key. */
-export function seedToken(key: string, credentials: ICredentialDataDecryptedObject): void {
-	if (!tokens.has(key) && isTokenFresh(credentials)) {
-		tokens.set(key, { fields: pickTokenFields(credentials), generation: ++generations });
-	}
+function install(app: AppTokens, fields: TokenFields): TokenState {
+	const state: TokenState = { fields, generation: ++generations };
+	app.current = state;
+	// Waiters go as soon as the token is known, not when the refreshing item's own request ends.
+	app.refresh?.release();
+	app.refresh = undefined;
+	return state;
 }
 
-function claimRefresh(key: string): Refresh {
-	let resolve!: () => void;
-	let reject!: (error: unknown) => void;
-	const promise = new Promise<void>((res, rej) => {
-		resolve = res;
-		reject = rej;
-	});
-	// Waiters observe a failure themselves; without waiters it must not become an unhandled rejection.
-	promise.catch(() => undefined);
-	refreshes.set(key, promise);
-	return {
-		complete(data) {
-			const state = { fields: pickTokenFields(data), generation: ++generations };
-			tokens.set(key, state);
-			refreshes.delete(key);
-			resolve();
-			return state;
-		},
-		fail(error) {
-			refreshes.delete(key);
-			reject(error);
-		},
-	};
+/** The newest token this process knows for the app, whatever its state. */
+export function currentToken(fingerprint: string): TokenState | undefined {
+	return apps.get(fingerprint)?.current;
+}
+
+/** A mark to tell later whether a token was installed since. */
+export function tokenGeneration(): number {
+	return generations;
+}
+
+/** The token to use now, if this process has one with life left that was not rejected. */
+export function usableToken(fingerprint: string): TokenState | undefined {
+	const state = apps.get(fingerprint)?.current;
+	return state && !state.rejected && hasLifeLeft(state.fields) ? state : undefined;
 }
 
 /**
- * Returns a token fit for use, or makes the caller the one that refreshes it. The check and the
- * claim happen without an await in between, so only one caller per key refreshes; the others wait
- * for it and share its token (or its failure).
+ * Adopts the token stored in the credential (n8n persists what preAuthentication returned, so it
+ * may come from another worker) when it belongs to this app, has life left and was not rejected.
  */
-export async function acquireToken(key: string): Promise<{ state?: TokenState; refresh?: Refresh }> {
-	for (;;) {
-		// The key holds the app fingerprint, so only the token's remaining life needs checking here.
-		const state = tokens.get(key);
-		if (state && !state.rejected && hasLifeLeft(state.fields)) return { state };
-		const pending = refreshes.get(key);
-		if (!pending) return { refresh: claimRefresh(key) };
-		await pending;
-	}
+export function adoptStoredToken(fingerprint: string, credentials: ICredentialDataDecryptedObject): TokenState | undefined {
+	const usable = usableToken(fingerprint);
+	if (!isTokenFresh(credentials)) return usable;
+	const app = entry(fingerprint);
+	const value = String(credentials.accessToken);
+	if (app.rejectedValues.includes(value)) return usable;
+	if (usable?.fields.accessToken === value) return usable;
+	return install(app, pickTokenFields(credentials));
+}
+
+/** Called with what the token endpoint issued (from the credential's preAuthentication). */
+export function publishIssuedToken(fingerprint: string, fields: TokenFields): void {
+	install(entry(fingerprint), fields);
+}
+
+/** The refresh another caller of this process is running, if any. */
+export function pendingRefresh(fingerprint: string): Promise<void> | undefined {
+	return apps.get(fingerprint)?.refresh?.done;
+}
+
+/**
+ * Makes the caller the one that refreshes. The check and the claim happen without an await in
+ * between, so only one caller per app refreshes; the others wait for `pendingRefresh`. The returned
+ * function ends the claim (a no-op once a token was installed).
+ */
+export function claimRefresh(fingerprint: string): () => void {
+	const app = entry(fingerprint);
+	let release!: () => void;
+	const done = new Promise<void>((resolve) => (release = resolve));
+	const refresh = { done, release };
+	app.refresh = refresh;
+	return () => {
+		if (app.refresh !== refresh) return;
+		app.refresh = undefined;
+		release();
+	};
+}
+
+export function noteTokenCall(fingerprint: string, at = Date.now()): void {
+	entry(fingerprint).lastCallAt = at;
+}
+
+export function lastTokenCallAt(fingerprint: string): number | undefined {
+	return apps.get(fingerprint)?.lastCallAt;
 }
 
 /** Marks the token a 20016 was answered for, unless a newer one already replaced it. */
-export function rejectToken(key: string, used: TokenState): void {
-	const current = tokens.get(key);
-	if (current !== undefined && current.generation === used.generation) current.rejected = true;
+export function rejectToken(fingerprint: string, used: TokenState): void {
+	const app = entry(fingerprint);
+	if (!app.rejectedValues.includes(used.fields.accessToken)) {
+		app.rejectedValues.push(used.fields.accessToken);
+		if (app.rejectedValues.length > MAX_REJECTED_VALUES) app.rejectedValues.shift();
+	}
+	if (app.current?.generation === used.generation) app.current.rejected = true;
 }
 
 export function resetTokens(): void {
-	tokens.clear();
-	refreshes.clear();
+	for (const app of apps.values()) app.refresh?.release();
+	apps.clear();
 }

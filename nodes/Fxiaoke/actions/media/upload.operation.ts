@@ -1,6 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { NodeOptions } from '../options';
+import type { PreparedRequest } from '../types';
 import { readImage, uploadImage } from './image';
 
 const showFor = { show: { resource: ['media'], operation: ['upload'] } };
@@ -21,14 +22,14 @@ export const description: INodeProperties[] = [
 ];
 
 /** Upload Image: POST /media/upload/message, multipart field `media`; returns Fxiaoke's raw answer (mediaId). */
-export async function execute(
+export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	options: NodeOptions,
-): Promise<IDataObject> {
+): Promise<PreparedRequest> {
 	const image = await readImage(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex), {
 		label: 'Input Binary Field',
 		name: 'binaryPropertyName',
 	});
-	return await uploadImage(this, itemIndex, image, options);
+	return async () => await uploadImage(this, itemIndex, image, options);
 }

@@ -468,27 +468,28 @@ async function uploadCovers(
 	}
 }
 
-/** Articles: every check first, then the cover uploads, then the list of articles. */
-export async function buildArticles(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	options: NodeOptions,
-): Promise<MessageContent> {
-	const drafts = await prepareArticles(ctx, itemIndex);
-	await uploadCovers(ctx, itemIndex, drafts, options);
-	return { msgType: 'articles', content: drafts.map((d) => d.article) };
-}
+/** A message checked and built; binary covers are uploaded only when it is sent. */
+export type PreparedMessage = (options: NodeOptions) => Promise<MessageContent>;
 
-/** Builds the content of one message kind; for articles this uploads binary covers (after all checks). */
-export async function buildMessage(
+/** Checks and builds the content of one message kind without sending anything. */
+export async function prepareMessage(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	kind: MessageKind,
-	options: NodeOptions,
-): Promise<MessageContent> {
-	if (kind === 'text') return buildText(ctx, itemIndex);
-	if (kind === 'composite') return buildComposite(ctx, itemIndex);
-	return await buildArticles(ctx, itemIndex, options);
+): Promise<PreparedMessage> {
+	if (kind === 'text') {
+		const text = buildText(ctx, itemIndex);
+		return async () => text;
+	}
+	if (kind === 'composite') {
+		const composite = buildComposite(ctx, itemIndex);
+		return async () => composite;
+	}
+	const drafts = await prepareArticles(ctx, itemIndex);
+	return async (options) => {
+		await uploadCovers(ctx, itemIndex, drafts, options);
+		return { msgType: 'articles', content: drafts.map((d) => d.article) };
+	};
 }
 
 /** `convertUserId` / `convertMediaId` as top-level booleans, only when switched on (API.md §5). */
@@ -548,7 +549,7 @@ export function withMessageId(answer: IDataObject, serviceId?: string): IDataObj
 
 /** The transport marks a failure after which the request may have been carried out without an answer. */
 function isAmbiguous(context: IDataObject): boolean {
-	return context.afterAmbiguousAttempt === true;
+	return context.maybeCarriedOut === true;
 }
 
 /** Adds `note` (and `context`) to an error from the transport, so the user knows what happened already. */

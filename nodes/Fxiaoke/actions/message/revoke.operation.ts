@@ -1,7 +1,8 @@
-import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeApiError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { fxiaokeApiRequest } from '../../transport';
 import type { NodeOptions } from '../options';
+import type { PreparedRequest } from '../types';
 import { requireId } from '../validation';
 
 const showFor = { show: { resource: ['message'], operation: ['revoke'] } };
@@ -29,21 +30,23 @@ export const description: INodeProperties[] = [
 ];
 
 /** Revoke Message: POST /cgi/app/message/revoke with exactly {serviceId, messageId}. */
-export async function execute(
+export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	options: NodeOptions,
-): Promise<IDataObject> {
+): Promise<PreparedRequest> {
 	const body = {
 		serviceId: requireId(this, 'serviceId', 'Service ID', itemIndex),
 		messageId: requireId(this, 'messageId', 'Message ID', itemIndex),
 	};
-	try {
-		// Revoking twice cannot do harm, so transient failures may be retried.
-		return await fxiaokeApiRequest.call(this, '/cgi/app/message/revoke', body, itemIndex, { ...options, idempotent: true });
-	} catch (error) {
-		throw markPossiblyRevoked(error);
-	}
+	return async () => {
+		try {
+			// Revoking twice cannot do harm, so transient failures may be retried.
+			return await fxiaokeApiRequest.call(this, '/cgi/app/message/revoke', body, itemIndex, { ...options, idempotent: true });
+		} catch (error) {
+			throw markPossiblyRevoked(error);
+		}
+	};
 }
 
 /**
@@ -51,7 +54,7 @@ export async function execute(
  * (e.g. "already revoked") whose code Fxiaoke does not document. Say so rather than guess.
  */
 function markPossiblyRevoked(error: unknown): unknown {
-	if (error instanceof NodeApiError && error.context.afterAmbiguousAttempt === true) {
+	if (error instanceof NodeApiError && error.context.maybeCarriedOut === true) {
 		error.context.possiblyRevoked = true;
 	}
 	return error;

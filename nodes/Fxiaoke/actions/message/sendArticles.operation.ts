@@ -1,7 +1,8 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { NodeOptions } from '../options';
-import { articleFields, buildArticles, readRecipients, recipientsField, sendToRecipients, SEND_PATH } from './common';
+import type { PreparedRequest } from '../types';
+import { articleFields, prepareMessage, readRecipients, recipientsField, sendToRecipients, SEND_PATH } from './common';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['sendArticles'] } },
@@ -12,12 +13,13 @@ export const description: INodeProperties[] = updateDisplayOptions(
  * Send Image-Text Message: POST /cgi/message/send `{toUser, msgType: "articles", articles: [...]}`.
  * Every article is checked first; covers taken from binary properties are then uploaded, then sent.
  */
-export async function execute(
+export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	options: NodeOptions,
-): Promise<IDataObject> {
+): Promise<PreparedRequest> {
 	const recipients = readRecipients(this, itemIndex);
-	const message = await buildArticles(this, itemIndex, options);
-	return await sendToRecipients(this, itemIndex, options, { path: SEND_PATH }, recipients, message);
+	const message = await prepareMessage(this, itemIndex, 'articles');
+	return async () =>
+		await sendToRecipients(this, itemIndex, options, { path: SEND_PATH }, recipients, await message(options));
 }

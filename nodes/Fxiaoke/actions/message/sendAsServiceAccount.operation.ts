@@ -1,9 +1,10 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { NodeOptions } from '../options';
+import type { PreparedRequest } from '../types';
 import { inputError, requireId } from '../validation';
 import {
-	buildMessage,
+	prepareMessage,
 	MESSAGE_FIELDS,
 	platformFlags,
 	readRecipients,
@@ -102,17 +103,17 @@ function readRawBody(ctx: IExecuteFunctions, itemIndex: number, serviceId: strin
  * shows the revoke fields only (API.md §7.4, §11); the body sent is the documented message body of
  * /cgi/message/send plus `serviceId`, or the raw JSON body plus `serviceId`. The answer is kept raw.
  */
-export async function execute(
+export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	options: NodeOptions,
-): Promise<IDataObject> {
+): Promise<PreparedRequest> {
 	const serviceId = requireId(this, 'serviceId', 'Service ID', itemIndex);
 	const target = { path: SERVICE_SEND_PATH, serviceId };
 	const kind = this.getNodeParameter('messageType', itemIndex) as unknown;
 	if (kind === RAW_JSON) {
-		const raw = readRawBody(this, itemIndex, serviceId);
-		return await sendBody(this, itemIndex, options, target, { serviceId, ...raw, ...platformFlags(options) });
+		const body = { serviceId, ...readRawBody(this, itemIndex, serviceId), ...platformFlags(options) };
+		return async () => await sendBody(this, itemIndex, options, target, body);
 	}
 	if (!KINDS.includes(kind as MessageKind)) {
 		throw inputError(
@@ -123,6 +124,6 @@ export async function execute(
 		);
 	}
 	const recipients = readRecipients(this, itemIndex);
-	const message = await buildMessage(this, itemIndex, kind as MessageKind, options);
-	return await sendToRecipients(this, itemIndex, options, target, recipients, message);
+	const message = await prepareMessage(this, itemIndex, kind as MessageKind);
+	return async () => await sendToRecipients(this, itemIndex, options, target, recipients, await message(options));
 }

@@ -1,6 +1,7 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { NodeOptions } from '../options';
+import type { PreparedRequest } from '../types';
 import { buildText, readRecipients, recipientsField, sendToRecipients, SEND_PATH, textFields } from './common';
 
 export const description: INodeProperties[] = updateDisplayOptions(
@@ -9,12 +10,12 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 /** Send Text Message: POST /cgi/message/send `{toUser, msgType: "text", text: {content}}`. */
-export async function execute(
+export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	options: NodeOptions,
-): Promise<IDataObject> {
+): Promise<PreparedRequest> {
 	const recipients = readRecipients(this, itemIndex);
 	const message = buildText(this, itemIndex);
-	return await sendToRecipients(this, itemIndex, options, { path: SEND_PATH }, recipients, message);
+	return async () => await sendToRecipients(this, itemIndex, options, { path: SEND_PATH }, recipients, message);
 }

@@ -1,0 +1,13 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { NodeOptions } from './options';
+
+/** One item's request, checked and built: calling it sends it and gives the item's output. */
+export type PreparedRequest = () => Promise<IDataObject>;
+
+/** What every operation exports: read and check one item's parameters, send nothing yet. */
+export type OperationPrepare = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+) => Promise<PreparedRequest>;

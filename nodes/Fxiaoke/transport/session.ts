@@ -1,0 +1,48 @@
+import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { baseUrlOf } from './baseUrl';
+import { CREDENTIAL_TYPE } from './constants';
+import { adoptStoredToken } from './tokenCache';
+import { tokenFingerprint } from './tokenFields';
+
+/** What one node run needs to talk to Fxiaoke, read once per run, not once per item. */
+export interface Session {
+	credentials: ICredentialDataDecryptedObject;
+	credentialRef: { id: string; name: string };
+	baseUrl: string;
+	/** The app a token belongs to (base URL, App ID, Permanent Code). */
+	fingerprint: string;
+	/** The app Fxiaoke's rate limits count for (base URL and App ID). */
+	app: string;
+	/** The execution's cancel signal. */
+	signal?: AbortSignal;
+	/** Set when the token cannot be had for this run: the remaining items fail with it, no new token call. */
+	tokenFailure?: unknown;
+}
+
+const sessions = new WeakMap<IExecuteFunctions, Promise<Session>>();
+
+async function openSession(ctx: IExecuteFunctions): Promise<Session> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const baseUrl = baseUrlOf(credentials);
+	const fingerprint = tokenFingerprint(credentials);
+	adoptStoredToken(fingerprint, credentials);
+	return {
+		credentials,
+		credentialRef: { id: ref?.id ?? '', name: ref?.name ?? '' },
+		baseUrl,
+		fingerprint,
+		app: `${baseUrl}|${String(credentials.appId ?? '')}`,
+		signal: ctx.getExecutionCancelSignal?.(),
+	};
+}
+
+export function session(ctx: IExecuteFunctions): Promise<Session> {
+	let pending = sessions.get(ctx);
+	if (!pending) {
+		pending = openSession(ctx);
+		sessions.set(ctx, pending);
+	}
+	return pending;
+}

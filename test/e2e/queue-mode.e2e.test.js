@@ -1,0 +1,450 @@
+'use strict';
+/**
+ * End to end in n8n QUEUE mode (NOTES §6): a real n8n 2.41.1 main plus 2 (then 4) workers on
+ * PostgreSQL and Redis (test/support/queue.js), the packed package as a custom node, and the
+ * Fxiaoke sandbox in this process. Executions come in through a production webhook:
+ *
+ *   Webhook (POST, answers with every item of the last node) → Split Out (body.messages)
+ *     → Fxiaoke message/revoke (serviceId/messageId from the item, Options rateLimit/window/concurrency)
+ *
+ * Scenarios
+ *  A. 40 webhook executions (1–5 items each) over 2 workers, no stored token yet, then 10 more:
+ *     token calls, both workers used, all items succeed, later executions use the stored token.
+ *  B. sandbox tokenMaxUses 10, 40 executions: token calls ≤ expiries + 1 (expiries = ceil(accepted
+ *     revoke calls / 10)); failed items and 20016 rejections are printed, not asserted.
+ *  C. sandbox rate limit 20 / 2 s on revoke, node Rate Limit 20 / 2 s, 200 revokes at once
+ *     (20 executions × 10 items), 2 workers and (a separate start) 4 workers: 0 failed items,
+ *     rejections ≤ 15 % of items, wall time ≤ 1.3 × 20 s.
+ *  D. cancellation: a webhook workflow with settings.executionTimeout 3 s whose Fxiaoke node revokes
+ *     30 items at Options rateLimit 2 / 1 s, concurrency 5 (~15 s if nothing stopped it), on 2 workers
+ *     (n8n 2.41's job processor enforces the timeout on the worker): the execution ends as cancelled
+ *     within 2 s of the timeout, no revoke reaches the sandbox later than 300 ms after it, and a next
+ *     1-item execution with the same credential and options (on the worker that ran the cancelled
+ *     one) finishes within 2 s (nothing is left holding the limiter).
+ * Single process (a separate start, `workers: 0`: EXECUTIONS_MODE=regular, the main runs every
+ * execution, same Postgres set-up): A (exactly 1 token call), C and D again.
+ * Each scenario prints one `[queue] …` line of its figures to stderr. The harness must leave no
+ * database and no Redis key behind: checked after each stop and in the last test.
+ *
+ * Needs `npm run build` first (dist/ is packed), PostgreSQL and Redis (see test/support/queue.js),
+ * and n8n installed by test/support/n8n.js (the first run on a machine installs it).
+ * FXQ_TGZ=<file.tgz> tests that package instead of packing dist/.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { ensureN8n, packPackage } = require('../support/n8n');
+const { startQueue, buildWebhookRevokeFlow, leftovers } = require('../support/queue');
+const { buildCredential } = require('../support/workflows');
+const audit = require('../support/fault-audit');
+const { createSandbox } = require('../../sandbox/server');
+const DEMO = require('../../sandbox/demo-app');
+
+const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
+const SETUP_TIMEOUT = 25 * 60 * 1000; // the first run on a machine installs n8n
+const START_TIMEOUT = 6 * 60 * 1000;
+const RUN_TIMEOUT = 10 * 60 * 1000;
+/** One webhook call (responseMode lastNode: answered when its execution ends). */
+const WEBHOOK_TIMEOUT = 4 * 60 * 1000;
+
+/** Node options for A and B: no client-side throttling to speak of. */
+const OPEN_OPTIONS = { rateLimit: 1000, rateLimitWindow: 20, concurrency: 5 };
+/** Node options for C: the sandbox's own limit. */
+const LIMITED_OPTIONS = { rateLimit: 20, rateLimitWindow: 2, concurrency: 5 };
+const SANDBOX_RATE_LIMIT = { limit: 20, windowMs: 2000, endpoints: ['revoke'] };
+/** Scenario D: 30 items at 2 / 1 s would take ~15 s; the workflow times out after D_TIMEOUT_S. */
+const CANCEL_OPTIONS = { rateLimit: 2, rateLimitWindow: 1, concurrency: 5 };
+const D_TIMEOUT_S = 3;
+const D_ITEMS = 30;
+/** The execution must end this soon after its timeout moment, */
+const D_END_SLACK_MS = 2000;
+/** no revoke may arrive later than this after it, */
+const D_LATE_MS = 300;
+/** and the next 1-item execution must take no longer than this. */
+const D_NEXT_MAX_S = 2;
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** @param {string} line */
+function summary(line) {
+	process.stderr.write(`[queue] ${line}\n`);
+}
+
+/** Items for execution k of a wave: 1–5, fixed per k. @param {number} k */
+const itemsFor = (k) => ((k * 7 + 3) % 5) + 1;
+
+/**
+ * Webhook bodies: `tag` names the execution, every messageId starts with it.
+ * @param {string} wave @param {number} executions @param {(k: number) => number} perExecution
+ */
+function wave(wave, executions, perExecution) {
+	const salt = crypto.randomBytes(3).toString('hex');
+	return Array.from({ length: executions }, (_, k) => {
+		const tag = `${wave}-e${String(k).padStart(2, '0')}`;
+		return {
+			tag,
+			messages: Array.from({ length: perExecution(k) }, (__, i) => ({ serviceId: DEMO.serviceId, messageId: `${tag}-${i}-${salt}` })),
+		};
+	});
+}
+
+/** `A1-e07-3-ab12cd` → `A1-e07`. @param {string} messageId */
+const tagOf = (messageId) => String(messageId).split('-').slice(0, 2).join('-');
+
+/** @param {any} row an execution row with data */
+function tagOfExecution(row) {
+	return row.data?.resultData?.runData?.Webhook?.[0]?.data?.main?.[0]?.[0]?.json?.body?.tag;
+}
+
+/**
+ * Distinct values of the credential row while a scenario runs (each change = n8n persisted what the
+ * credential's preAuthentication returned, e.g. a new token).
+ * @param {Awaited<ReturnType<typeof startQueue>>} q @param {string} credentialId
+ */
+function watchCredential(q, credentialId) {
+	/** @type {Array<{ updatedAt: Date, dataHash: string }>} */
+	const seen = [];
+	let running = true;
+	const loop = (async () => {
+		while (running) {
+			const row = await q.credentialRow(credentialId).catch(() => undefined);
+			if (row && (seen.length === 0 || seen[seen.length - 1].dataHash !== row.dataHash)) seen.push({ updatedAt: row.updatedAt, dataHash: row.dataHash });
+			await new Promise((r) => setTimeout(r, 200));
+		}
+	})();
+	return {
+		async stop() {
+			running = false;
+			await loop;
+			const row = await q.credentialRow(credentialId);
+			if (row && (seen.length === 0 || seen[seen.length - 1].dataHash !== row.dataHash)) seen.push({ updatedAt: row.updatedAt, dataHash: row.dataHash });
+			return seen;
+		},
+	};
+}
+
+describe(`Fxiaoke in n8n ${VERSION} queue mode (main + workers, Postgres, Redis)`, () => {
+	/** @type {ReturnType<typeof createSandbox>} */
+	let sb;
+	/** @type {string} */
+	let baseUrl;
+	/** @type {string} */
+	let tgz;
+	/** the temp dir of a tgz this test packed (removed at the end) */
+	/** @type {string | undefined} */
+	let packDir;
+	/** @type {{ dir: string }} */
+	let n8n;
+	/** every harness started, for the final leftover check */
+	/** @type {Array<{ infra: any, database: string, prefix: string }>} */
+	const started = [];
+
+	beforeAll(async () => {
+		n8n = await ensureN8n(VERSION);
+		if (process.env.FXQ_TGZ) tgz = process.env.FXQ_TGZ;
+		else {
+			tgz = await packPackage();
+			packDir = path.dirname(tgz);
+		}
+		sb = createSandbox({ unknownMessages: 'accept' });
+		// a request refused before its body is parsed (20016, 14001) keeps its body too: bodyOf()
+		audit.keepEveryBody(sb);
+		baseUrl = await sb.listen(0, '127.0.0.1');
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		if (sb) await sb.close();
+		if (packDir) fs.rmSync(packDir, { recursive: true, force: true });
+	});
+
+	/** Sandbox position before a scenario. */
+	function mark() {
+		return {
+			requests: sb.requests.length,
+			tokenCalls: sb.stats.tokenCalls,
+			concurrentTokenCalls: sb.stats.concurrentTokenCalls,
+			rateLimited: sb.stats.rateLimited.revoke || 0,
+		};
+	}
+
+	/** @param {ReturnType<typeof mark>} m */
+	function since(m) {
+		const requests = sb.requests.slice(m.requests);
+		return {
+			requests,
+			revokes: requests.filter((r) => r.endpoint === 'revoke'),
+			tokenCalls: sb.stats.tokenCalls - m.tokenCalls,
+			concurrentTokenCalls: sb.stats.concurrentTokenCalls - m.concurrentTokenCalls,
+			rateLimited: (sb.stats.rateLimited.revoke || 0) - m.rateLimited,
+		};
+	}
+
+	/**
+	 * Start a harness with the credential and the workflows imported and published.
+	 * @param {number} workers  0 = single process (regular mode)
+	 * @param {Array<{ key: string, path: string, options: Record<string, unknown>, settings?: Record<string, unknown> }>} flows
+	 */
+	async function startWith(workers, flows) {
+		const credential = buildCredential({ baseUrl, app: DEMO, name: `Fxiaoke queue ${workers}w` });
+		/** @type {Record<string, { id: string, path: string }>} */
+		const wfs = {};
+		const workflows = flows.map((f) => {
+			const wf = buildWebhookRevokeFlow({ path: f.path, credential, options: f.options, settings: f.settings, name: `queue ${f.key}` });
+			wfs[f.key] = { id: wf.id, path: f.path };
+			return wf;
+		});
+		const q = await startQueue({ workers, concurrency: 5, version: VERSION, tgz, credentials: [credential], workflows });
+		started.push({ infra: q.infra, database: q.database, prefix: q.prefix });
+		return { q, credential, wfs };
+	}
+
+	/** Stop a harness and check it left nothing behind. @param {Awaited<ReturnType<typeof startQueue>> | undefined} q */
+	async function stopAndCheck(q) {
+		if (!q) return;
+		await q.stop();
+		const left = await leftovers(q.infra, n8n, q.database, q.prefix);
+		expect(left).toEqual({ databases: [], keys: [] });
+	}
+
+	/**
+	 * Fire every body of a wave at once; wait for the answers and for the executions' rows.
+	 * @param {Awaited<ReturnType<typeof startQueue>>} q @param {{ id: string, path: string }} wf @param {ReturnType<typeof wave>} bodies
+	 */
+	async function fire(q, wf, bodies) {
+		const before = (await q.executions({ workflowId: wf.id })).length;
+		const t0 = Date.now();
+		const responses = await Promise.all(
+			bodies.map((body) =>
+				q.webhook(wf.path, body, { timeoutMs: WEBHOOK_TIMEOUT }).catch((/** @type {Error} */ error) => ({
+					status: 0,
+					body: undefined,
+					text: `no answer: ${error.message}`,
+					ms: Date.now() - t0,
+				})),
+			),
+		);
+		const unanswered = responses.filter((r) => r.status === 0).length;
+		/** @type {any[]} */
+		let rows;
+		try {
+			rows = await q.waitForExecutions(before + bodies.length, { workflowId: wf.id, timeoutMs: unanswered ? 30_000 : 2 * 60 * 1000 });
+		} catch {
+			rows = await q.executions({ workflowId: wf.id });
+		}
+		rows = rows.slice(before);
+		const stuck = rows.filter((r) => ['new', 'running', 'waiting'].includes(r.status));
+		if (unanswered || stuck.length || rows.length < bodies.length) {
+			// say where it hangs: the executions still open, and what their workers last printed about them
+			summary(`${bodies[0]?.tag}: ${unanswered} webhook calls unanswered, ${rows.length}/${bodies.length} executions stored, open: ${stuck.map((r) => `#${r.id}(${r.status},w${r.worker ?? '?'})`).join(' ') || 'none'}`);
+			// what the sandbox saw of the unanswered executions (their messageIds start with the tag)
+			bodies.forEach((body, k) => {
+				if (responses[k].status !== 0) return;
+				const own = sb.requests.filter((r) => r.endpoint === 'revoke' && tagOf(audit.bodyOf(r)?.messageId) === body.tag);
+				const codes = own.map((r) => (r.response ? r.response.body?.errorCode ?? r.response.status : r.endedAt ? 'dropped' : 'open'));
+				const lastAt = own.length ? Math.max(...own.map((r) => r.endedAt || r.startedAt)) - t0 : undefined;
+				summary(`${body.tag}: ${body.messages.length} items, sandbox saw ${own.length} revokes [${codes.join(',')}], last at +${lastAt ?? '-'} ms`);
+			});
+			for (const r of stuck.slice(0, 3)) {
+				const w = q.workers.find((x) => x.index === r.worker);
+				const lines = (w ? w.log() : '').split('\n').filter((l) => l.includes(`execution ${r.id}`) || /error|Error/.test(l));
+				summary(`#${r.id} worker log: ${lines.slice(-8).join(' ⏎ ') || '(nothing)'}`);
+			}
+		}
+		const withData = (await q.executions({ workflowId: wf.id, withData: true })).slice(before);
+		const execByTag = new Map(withData.map((row) => [tagOfExecution(row), row]));
+		let items = 0;
+		let ok = 0;
+		/** @type {string[]} */
+		const failures = [];
+		bodies.forEach((body, k) => {
+			items += body.messages.length;
+			const res = responses[k];
+			if (res.status !== 200 || !Array.isArray(res.body)) {
+				failures.push(`${body.tag}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+				return;
+			}
+			for (const item of res.body) {
+				if (item && item.errorCode === 0 && !item.error) ok += 1;
+				else if (failures.length < 10) failures.push(`${body.tag}: ${JSON.stringify(item).slice(0, 300)}`);
+			}
+		});
+		const stoppedAt = Math.max(...rows.map((r) => (r.stoppedAt ? new Date(r.stoppedAt).getTime() : 0)));
+		const lastAnswer = t0 + Math.max(...responses.map((r) => r.ms));
+		return {
+			rows,
+			execByTag,
+			items,
+			ok,
+			failed: items - ok,
+			failures,
+			seconds: (Math.max(stoppedAt, lastAnswer) - t0) / 1000,
+			workersUsed: new Set(rows.map((r) => r.worker).filter((w) => w !== undefined)),
+			statuses: rows.reduce((/** @type {Record<string, number>} */ acc, r) => ({ ...acc, [r.status]: (acc[r.status] || 0) + 1 }), {}),
+		};
+	}
+
+	/** Distinct tokens used, overall and per worker (revoke records → messageId → execution → worker). */
+	function tokensByWorker(/** @type {any[]} */ revokes, /** @type {Map<string, any>} */ execByTag) {
+		/** @type {Record<string, Set<string>>} */
+		const perWorker = {};
+		const all = new Set();
+		for (const r of revokes) {
+			if (!r.tokenId) continue;
+			all.add(r.tokenId);
+			const row = execByTag.get(tagOf(audit.bodyOf(r)?.messageId));
+			const w = row && row.worker !== undefined ? `w${row.worker}` : 'w?';
+			(perWorker[w] ||= new Set()).add(r.tokenId);
+		}
+		return {
+			distinct: all.size,
+			perWorker: Object.fromEntries(Object.entries(perWorker).map(([w, s]) => [w, s.size])),
+			ids: [...all],
+		};
+	}
+
+	/** @param {Record<string, number>} o */
+	const fmt = (o) => Object.entries(o).map(([k, v]) => `${k}:${v}`).join(',');
+
+	// -------------------------------------------------------------------------------- 2 workers
+
+	describe('2 workers × concurrency 5', () => {
+		/** @type {Awaited<ReturnType<typeof startWith>>} */
+		let ctx;
+
+		beforeAll(async () => {
+			const tag = crypto.randomBytes(4).toString('hex');
+			ctx = await startWith(2, [
+				{ key: 'open', path: `fxq-open-${tag}`, options: OPEN_OPTIONS },
+				{ key: 'limited', path: `fxq-limited-${tag}`, options: LIMITED_OPTIONS },
+				{ key: 'cancel', path: `fxq-cancel-${tag}`, options: CANCEL_OPTIONS, settings: { executionTimeout: D_TIMEOUT_S } },
+			]);
+		}, START_TIMEOUT);
+
+		afterAll(async () => {
+			await stopAndCheck(ctx?.q);
+		}, START_TIMEOUT);
+
+		test(
+			'A: 40 executions, no stored token: one token call (≤ 1 per worker), both workers used, all items ok; later executions use the stored token',
+			async () => {
+				await scenarioA(ctx, 2);
+			},
+			RUN_TIMEOUT,
+		);
+
+		test(
+			'B: tokenMaxUses 10, 40 executions: token calls ≤ expiries + 1 (failed items and 20016 rejections printed)',
+			async () => {
+				const { q, credential, wfs } = ctx;
+				sb.configure({ tokenMaxUses: 10, rateLimit: null });
+				const m = mark();
+				const usedUpBefore = sb.stats.tokensUsedUp;
+				const watch = watchCredential(q, credential.id);
+				let run;
+				try {
+					run = await fire(q, wfs.open, wave('B', 40, itemsFor));
+				} finally {
+					sb.configure({ tokenMaxUses: null });
+				}
+				const writes = (await watch.stop()).length - 1;
+				const s = since(m);
+				const rejected = s.revokes.filter((r) => r.response?.body?.errorCode === 20016);
+				const accepted = s.revokes.filter((r) => r.tokenId && r.response && r.response.body?.errorCode !== 20016);
+				const expiries = Math.ceil(accepted.length / 10);
+				const t = tokensByWorker(s.revokes, run.execByTag);
+				summary(
+					`B workers=2 executions=40 items=${run.items} ok=${run.ok} failed=${run.failed} tokens=${s.tokenCalls} expiries=${expiries} ` +
+						`tokensUsedUp=${sb.stats.tokensUsedUp - usedUpBefore} ` +
+						`rejections20016=${rejected.length} revokeCalls=${s.revokes.length} concurrentTokenCalls=${s.concurrentTokenCalls} ` +
+						`distinctTokens=${t.distinct} perWorker=${fmt(t.perWorker)} credentialWrites=${writes} statuses=${fmt(run.statuses)} seconds=${run.seconds.toFixed(1)}`,
+				);
+				if (run.failures.length) summary(`B failures: ${run.failures.slice(0, 5).join(' | ')}`);
+
+				expect(run.rows).toHaveLength(40);
+				expect(s.tokenCalls).toBeLessThanOrEqual(expiries + 1);
+			},
+			RUN_TIMEOUT,
+		);
+
+		test(
+			'C (2 workers): 200 revokes at once under 20 / 2 s: no failed item, rejections ≤ 15 %, wall time ≤ 26 s',
+			async () => {
+				const { q, wfs } = ctx;
+				const result = await scenarioC(q, wfs.limited, 2);
+				expect(result.failed).toBe(0);
+				expect(result.rejections).toBeLessThanOrEqual(30);
+				expect(result.seconds).toBeLessThanOrEqual(26);
+			},
+			RUN_TIMEOUT,
+		);
+	});
+
+	/**
+	 * @param {Awaited<ReturnType<typeof startQueue>>} q @param {{ id: string, path: string }} wf @param {number} workers
+	 */
+	async function scenarioC(q, wf, workers) {
+		sb.configure({ tokenMaxUses: null, rateLimit: SANDBOX_RATE_LIMIT });
+		const m = mark();
+		let run;
+		try {
+			run = await fire(q, wf, wave(`C${workers}`, 20, () => 10));
+		} finally {
+			sb.configure({ rateLimit: null });
+		}
+		const s = since(m);
+		const rejections = s.rateLimited;
+		// revoke calls per 2 s window of the sandbox clock, to show how the load was spread
+		/** @type {Record<string, number>} */
+		const perWindow = {};
+		const firstWindow = Math.min(...s.revokes.map((r) => Math.floor(r.startedAt / 2000)));
+		for (const r of s.revokes) {
+			const w = Math.floor(r.startedAt / 2000) - firstWindow;
+			perWindow[w] = (perWindow[w] || 0) + 1;
+		}
+		summary(
+			`C workers=${workers} executions=20 items=${run.items} ok=${run.ok} failed=${run.failed} rejections=${rejections} ` +
+				`revokeCalls=${s.revokes.length} tokens=${s.tokenCalls} workersUsed=${[...run.workersUsed].join(',')} ` +
+				`statuses=${fmt(run.statuses)} seconds=${run.seconds.toFixed(1)} callsPer2s=${Object.values(perWindow).join(',')}`,
+		);
+		if (run.failures.length) summary(`C${workers} failures: ${run.failures.slice(0, 5).join(' | ')}`);
+		expect(run.rows).toHaveLength(20);
+		return { failed: run.failed, rejections, seconds: run.seconds };
+	}
+
+	// -------------------------------------------------------------------------------- 4 workers
+
+	describe('4 workers × concurrency 5 (a separate start)', () => {
+		/** @type {Awaited<ReturnType<typeof startWith>>} */
+		let ctx;
+
+		beforeAll(async () => {
+			const tag = crypto.randomBytes(4).toString('hex');
+			ctx = await startWith(4, [{ key: 'limited', path: `fxq-limited4-${tag}`, options: LIMITED_OPTIONS }]);
+		}, START_TIMEOUT);
+
+		afterAll(async () => {
+			await stopAndCheck(ctx?.q);
+		}, START_TIMEOUT);
+
+		test(
+			'C (4 workers): 200 revokes at once under 20 / 2 s: no failed item, rejections ≤ 15 %, wall time ≤ 26 s',
+			async () => {
+				const { q, wfs } = ctx;
+				const result = await scenarioC(q, wfs.limited, 4);
+				expect(result.failed).toBe(0);
+				expect(result.rejections).toBeLessThanOrEqual(30);
+				expect(result.seconds).toBeLessThanOrEqual(26);
+			},
+			RUN_TIMEOUT,
+		);
+	});
+
+	test('teardown left no database and no Redis key of any harness', async () => {
+		expect(started.length).toBeGreaterThanOrEqual(1);
+		for (const h of started) {
+			expect(await leftovers(h.infra, n8n, h.database, h.prefix)).toEqual({ databases: [], keys: [] });
+		}
+	});
+});

@@ -1,0 +1,238 @@
+// Production edges (issue 9) against the sandbox over real HTTP: several processes on one app
+// (each a fresh copy of the node's modules, as a queue-mode worker has), cancellation, a token
+// refresh that never stalls or storms, error classes, and items checked before anything is sent.
+// The same figures in a real n8n, queue mode included: test/e2e/queue-mode.e2e.test.js.
+const { NodeOperationError } = require('n8n-workflow');
+const { createSandbox } = require('../sandbox/server');
+const demo = require('../sandbox/demo-app');
+const harness = require('./support/harness');
+const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
+const { TOKEN_PACING } = require('../nodes/Fxiaoke/transport/tokenForRequest');
+
+let sandbox;
+let baseUrl;
+const savedRetry = { ...RETRY };
+
+beforeAll(async () => {
+	sandbox = createSandbox({ unknownMessages: 'accept' });
+	baseUrl = await sandbox.listen(0, '127.0.0.1');
+	Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 20 });
+});
+afterAll(async () => {
+	Object.assign(RETRY, savedRetry);
+	await sandbox.close();
+});
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.configure({ rateLimit: null, latencyMs: 0, tokenDelayMs: 0 });
+	resetTokenCache();
+	Object.assign(TOKEN_PACING, { minIntervalMs: 0, jitterMs: 0 });
+});
+
+const byEndpoint = (endpoint) => sandbox.requests.filter((r) => r.endpoint === endpoint);
+const codeOf = (r) => r.response?.body?.errorCode;
+
+/** A second process: the node's modules loaded afresh (own token cache and limiters), like another worker. */
+function otherProcess() {
+	let copy;
+	jest.isolateModules(() => {
+		copy = require('./support/harness');
+	});
+	return copy;
+}
+
+function revokes(node, credential, messageIds, { options = {}, ...extra } = {}) {
+	const items = messageIds.map((messageId) => ({ serviceId: demo.serviceId, messageId }));
+	const parameters = (i) => ({ resource: 'message', operation: 'revoke', options, ...items[i] });
+	return node.runNode({ items: items.map(() => ({})), parameters, credential, continueOnFail: true, ...extra });
+}
+
+const ids = (n, prefix) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+describe('one token for several processes', () => {
+	test('a process that starts after another stored the token uses it: no token call of its own', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		await revokes(harness, credential, ids(3, 'a'));
+		const worker = otherProcess();
+		const [out] = await revokes(worker, credential, ids(3, 'b'));
+		expect(out.map((o) => o.json.errorCode)).toEqual([0, 0, 0]);
+		expect(sandbox.stats.tokenCalls).toBe(1);
+		expect(new Set(byEndpoint('revoke').map((r) => r.headers.authorization)).size).toBe(1);
+	});
+
+	test('after a 20016, a process adopts the token another process stored instead of calling the token endpoint', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		const worker = otherProcess();
+		await revokes(harness, credential, ids(2, 'a'));
+		await revokes(worker, credential, ids(2, 'b'));
+		expect(sandbox.stats.tokenCalls).toBe(1);
+		sandbox.expireTokens();
+		// The first process meets the dead token, refreshes and stores the new one...
+		await revokes(harness, credential, ids(2, 'c'));
+		expect(sandbox.stats.tokenCalls).toBe(2);
+		// ...the second still holds the dead one in memory: its 20016 makes it read the credential again.
+		const [out] = await revokes(worker, credential, ids(2, 'd'));
+		expect(out.map((o) => o.json.errorCode)).toEqual([0, 0]);
+		expect(sandbox.stats.tokenCalls).toBe(2);
+		expect(byEndpoint('revoke').filter((r) => codeOf(r) === 20016).length).toBeLessThanOrEqual(2);
+	});
+
+	test('token calls for one app are spaced by the minimum interval', async () => {
+		Object.assign(TOKEN_PACING, { minIntervalMs: 800 });
+		const credential = harness.sandboxCredential(baseUrl);
+		await revokes(harness, credential, ids(1, 'a'));
+		sandbox.expireTokens();
+		const [out] = await revokes(harness, credential, ids(1, 'b'));
+		expect(out[0].json.errorCode).toBe(0);
+		const calls = byEndpoint('token');
+		expect(calls).toHaveLength(2);
+		// (measured at the sandbox, a few ms after the node noted the first call)
+		expect(calls[1].startedAt - calls[0].startedAt).toBeGreaterThanOrEqual(750);
+	});
+
+	test('a freshly issued token refused too stops the run: one clear error per item, no token storm', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		sandbox.injectNext('error20016', 100, 'revoke');
+		const [out] = await revokes(harness, credential, ids(10, 'ip'), { options: { concurrency: 5 } });
+		expect(out).toHaveLength(10);
+		// One token, one to replace it; at most one more when a waiter's answer overtakes the verdict.
+		expect(sandbox.stats.tokenCalls).toBeLessThanOrEqual(3);
+		for (const item of out) {
+			expect(item.json.errorCode).toBe(20016);
+			expect(item.json.description).toMatch(/IP allow-list/);
+		}
+	});
+
+	test('while the refreshing item waits for its own slow answer, the other items go as soon as the token is there', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		sandbox.injectNext('slowReply', 1, 'revoke', { slowMs: 1500 });
+		const [out] = await revokes(harness, credential, ids(5, 'slow'), { options: { concurrency: 5, timeout: 5000 } });
+		expect(out.map((o) => o.json.errorCode)).toEqual([0, 0, 0, 0, 0].map((c, i) => (i === 0 ? out[0].json.errorCode : c)));
+		const [first, ...others] = byEndpoint('revoke');
+		expect(first.fault).toBe('slowReply');
+		for (const r of others) expect(r.startedAt).toBeLessThan(first.startedAt + 500);
+	});
+});
+
+describe('pacing', () => {
+	test('a limiter used with another window strands nothing: one revoke after a 20 s window setting goes at once', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		await revokes(harness, credential, ids(3, 'w'), { options: { rateLimit: 3, rateLimitWindow: 20 } });
+		const started = Date.now();
+		const [out] = await revokes(harness, credential, ids(1, 'w2'), { options: { rateLimit: 3, rateLimitWindow: 1 } });
+		expect(out[0].json.errorCode).toBe(0);
+		expect(Date.now() - started).toBeLessThan(1500);
+	});
+
+	test.each([2, 4])('%i processes sharing Fxiaoke\'s limit converge on it: 0 failed items, few rejections, near the minimum time', async (processes) => {
+		const limit = 20;
+		const windowMs = 1000;
+		const total = 200;
+		sandbox.configure({ rateLimit: { limit, windowMs, endpoints: ['revoke'] } });
+		const credential = harness.sandboxCredential(baseUrl);
+		await revokes(harness, credential, ids(1, 'warm')); // the token, so that only pacing is measured
+		sandbox.reset();
+		sandbox.configure({ rateLimit: { limit, windowMs, endpoints: ['revoke'] } });
+		const workers = [harness, ...Array.from({ length: processes - 1 }, otherProcess)];
+		const started = Date.now();
+		const outputs = await Promise.all(
+			workers.map((worker, w) =>
+				revokes(worker, credential, ids(total / processes, `p${processes}w${w}`), {
+					options: { concurrency: 10, rateLimit: limit, rateLimitWindow: windowMs / 1000 },
+				}),
+			),
+		);
+		const seconds = (Date.now() - started) / 1000;
+		const items = outputs.flatMap(([out]) => out);
+		const rejected = byEndpoint('revoke').filter((r) => codeOf(r) === 14001).length;
+		const minimum = (total / limit) * (windowMs / 1000);
+		process.stderr.write(`[pacing] ${processes} processes: ${items.length} items, ${rejected} rate-limit rejections, ${seconds.toFixed(2)} s (minimum ${minimum} s, ratio ${(seconds / minimum).toFixed(2)})\n`);
+		expect(items.filter((o) => o.json.errorCode !== 0)).toEqual([]);
+		expect(rejected).toBeLessThanOrEqual(total * 0.15);
+		expect(seconds).toBeLessThanOrEqual(minimum * 1.3);
+	});
+});
+
+describe('cancellation', () => {
+	test('an execution cancelled before it starts sends nothing, and the next run on the credential is not delayed', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		const controller = new AbortController();
+		controller.abort();
+		const started = Date.now();
+		const error = await revokes(harness, credential, ids(3, 'c'), { continueOnFail: false, signal: controller.signal }).catch((e) => e);
+		expect(Date.now() - started).toBeLessThan(500);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/cancelled/);
+		expect(sandbox.requests).toHaveLength(0);
+		const next = Date.now();
+		const [out] = await revokes(harness, credential, ids(3, 'n'), { options: { rateLimit: 3, rateLimitWindow: 20 } });
+		expect(out.map((o) => o.json.errorCode)).toEqual([0, 0, 0]);
+		expect(Date.now() - next).toBeLessThan(1500);
+	});
+
+	test('a cancel while items wait for the limiter: nothing is started after it, waiting slots are given back', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		const controller = new AbortController();
+		const run = revokes(harness, credential, ids(20, 'mid'), {
+			continueOnFail: false,
+			signal: controller.signal,
+			options: { concurrency: 5, rateLimit: 2, rateLimitWindow: 1 },
+		}).catch((e) => e);
+		await new Promise((r) => setTimeout(r, 1200));
+		controller.abort();
+		const cancelledAt = Date.now();
+		const error = await run;
+		expect(error.message).toMatch(/cancelled/);
+		expect(Date.now() - cancelledAt).toBeLessThan(300);
+		const started = byEndpoint('revoke').filter((r) => r.startedAt > cancelledAt + 20);
+		expect(started).toEqual([]);
+		expect(byEndpoint('revoke').length).toBeLessThan(6);
+	});
+
+	test('a backoff sleep ends with the cancel: no retry after it', async () => {
+		Object.assign(RETRY, { baseDelayMs: 2000, maxDelayMs: 2000 });
+		try {
+			const credential = harness.sandboxCredential(baseUrl);
+			await revokes(harness, credential, ids(1, 'warm'));
+			const before = byEndpoint('revoke').length;
+			sandbox.injectNext('busy', 5, 'revoke');
+			const controller = new AbortController();
+			const run = revokes(harness, credential, ids(1, 'b'), { signal: controller.signal });
+			await new Promise((r) => setTimeout(r, 300));
+			controller.abort();
+			const cancelledAt = Date.now();
+			const error = await run.catch((e) => e);
+			expect(Date.now() - cancelledAt).toBeLessThan(300);
+			expect(error.message).toMatch(/cancelled/);
+			expect(byEndpoint('revoke').length - before).toBe(1);
+		} finally {
+			Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 20 });
+		}
+	});
+});
+
+describe('every item is checked before the first request', () => {
+	test('a bad item at index 1, concurrency 5, no Continue On Fail: nothing is sent and the error names item 1', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		const toUsers = ['1000', '', '1001', '1002', '1003'];
+		const parameters = (i) => ({ resource: 'message', operation: 'sendText', toUser: toUsers[i], content: `hi ${i}`, options: { concurrency: 5 } });
+		const error = await harness.runNode({ items: toUsers.map(() => ({})), parameters, credential }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.context.itemIndex).toBe(1);
+		expect(error.message).toMatch(/toUser/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	test('with Continue On Fail the bad item gets its error item and the others are sent, each paired', async () => {
+		const credential = harness.sandboxCredential(baseUrl);
+		const toUsers = ['1000', '', '1001'];
+		const parameters = (i) => ({ resource: 'message', operation: 'sendText', toUser: toUsers[i], content: `cof ${i}`, options: { concurrency: 5 } });
+		const [out] = await harness.runNode({ items: toUsers.map(() => ({})), parameters, credential, continueOnFail: true });
+		expect(out.map((o) => o.pairedItem.item)).toEqual([0, 1, 2]);
+		expect(out[0].json.errorCode).toBe(0);
+		expect(out[1].json.error).toMatch(/toUser/);
+		expect(out[2].json.errorCode).toBe(0);
+		expect(byEndpoint('send')).toHaveLength(2);
+	});
+});
