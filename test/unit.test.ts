@@ -2,6 +2,7 @@ import { normalizeBaseUrl, baseUrlOf, InvalidBaseUrl } from '../nodes/Fxiaoke/tr
 import { parseEnvelope } from '../nodes/Fxiaoke/transport/response';
 import { toTransportFailure } from '../nodes/Fxiaoke/transport/network';
 import { FxiaokeTransportFailure } from '../nodes/Fxiaoke/transport/errors';
+import { isRetryable } from '../nodes/Fxiaoke/transport/retry';
 import { authenticateRequest } from '../nodes/Fxiaoke/transport/authenticate';
 import { isTokenFresh, tokenFingerprint, REFRESH_MARGIN_MS } from '../nodes/Fxiaoke/transport/tokenFields';
 import { Fxiaoke } from '../nodes/Fxiaoke/Fxiaoke.node';
@@ -87,7 +88,35 @@ describe('network failures', () => {
 		const wrapped = new Error('outer', { cause: { code: 'ECONNRESET' } });
 		expect(toTransportFailure(wrapped, 'https://h.example', 'call').reason).toBe('connection-reset');
 	});
+	test('a request cancelled with the execution is not retried and may have arrived', () => {
+		const failure = toTransportFailure(new Error('canceled', { cause: { code: 'ERR_CANCELED' } }), 'https://h.example', 'call');
+		expect(failure.reason).toBe('cancelled');
+		expect(failure.maybeCarriedOut).toBe(true);
+		expect(isRetryable(failure, true)).toBe(false);
+	});
+	test.each([
+		['SSRF protection (as n8n wraps it: a NodeApiError-like error whose cause is the blocking error)', ssrfError()],
+		['a domain the credential may not reach (a UserError thrown before sending)', userError('Domain not allowed: This credential is restricted')],
+	])('n8n refused the request, %s: its message, not retried, never ambiguous', (_what, error) => {
+		const failure = toTransportFailure(error, 'https://h.example', 'call');
+		expect(failure.reason).toBe('refused-by-n8n');
+		expect(failure.maybeCarriedOut).toBe(false);
+		expect(failure.message).toBe(error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message);
+		expect(isRetryable(failure, true)).toBe(false);
+	});
 });
+
+/** The shape of @n8n/backend-network's SsrfBlockedIpError (its name is what the transport reads), wrapped as n8n-core does. */
+function ssrfError(): Error {
+	const blocked = new Error('The request was blocked because it resolves to a restricted IP address');
+	blocked.name = 'SsrfBlockedIpError';
+	return new Error(blocked.message, { cause: blocked });
+}
+
+function userError(message: string): Error {
+	class UserError extends Error {}
+	return new UserError(message);
+}
 
 describe('authentication', () => {
 	test('adds bearer token, ea, user id and a fresh UUID v4 thirdTraceId', () => {
@@ -157,5 +186,17 @@ describe('error items', () => {
 		const json = errorItemJson(error, true);
 		expect(Object.keys(json).sort()).toEqual(['details', 'error']);
 		expect(json.details).toMatchObject({ errorCode: 90001, traceId: 'E-O.1' });
+	});
+});
+
+describe('credential test rules', () => {
+	test('every documented token error code in an HTTP 200 body fails the Test', () => {
+		const rules = new FxiaokeApi().test.rules ?? [];
+		const failing = new Set(rules.map((rule) => (rule.type === 'responseSuccessBody' ? rule.properties.value : undefined)));
+		for (const code of [10006, 20006, 20015, 20016, 20017, 20021, 20022, 14001, 30004, 30002, 30003, 50009, -1, -2]) {
+			expect(failing.has(code)).toBe(true);
+		}
+		for (const rule of rules) if (rule.type === 'responseSuccessBody') expect(rule.properties.key).toBe('errorCode');
+		expect(failing.has(0)).toBe(false);
 	});
 });

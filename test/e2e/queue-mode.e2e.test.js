@@ -307,6 +307,59 @@ describe(`Fxiaoke in n8n ${VERSION} queue mode (main + workers, Postgres, Redis)
 	/** @param {Record<string, number>} o */
 	const fmt = (o) => Object.entries(o).map(([k, v]) => `${k}:${v}`).join(',');
 
+	/**
+	 * A: 40 executions with no stored token, then 10 more once it is stored.
+	 * @param {Awaited<ReturnType<typeof startWith>>} ctx @param {number} workers  0 = single process
+	 */
+	async function scenarioA(ctx, workers) {
+		const { q, credential, wfs } = ctx;
+		sb.configure({ tokenMaxUses: null, rateLimit: null });
+		const imported = await q.credentialRow(credential.id);
+		const m1 = mark();
+		const watch = watchCredential(q, credential.id);
+		const first = await fire(q, wfs.open, wave(`A${workers}a`, 40, itemsFor));
+		const s1 = since(m1);
+		const t1 = tokensByWorker(s1.revokes, first.execByTag);
+
+		// later executions, once the token is stored
+		const m2 = mark();
+		const second = await fire(q, wfs.open, wave(`A${workers}b`, 10, itemsFor));
+		const s2 = since(m2);
+		const t2 = tokensByWorker(s2.revokes, second.execByTag);
+		const persisted = (await watch.stop()).filter((v) => v.dataHash !== imported.dataHash);
+
+		summary(
+			`A workers=${workers}${workers === 0 ? ' (single process)' : ''} executions=40+10 items=${first.items}+${second.items} ok=${first.ok}+${second.ok} ` +
+				`tokens=${s1.tokenCalls}+${s2.tokenCalls} concurrentTokenCalls=${s1.concurrentTokenCalls + s2.concurrentTokenCalls} ` +
+				`distinctTokens=${t1.distinct}/${t2.distinct} perWorker=${fmt(t1.perWorker)}/${fmt(t2.perWorker)} ` +
+				`workersUsed=${[...first.workersUsed].join(',')} statuses=${fmt(first.statuses)} credentialWrites=${persisted.length} ` +
+				`revokeCalls=${s1.revokes.length}+${s2.revokes.length} seconds=${first.seconds.toFixed(1)}+${second.seconds.toFixed(1)}`,
+		);
+		if (first.failures.length || second.failures.length) summary(`A failures: ${[...first.failures, ...second.failures].slice(0, 5).join(' | ')}`);
+
+		expect(first.rows).toHaveLength(40);
+		expect(first.statuses).toEqual({ success: 40 });
+		if (workers > 0) expect(first.workersUsed.size).toBe(workers);
+		expect(first.failed).toBe(0);
+		expect(second.failed).toBe(0);
+		if (workers > 0) {
+			// A community node has no cross-process lock (only n8n's helpers; the credential row is
+			// written by preAuthentication without compare-and-swap), so two workers that both start
+			// cold may both fetch: one call per worker at most.
+			expect(s1.tokenCalls).toBeGreaterThanOrEqual(1);
+			expect(s1.tokenCalls).toBeLessThanOrEqual(workers);
+		} else {
+			// one process: concurrent executions share one token fetch
+			expect(s1.tokenCalls).toBe(1);
+		}
+		expect(t1.distinct).toBe(1);
+		// the token was stored in the credential row, and later executions use it without a call
+		expect(persisted.length).toBeGreaterThanOrEqual(1);
+		expect(s2.tokenCalls).toBe(0);
+		expect(t2.distinct).toBe(1);
+		expect(t2.ids).toEqual(t1.ids);
+	}
+
 	// -------------------------------------------------------------------------------- 2 workers
 
 	describe('2 workers × concurrency 5', () => {
@@ -379,6 +432,15 @@ describe(`Fxiaoke in n8n ${VERSION} queue mode (main + workers, Postgres, Redis)
 			},
 			RUN_TIMEOUT,
 		);
+
+		test(
+			`D (2 workers): executionTimeout ${D_TIMEOUT_S} s cancels a 30-item run: ended within 2 s, no revoke later than 300 ms after, next run ≤ 2 s`,
+			async () => {
+				const { q, wfs } = ctx;
+				await scenarioD(q, wfs.cancel, 2);
+			},
+			RUN_TIMEOUT,
+		);
 	});
 
 	/**
@@ -404,13 +466,89 @@ describe(`Fxiaoke in n8n ${VERSION} queue mode (main + workers, Postgres, Redis)
 			perWindow[w] = (perWindow[w] || 0) + 1;
 		}
 		summary(
-			`C workers=${workers} executions=20 items=${run.items} ok=${run.ok} failed=${run.failed} rejections=${rejections} ` +
+			`C workers=${workers}${workers === 0 ? ' (single process)' : ''} executions=20 items=${run.items} ok=${run.ok} failed=${run.failed} rejections=${rejections} ` +
 				`revokeCalls=${s.revokes.length} tokens=${s.tokenCalls} workersUsed=${[...run.workersUsed].join(',')} ` +
 				`statuses=${fmt(run.statuses)} seconds=${run.seconds.toFixed(1)} callsPer2s=${Object.values(perWindow).join(',')}`,
 		);
 		if (run.failures.length) summary(`C${workers} failures: ${run.failures.slice(0, 5).join(' | ')}`);
 		expect(run.rows).toHaveLength(20);
 		return { failed: run.failed, rejections, seconds: run.seconds };
+	}
+
+	/**
+	 * D: an execution cancelled by its workflow timeout while the node is still revoking.
+	 * @param {Awaited<ReturnType<typeof startQueue>>} q @param {{ id: string, path: string }} wf @param {number} workers  0 = single process
+	 */
+	async function scenarioD(q, wf, workers) {
+		sb.configure({ tokenMaxUses: null, rateLimit: null });
+		// baseline: one item with the same options (the token is stored, the limiter set to 2 / 1 s)
+		const baseline = await fire(q, wf, wave(`D${workers}w`, 1, () => 1));
+		expect(baseline.ok).toBe(1);
+		await sleep(1500); // the limiter's window empties
+
+		const m = mark();
+		const [body] = wave(`D${workers}`, 1, () => D_ITEMS);
+		const before = (await q.executions({ workflowId: wf.id })).length;
+		const t0 = Date.now();
+		const answer = q.webhook(wf.path, body, { timeoutMs: 60_000 }).catch((/** @type {Error} */ error) => ({
+			status: 0,
+			body: undefined,
+			text: `no answer: ${error.message}`,
+			ms: Date.now() - t0,
+		}));
+		const rows = await q.waitForExecutions(before + 1, { workflowId: wf.id, timeoutMs: 60_000 });
+		const row = rows[before];
+		const startedAt = new Date(row.startedAt).getTime();
+		const stoppedAt = row.stoppedAt ? new Date(row.stoppedAt).getTime() : NaN;
+		// n8n computes the deadline just after it stores startedAt (regular: WorkflowRunner, queue: the
+		// worker's JobProcessor): startedAt + timeout is the earliest the cancel can happen
+		const timeoutAt = startedAt + D_TIMEOUT_S * 1000;
+		// had the cancel not stopped the node, it would go on sending 2 per second: watch 3 s more
+		await sleep(Math.max(0, timeoutAt + 3000 - Date.now()));
+		const res = await Promise.race([answer, sleep(5000).then(() => ({ status: -1, body: undefined, text: '(still open)', ms: Date.now() - t0 }))]);
+		const [withData] = (await q.executions({ workflowId: wf.id, withData: true })).slice(before, before + 1);
+		const runError = withData?.data?.resultData?.error;
+		const revokes = since(m).revokes.filter((r) => tagOf(audit.bodyOf(r)?.messageId) === body.tag);
+		const sentBefore = revokes.filter((r) => r.startedAt <= timeoutAt);
+		const after = revokes.filter((r) => r.startedAt > timeoutAt);
+		const late = revokes.filter((r) => r.startedAt > timeoutAt + D_LATE_MS);
+		const lastRevokeAt = revokes.length ? Math.max(...revokes.map((r) => r.startedAt)) : NaN;
+
+		// the next executions on the same credential with the same options, one at a time, until one
+		// ran where the cancelled one ran (the limiter is per process)
+		/** @type {Array<{ seconds: number, worker: number | undefined, ok: number, failures: string[] }>} */
+		const next = [];
+		for (let i = 0; i < 4; i++) {
+			const run = await fire(q, wf, wave(`D${workers}n${i}`, 1, () => 1));
+			const worker = run.rows[0]?.worker;
+			next.push({ seconds: run.seconds, worker, ok: run.ok, failures: run.failures });
+			if (workers === 0 || worker === row.worker) break;
+		}
+		const sameWorker = workers === 0 || next.some((n) => n.worker === row.worker);
+		const at = (/** @type {number} */ ms) => `${ms >= 0 ? '+' : ''}${(ms / 1000).toFixed(2)}s`;
+
+		summary(
+			`D workers=${workers}${workers === 0 ? ' (single process)' : ''} items=${D_ITEMS} timeout=${D_TIMEOUT_S}s status=${row.status} ` +
+				`error=${runError ? `${runError.name || ''}:${String(runError.message || '').slice(0, 60)}` : '-'} ` +
+				`endedAfterTimeout=${at(stoppedAt - timeoutAt)} revokesBeforeCancel=${sentBefore.length} revokesAfterCancel=${after.length} ` +
+				`lateOver${D_LATE_MS}ms=${late.length} lastRevoke=${at(lastRevokeAt - timeoutAt)} ` +
+				`webhook=${res.status}/${at(res.ms)} ran=w${row.worker ?? '-'} baseline=${baseline.seconds.toFixed(2)}s ` +
+				`next=${next.map((n) => `${n.seconds.toFixed(2)}s@w${n.worker ?? '-'}${n.ok === 1 ? '' : '(FAILED)'}`).join(',')} sameWorker=${sameWorker ? 'yes' : 'no'}`,
+		);
+		for (const n of next) if (n.failures.length) summary(`D next failures: ${n.failures.slice(0, 3).join(' | ')}`);
+
+		// ended as cancelled (timed out), soon after the timeout
+		expect(row.status).toBe('canceled');
+		expect(stoppedAt - timeoutAt).toBeLessThanOrEqual(D_END_SLACK_MS);
+		// it was sending, and stopped sending at the cancel
+		expect(sentBefore.length).toBeGreaterThanOrEqual(1);
+		expect(sentBefore.length).toBeLessThan(D_ITEMS);
+		expect(late.map((r) => r.startedAt - timeoutAt)).toEqual([]);
+		// nothing stranded: the next execution runs at once
+		for (const n of next) {
+			expect(n.ok).toBe(1);
+			expect(n.seconds).toBeLessThanOrEqual(D_NEXT_MAX_S);
+		}
 	}
 
 	// -------------------------------------------------------------------------------- 4 workers
@@ -436,6 +574,56 @@ describe(`Fxiaoke in n8n ${VERSION} queue mode (main + workers, Postgres, Redis)
 				expect(result.failed).toBe(0);
 				expect(result.rejections).toBeLessThanOrEqual(30);
 				expect(result.seconds).toBeLessThanOrEqual(26);
+			},
+			RUN_TIMEOUT,
+		);
+	});
+
+	// -------------------------------------------------------------------------------- single process
+
+	describe('single process (workers: 0, EXECUTIONS_MODE=regular; a separate start)', () => {
+		/** @type {Awaited<ReturnType<typeof startWith>>} */
+		let ctx;
+
+		beforeAll(async () => {
+			const tag = crypto.randomBytes(4).toString('hex');
+			ctx = await startWith(0, [
+				{ key: 'open', path: `fxq-open1-${tag}`, options: OPEN_OPTIONS },
+				{ key: 'limited', path: `fxq-limited1-${tag}`, options: LIMITED_OPTIONS },
+				{ key: 'cancel', path: `fxq-cancel1-${tag}`, options: CANCEL_OPTIONS, settings: { executionTimeout: D_TIMEOUT_S } },
+			]);
+			expect(ctx.q.mode).toBe('regular');
+		}, START_TIMEOUT);
+
+		afterAll(async () => {
+			await stopAndCheck(ctx?.q);
+		}, START_TIMEOUT);
+
+		test(
+			'A (single process): 40 executions, no stored token: exactly one token call, all items ok; later executions use the stored token',
+			async () => {
+				await scenarioA(ctx, 0);
+			},
+			RUN_TIMEOUT,
+		);
+
+		test(
+			'C (single process): 200 revokes at once under 20 / 2 s: no failed item, rejections ≤ 15 %, wall time ≤ 26 s',
+			async () => {
+				const { q, wfs } = ctx;
+				const result = await scenarioC(q, wfs.limited, 0);
+				expect(result.failed).toBe(0);
+				expect(result.rejections).toBeLessThanOrEqual(30);
+				expect(result.seconds).toBeLessThanOrEqual(26);
+			},
+			RUN_TIMEOUT,
+		);
+
+		test(
+			`D (single process): executionTimeout ${D_TIMEOUT_S} s cancels a 30-item run: ended within 2 s, no revoke later than 300 ms after, next run ≤ 2 s`,
+			async () => {
+				const { q, wfs } = ctx;
+				await scenarioD(q, wfs.cancel, 0);
 			},
 			RUN_TIMEOUT,
 		);
