@@ -90,6 +90,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	const ids3 = [];
 	for (let i = 0, k = 0; i < 11; i++) ids3.push(unknownAt3.has(i) ? `unknown-${crypto.randomUUID()}` : known3[k++]);
 	const ids4 = messageIds('m4', 3);
+	const ids5 = messageIds('m5', 3);
 	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
 	/** @type {Record<string, any>} */
 	const wf = {};
@@ -101,7 +102,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		tgz = await packPackage();
 		sb = createSandbox({ unknownMessages: 'error' });
 		baseUrl = await sb.listen(0, '127.0.0.1');
-		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3, ...ids4]);
+		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3, ...ids4, ...ids5]);
 		home = await createN8nHome({ tgz, version: VERSION });
 
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
@@ -117,6 +118,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			name: 'Revoke with unknown ids',
 		});
 		wf.badSecret = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: bad, name: 'Revoke with bad secret' });
+		wf.ssrf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids5), credential: cred, name: 'Revoke behind SSRF protection' });
 		await importWorkflow(home, Object.values(wf));
 	}, SETUP_TIMEOUT);
 
@@ -275,6 +277,21 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			expect(all).not.toContain(wrongSecret);
 			expect(all).not.toContain(DEMO.permanentCode);
 			for (const id of ids4) expect(sb.messages.get(id)).toMatchObject({ revoked: false });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		"n8n's SSRF protection refuses the sandbox's loopback address: n8n's message, nothing sent, not retried",
+		async () => {
+			const reqBefore = sb.requests.length;
+			const r = await executeWorkflowRaw(home, wf.ssrf.id, { timeoutMs: RUN_TIMEOUT, env: { N8N_SSRF_PROTECTION_ENABLED: 'true' } });
+			printed.push(r.stdout, r.stderr);
+			expect(r.ok).toBe(false);
+			expect(r.errorMessage).toMatch(/restricted IP address/);
+			expect(r.errorMessage).not.toMatch(/may have been/);
+			expect(sb.requests.slice(reqBefore)).toHaveLength(0);
+			for (const id of ids5) expect(sb.messages.get(id)).toMatchObject({ revoked: false });
 		},
 		RUN_TIMEOUT,
 	);
