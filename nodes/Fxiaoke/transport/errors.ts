@@ -74,7 +74,7 @@ export const ERROR_HINTS: Record<number, string> = {
 	10006: 'App Secret missing or wrong: copy it again from the app\'s Development Mode.',
 	20006: 'App ID or App Secret wrong: check both in the app\'s Development Mode.',
 	20015: 'Permanent Code wrong: copy it again from the app\'s Development Mode.',
-	20016: 'A freshly issued token was rejected too: check that the app is enabled and that its IP allow-list contains the n8n server.',
+	20016: 'Fxiaoke refused the token again after a refresh: check that the app is enabled and that its IP allow-list contains the n8n server.',
 	20017: 'No credentials reached Fxiaoke: check the credential.',
 	14001: 'Rate limit exceeded: lower the Rate Limit option or spread the work out.',
 	30004: 'Per-second frequency exceeded: lower Concurrency or the Rate Limit option.',

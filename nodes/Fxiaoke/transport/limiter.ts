@@ -37,7 +37,8 @@ interface Finished {
  *
  * Several processes (queue-mode workers) share Fxiaoke's limit without sharing this limiter, so it
  * adapts: a rate-limit answer lowers the allowed rate to what this process got through in the last
- * window (its share), and the rate then grows back, by an eighth every three windows, up to `limit`.
+ * window (its share, not below a quarter of the window's starting rate), and the rate then grows
+ * back, by an eighth every four windows, up to `limit`.
  */
 export class RateLimiter {
 	private finished: Finished[] = [];
@@ -47,6 +48,8 @@ export class RateLimiter {
 	/** The allowed rate right after the last rate-limit answer, and when that was. */
 	private reducedTo: number;
 	private reducedAt = -Infinity;
+	/** The lowest rate decreases may reach in the current window. */
+	private floor = 1;
 	private tokens: number;
 	private refilledAt = Date.now();
 	private wakeAt = Infinity;
@@ -70,7 +73,7 @@ export class RateLimiter {
 		this.pump();
 	}
 
-	/** The rate allowed now: the configured one, or less after a recent rate-limit answer. */
+	/** The rate allowed now: the configured one, or less after a recent rate-limit answer (read by tests). */
 	allowed(now = Date.now()): number {
 		let allowed = this.reducedTo;
 		const steps = Math.floor((now - this.reducedAt) / (RECOVERY_WINDOWS * this.windowMs));
@@ -179,8 +182,10 @@ export class RateLimiter {
 	}
 
 	/**
-	 * Lowers the rate to this process's share, what it got through in the last window (a quarter of
-	 * the rate at least, so that a process that sent little is not stopped by one answer).
+	 * Lowers the rate to this process's share, what it got through in the last window, but to no less
+	 * than a quarter of the rate the window started with (a process that sent little in the window
+	 * is not stopped by its answers). Within one window the rate only goes down by a step once: more
+	 * rejections there tell of the same full window.
 	 */
 	private slowDown(now: number, startedAt: number): void {
 		// A request started before the last decrease reports on the old rate, not the new one.
@@ -189,8 +194,12 @@ export class RateLimiter {
 		let accepted = 0;
 		for (let i = this.head; i < this.finished.length; i++) if (this.finished[i].accepted) accepted++;
 		const allowed = this.allowed(now);
-		const share = Math.max(accepted, Math.ceil(allowed / MAX_DECREASE));
-		this.reducedTo = Math.max(1, Math.min(share, allowed - 1));
+		if (now - this.reducedAt >= this.windowMs) {
+			this.floor = Math.ceil(allowed / MAX_DECREASE);
+			this.reducedTo = Math.max(1, Math.min(allowed - 1, Math.max(accepted, this.floor)));
+		} else {
+			this.reducedTo = Math.max(1, Math.min(allowed, Math.max(accepted, this.floor)));
+		}
 		this.reducedAt = now;
 		this.tokens = Math.min(this.tokens, 0);
 		this.refilledAt = now;
