@@ -1,12 +1,10 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { throwIfCancelled } from './cancel';
 import { FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
 import { sendOnce, type Payload } from './send';
 import type { Session } from './session';
 import { takeTokenFailure } from './token';
 import { adoptStoredToken, currentToken, tokenGeneration, type TokenState } from './tokenCache';
-import { tokenForRequest } from './tokenForRequest';
 
 export interface Attempt {
 	envelope: FxiaokeEnvelope;
@@ -16,16 +14,15 @@ export interface Attempt {
 	refreshed?: boolean;
 }
 
-/** One HTTP request with a usable token; the caller that has to refresh sends it with a blank one. */
+/** One HTTP request with the granted token; the caller that has to refresh sends it with a blank one. */
 export async function attemptWithToken(
 	ctx: IExecuteFunctions,
 	s: Session,
+	grant: { state: TokenState } | { endRefresh: () => void },
 	path: string,
 	payload: Payload,
 	timeout: number,
 ): Promise<Attempt> {
-	const grant = await tokenForRequest(ctx, s);
-	throwIfCancelled(s.signal);
 	if ('state' in grant) {
 		const data = { ...s.credentials, ...grant.state.fields };
 		return { envelope: await sendOnce(ctx, s, path, payload, timeout, data), used: grant.state };

@@ -14,10 +14,6 @@ export function isCancelled(signal: AbortSignal | undefined): boolean {
 	return signal?.aborted === true;
 }
 
-export function throwIfCancelled(signal: AbortSignal | undefined): void {
-	if (signal?.aborted === true) throw new RequestCancelled();
-}
-
 /** Settles with `promise`, or gives `cancelledValue` as soon as `signal` aborts. */
 export async function unlessCancelled<T, C>(promise: Promise<T>, signal: AbortSignal | undefined, cancelledValue: C): Promise<T | C> {
 	if (signal === undefined) return await promise;

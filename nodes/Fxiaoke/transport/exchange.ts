@@ -9,6 +9,7 @@ import { limiterFor, type SlotOutcome } from './limiter';
 import { backoffDelay, isRateLimited, isRetryable, RETRY } from './retry';
 import type { Session } from './session';
 import { rejectToken } from './tokenCache';
+import { tokenForRequest } from './tokenForRequest';
 import type { Payload } from './send';
 
 /** What a finished call reports besides Fxiaoke's answer. */
@@ -51,13 +52,20 @@ export async function exchange(
 	let rateLimitedRetries = 0;
 	const cancelled = () => Object.assign(new RequestCancelled(), { maybeCarriedOut });
 	for (;;) {
+		const grant = await tokenForRequest(ctx, s);
+		if ('cancelled' in grant) throw cancelled();
+		// A failed token call: this item's request is never sent.
+		if ('failure' in grant) throw grant.failure;
 		const slot = await limiter.acquire(s.signal);
-		if (slot === undefined) throw cancelled();
+		if (slot === undefined) {
+			if ('endRefresh' in grant) grant.endRefresh();
+			throw cancelled();
+		}
 		const began = Date.now();
 		let attempt: Attempt | undefined;
 		let caught: unknown;
 		try {
-			attempt = await attemptWithToken(ctx, s, path, payload, timeout);
+			attempt = await attemptWithToken(ctx, s, grant, path, payload, timeout);
 		} catch (error) {
 			caught = error;
 		}

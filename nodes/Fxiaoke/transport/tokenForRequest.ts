@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { throwIfCancelled, unlessCancelled, waitUnlessCancelled } from './cancel';
+import { isCancelled, unlessCancelled, waitUnlessCancelled } from './cancel';
 import { CREDENTIAL_TYPE } from './constants';
 import type { Session } from './session';
 import {
@@ -22,8 +22,15 @@ export const TOKEN_PACING = {
 	jitterMs: 400,
 };
 
-/** A token to use, or the duty to refresh it (send with a blank token, then call `endRefresh`). */
-export type TokenGrant = { state: TokenState } | { endRefresh: () => void };
+/**
+ * A token to use; or the duty to refresh it (send with a blank token, then call `endRefresh`); or
+ * the run's token failure; or word that the execution was cancelled.
+ */
+export type TokenGrant =
+	| { state: TokenState }
+	| { endRefresh: () => void }
+	| { failure: unknown }
+	| { cancelled: true };
 
 /** Reads the credential again (n8n reads it from the database) and adopts a token stored since. */
 async function adoptFromStore(ctx: IExecuteFunctions, s: Session): Promise<boolean> {
@@ -39,12 +46,13 @@ async function adoptFromStore(ctx: IExecuteFunctions, s: Session): Promise<boole
 /**
  * Gives a usable token, waits for the refresh another item of this process runs (single flight),
  * adopts a token another process stored, or makes the caller the one that refreshes, no sooner
- * than the minimum interval between token calls allows.
+ * than the minimum interval between token calls allows. Called before a limiter slot is taken, so
+ * that items waiting for a token hold no slot and do not all go at once when it arrives.
  */
 export async function tokenForRequest(ctx: IExecuteFunctions, s: Session): Promise<TokenGrant> {
 	for (;;) {
-		throwIfCancelled(s.signal);
-		if (s.tokenFailure !== undefined) throw s.tokenFailure;
+		if (isCancelled(s.signal)) return { cancelled: true };
+		if (s.tokenFailure !== undefined) return { failure: s.tokenFailure };
 		const state = usableToken(s.fingerprint);
 		if (state) return { state };
 		const pending = pendingRefresh(s.fingerprint);
