@@ -4,5 +4,8 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
 	testMatch: ['<rootDir>/test/**/*.test.{js,ts}'],
 	testTimeout: 60_000,
+	// One test file at a time: the end-to-end suites start several n8n processes and the queue-mode
+	// suite measures wall time against Fxiaoke's limit; the machine has 2 cores.
+	maxWorkers: 1,
 	reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -21,6 +21,11 @@ const MIN_BURST = 5;
 const RECOVERY_WINDOWS = 4;
 /** One rate-limit answer lowers the rate to no less than this share of it. */
 const MAX_DECREASE = 4;
+/**
+ * Nor below the configured rate shared by this many processes: a worker that got nothing through
+ * (others took the window first) must not starve while the others hold their rates.
+ */
+const MAX_SHARERS = 8;
 
 interface Finished {
 	/** When its answer arrived: it counts for one window from then. */
@@ -184,8 +189,8 @@ export class RateLimiter {
 	/**
 	 * Lowers the rate to this process's share, what it got through in the last window, but to no less
 	 * than a quarter of the rate the window started with (a process that sent little in the window
-	 * is not stopped by its answers). Within one window the rate only goes down by a step once: more
-	 * rejections there tell of the same full window.
+	 * is not stopped by its answers) and an eighth of the configured rate. Within one window the rate
+	 * goes down by one step only: more rejections there tell of the same full window.
 	 */
 	private slowDown(now: number, startedAt: number): void {
 		// A request started before the last decrease reports on the old rate, not the new one.
@@ -195,7 +200,7 @@ export class RateLimiter {
 		for (let i = this.head; i < this.finished.length; i++) if (this.finished[i].accepted) accepted++;
 		const allowed = this.allowed(now);
 		if (now - this.reducedAt >= this.windowMs) {
-			this.floor = Math.ceil(allowed / MAX_DECREASE);
+			this.floor = Math.max(Math.ceil(allowed / MAX_DECREASE), Math.ceil(this.limit / MAX_SHARERS));
 			this.reducedTo = Math.max(1, Math.min(allowed - 1, Math.max(accepted, this.floor)));
 		} else {
 			this.reducedTo = Math.max(1, Math.min(allowed, Math.max(accepted, this.floor)));
