@@ -12,6 +12,7 @@ const fsp = require('node:fs/promises');
 const path = require('node:path');
 const http = require('node:http');
 const crypto = require('node:crypto');
+const { execFile } = require('node:child_process');
 
 const { runN8n } = require('./n8n');
 const { FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('./workflows');
@@ -173,42 +174,51 @@ async function executeBatch(home, ids, opts = {}) {
 	return { code: res.code, stdout: res.stdout, stderr: res.stderr, durationMs: res.durationMs, timedOut: res.timedOut, summary, summaryText, runs };
 }
 
+/** Reads the rows in n8n's own Node (24): its sqlite3 build crashes Node 20 (SIGSEGV, seen here). */
+const READ_EXECUTIONS = `
+const path = require('node:path');
+const [modules, file] = process.argv.slice(1);
+const sqlite3 = require(path.join(modules, 'sqlite3'));
+const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err) => {
+	if (err) { process.stderr.write(err.message); process.exit(1); }
+	db.all(
+		'SELECT e.id AS id, e.workflowId AS workflowId, e.status AS status, e.mode AS mode, d.data AS rawData ' +
+			'FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ORDER BY e.id',
+		(error, rows) => {
+			if (error) { process.stderr.write(error.message); process.exit(1); }
+			process.stdout.write(JSON.stringify(rows));
+			db.close();
+		},
+	);
+});
+`;
+
 /**
  * Every execution n8n stored in `${home}/.n8n/database.sqlite`: the row of execution_entity and
  * its execution_data (n8n keeps it in `flatted` form; parsed here with n8n's own copy).
- * Uses the sqlite3 module n8n's install built (N-API, loads under this Node too).
  * @param {import('./n8n').N8nHome} home
  * @returns {Promise<Array<{ id: number, workflowId: string, status: string, mode: string, rawData: string, data: any }>>}
  */
 async function readExecutions(home) {
 	const modules = path.join(home.n8n.dir, 'node_modules');
-	const sqlite3 = require(path.join(modules, 'sqlite3'));
 	const flatted = require(path.join(modules, 'flatted'));
 	const file = path.join(home.dir, '.n8n', 'database.sqlite');
-	const db = await new Promise((resolve, reject) => {
-		const d = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (/** @type {Error|null} */ err) => (err ? reject(err) : resolve(d)));
+	const { stdout } = await new Promise((resolve, reject) =>
+		execFile(home.n8n.node, ['-e', READ_EXECUTIONS, modules, file], { maxBuffer: 512 * 1024 * 1024 }, (error, out, err) =>
+			error ? reject(new Error(`reading ${file} failed: ${err || error.message}`)) : resolve({ stdout: out }),
+		),
+	);
+	/** @type {any[]} */
+	const rows = JSON.parse(stdout);
+	return rows.map((row) => {
+		let data;
+		try {
+			data = row.rawData ? flatted.parse(row.rawData) : undefined;
+		} catch {
+			data = undefined;
+		}
+		return { ...row, data };
 	});
-	try {
-		/** @type {any[]} */
-		const rows = await new Promise((resolve, reject) =>
-			db.all(
-				`SELECT e.id AS id, e.workflowId AS workflowId, e.status AS status, e.mode AS mode, d.data AS rawData
-				 FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id ORDER BY e.id`,
-				(/** @type {Error|null} */ err, /** @type {any[]} */ r) => (err ? reject(err) : resolve(r)),
-			),
-		);
-		return rows.map((row) => {
-			let data;
-			try {
-				data = row.rawData ? flatted.parse(row.rawData) : undefined;
-			} catch {
-				data = undefined;
-			}
-			return { ...row, data };
-		});
-	} finally {
-		await new Promise((resolve) => db.close(() => resolve(undefined)));
-	}
 }
 
 /** The Fxiaoke node's output items (or [] ) and its error, from a run (IRun or its `data`). @param {any} run */

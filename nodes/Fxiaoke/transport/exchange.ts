@@ -24,6 +24,8 @@ export interface Exchange {
  * often (several workers renewing one token can each meet a token the others just replaced).
  */
 const TOKEN_RETRIES = 3;
+/** Fresh tokens refused on the spot, one after the other, that stop a run's token calls. */
+const FRESH_TOKENS_REFUSED_TO_STOP = 2;
 
 /**
  * One logical call: paced by the app's limiter for the endpoint, sent again with a new token after
@@ -81,12 +83,17 @@ export async function exchange(
 			if (attempt.used !== undefined) rejectToken(s.fingerprint, attempt.used);
 			if (attempt.refreshed === true && tokenRetries > 0) {
 				// The token fetched to replace a rejected one was refused on the spot, before anybody
-				// else could use it up (an IP allow-list looks like this): no more token calls this run.
-				s.tokenFailure = new FxiaokeApiFailure(attempt.envelope, `Fxiaoke ${path}`);
-				throw s.tokenFailure;
+				// else could use it up: this call fails. Twice in a row (an IP allow-list looks like
+				// this), and the run makes no more token calls.
+				const refused = new FxiaokeApiFailure(attempt.envelope, `Fxiaoke ${path}`);
+				s.freshTokensRefused += 1;
+				if (s.freshTokensRefused >= FRESH_TOKENS_REFUSED_TO_STOP) s.tokenFailure = refused;
+				throw refused;
 			}
 			// Fxiaoke rejected the token and did nothing: send again with a new one.
 			if (tokenRetries++ < TOKEN_RETRIES) continue;
+		} else if (attempt.refreshed === true) {
+			s.freshTokensRefused = 0;
 		}
 
 		const failure = attempt === undefined ? (caught as FxiaokeTransportFailure) : undefined;

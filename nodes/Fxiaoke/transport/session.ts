@@ -18,6 +18,8 @@ export interface Session {
 	signal?: AbortSignal;
 	/** Set when the token cannot be had for this run: the remaining items fail with it, no new token call. */
 	tokenFailure?: unknown;
+	/** Fresh tokens refused on the spot in a row, in this run. */
+	freshTokensRefused: number;
 }
 
 const sessions = new WeakMap<IExecuteFunctions, Promise<Session>>();
@@ -35,6 +37,7 @@ async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 		fingerprint,
 		app: `${baseUrl}|${String(credentials.appId ?? '')}`,
 		signal: ctx.getExecutionCancelSignal?.(),
+		freshTokensRefused: 0,
 	};
 }
 
