@@ -112,8 +112,8 @@ export async function exchange(
 		} else if (!mayRetry) {
 			return { envelope: envelope!, maybeCarriedOut };
 		}
-		// The limiter has slowed down after a rate-limit answer; other failures back off.
-		const delay = rateLimited ? 0 : backoffDelay(tries);
+		// (After a rate-limit answer the limiter has slowed down too.)
+		const delay = backoffDelay(rateLimited ? rateLimitedRetries : tries);
 		if (!(await waitUnlessCancelled(delay, s.signal))) throw cancelled();
 		spentMs += delay;
 	}

@@ -10,7 +10,7 @@ export interface Session {
 	credentials: ICredentialDataDecryptedObject;
 	credentialRef: { id: string; name: string };
 	baseUrl: string;
-	/** The app a token belongs to (base URL, App ID, Permanent Code). */
+	/** The app settings a token belongs to (base URL, App ID, Permanent Code, App Secret). */
 	fingerprint: string;
 	/** The app Fxiaoke's rate limits count for (base URL and App ID). */
 	app: string;

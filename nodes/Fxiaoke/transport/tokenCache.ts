@@ -22,7 +22,7 @@ interface AppTokens {
 }
 
 const MAX_REJECTED_VALUES = 8;
-/** Keyed by the app fingerprint (base URL, App ID, Permanent Code). */
+/** Keyed by the token fingerprint (base URL, App ID, Permanent Code, App Secret). */
 const apps = new Map<string, AppTokens>();
 let generations = 0;
 

@@ -15,10 +15,17 @@ export interface TokenFields {
 	tokenFingerprint: string;
 }
 
-/** Identifies the app a token belongs to: editing any of these in the credential invalidates it. */
+/**
+ * Identifies the app settings a token was issued for: editing any of these in the credential
+ * invalidates it, and credentials with other settings (a wrong App Secret, say) never share it.
+ */
 export function tokenFingerprint(credentials: ICredentialDataDecryptedObject): string {
 	return createHash('sha256')
-		.update(`${baseUrlOf(credentials)}\n${String(credentials.appId ?? '')}\n${String(credentials.permanentCode ?? '')}`)
+		.update(
+			[baseUrlOf(credentials), credentials.appId, credentials.permanentCode, credentials.appSecret]
+				.map((part) => String(part ?? ''))
+				.join('\n'),
+		)
 		.digest('hex')
 		.slice(0, 32);
 }
