@@ -56,8 +56,8 @@ export async function exchange(
 	for (;;) {
 		const grant = await tokenForRequest(ctx, s);
 		if ('cancelled' in grant) throw cancelled();
-		// A failed token call: this item's request is never sent.
-		if ('failure' in grant) throw grant.failure;
+		// A failed token call: this item's request is not sent (an earlier attempt may have been).
+		if ('failure' in grant) throw forThisCall(grant.failure, maybeCarriedOut);
 		const slot = await limiter.acquire(s.signal);
 		if (slot === undefined) {
 			if ('endRefresh' in grant) grant.endRefresh();
@@ -88,7 +88,7 @@ export async function exchange(
 				const refused = new FxiaokeApiFailure(attempt.envelope, `Fxiaoke ${path}`);
 				s.freshTokensRefused += 1;
 				if (s.freshTokensRefused >= FRESH_TOKENS_REFUSED_TO_STOP) s.tokenFailure = refused;
-				throw refused;
+				throw forThisCall(refused, maybeCarriedOut);
 			}
 			// Fxiaoke rejected the token and did nothing: send again with a new one.
 			if (tokenRetries++ < TOKEN_RETRIES) continue;
@@ -117,6 +117,21 @@ export async function exchange(
 		if (!(await waitUnlessCancelled(delay, s.signal))) throw cancelled();
 		spentMs += delay;
 	}
+}
+
+/**
+ * The run's shared failure as this call reports it: a copy that says so when an earlier attempt of
+ * the call may have been carried out.
+ */
+function forThisCall(failure: unknown, maybeCarriedOut: boolean): unknown {
+	if (!maybeCarriedOut) return failure;
+	if (failure instanceof FxiaokeApiFailure) {
+		return Object.assign(new FxiaokeApiFailure(failure.response, failure.context), { maybeCarriedOut });
+	}
+	if (failure instanceof FxiaokeTransportFailure) {
+		return new FxiaokeTransportFailure(failure.message, failure.reason, failure.host, true, failure.httpStatus);
+	}
+	return failure;
 }
 
 /** Whether the attempt counts against the window, and whether Fxiaoke said "too many". */
