@@ -25,7 +25,7 @@ export interface Exchange {
  */
 const TOKEN_RETRIES = 3;
 /** Fresh tokens refused on the spot, one after the other, that stop a run's token calls. */
-const FRESH_TOKENS_REFUSED_TO_STOP = 2;
+const FRESH_TOKENS_REFUSED_TO_STOP = 3;
 
 /**
  * One logical call: paced by the app's limiter for the endpoint, sent again with a new token after
@@ -83,7 +83,7 @@ export async function exchange(
 			if (attempt.used !== undefined) rejectToken(s.fingerprint, attempt.used);
 			if (attempt.refreshed === true && tokenRetries > 0) {
 				// The token fetched to replace a rejected one was refused on the spot, before anybody
-				// else could use it up: this call fails. Twice in a row (an IP allow-list looks like
+				// else could use it up: this call fails. Three times in a row (an IP allow-list looks like
 				// this), and the run makes no more token calls.
 				const refused = new FxiaokeApiFailure(attempt.envelope, `Fxiaoke ${path}`);
 				s.freshTokensRefused += 1;
