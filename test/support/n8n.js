@@ -880,5 +880,6 @@ module.exports = {
 	extractJson,
 	freePort,
 	cleanEnv,
+	killGroup,
 	withLock,
 };

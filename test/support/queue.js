@@ -55,6 +55,7 @@ const {
 	removeN8nHome,
 	freePort,
 	cleanEnv,
+	killGroup,
 } = require('./n8n');
 
 const DEBUG = Boolean(process.env.DEBUG_E2E);
@@ -77,19 +78,6 @@ process.on('exit', () => {
 	for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
 });
 
-/** @param {number | undefined} pid @param {NodeJS.Signals} signal */
-function killGroup(pid, signal) {
-	if (!pid) return;
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		try {
-			process.kill(pid, signal);
-		} catch {
-			/* gone */
-		}
-	}
-}
 
 /**
  * @typedef {object} LongProcess
