@@ -96,8 +96,9 @@ describe('one token for several processes', () => {
 		sandbox.injectNext('error20016', 100, 'revoke');
 		const [out] = await revokes(harness, credential, ids(10, 'ip'), { options: { concurrency: 5 } });
 		expect(out).toHaveLength(10);
-		// One token, three fresh ones refused in a row; at most one more when a waiter's answer overtakes the verdict.
-		expect(sandbox.stats.tokenCalls).toBeLessThanOrEqual(5);
+		// Three fresh tokens refused in a row (the first one counts); at most one more when a waiter's answer overtakes the verdict.
+		expect(sandbox.stats.tokenCalls).toBeGreaterThanOrEqual(3);
+		expect(sandbox.stats.tokenCalls).toBeLessThanOrEqual(4);
 		for (const item of out) {
 			expect(item.json.errorCode).toBe(20016);
 			expect(item.json.description).toMatch(/IP allow-list/);

@@ -81,14 +81,14 @@ export async function exchange(
 			if (!(caught instanceof FxiaokeTransportFailure) || caught === s.tokenFailure) throw caught;
 		} else if (attempt.envelope.errorCode === ERROR_CODES.tokenInvalid) {
 			if (attempt.used !== undefined) rejectToken(s.fingerprint, attempt.used);
-			if (attempt.refreshed === true && tokenRetries > 0) {
-				// The token fetched to replace a rejected one was refused on the spot, before anybody
-				// else could use it up: this call fails. Three times in a row (an IP allow-list looks like
-				// this), and the run makes no more token calls.
+			if (attempt.refreshed === true) {
+				// A token this call fetched was refused on the spot, before anybody else could use it up.
+				// Three such in a row (an IP allow-list looks like this) and the run makes no more token
+				// calls; a call whose token was already replaced once fails.
 				const refused = new FxiaokeApiFailure(attempt.envelope, `Fxiaoke ${path}`);
 				s.freshTokensRefused += 1;
 				if (s.freshTokensRefused >= FRESH_TOKENS_REFUSED_TO_STOP) s.tokenFailure = refused;
-				throw forThisCall(refused, maybeCarriedOut);
+				if (s.tokenFailure !== undefined || tokenRetries > 0) throw forThisCall(refused, maybeCarriedOut);
 			}
 			// Fxiaoke rejected the token and did nothing: send again with a new one.
 			if (tokenRetries++ < TOKEN_RETRIES) continue;
