@@ -174,18 +174,17 @@ describe('error items', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { NodeApiError } = require('n8n-workflow');
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { errorItemJson } = require('../nodes/Fxiaoke/actions/router');
+	const { errorItem } = require('../nodes/Fxiaoke/actions/router');
 	const node = { id: '1', name: 'Fxiaoke', type: 'fxiaoke', typeVersion: 1, position: [0, 0], parameters: {} };
 	const error = new NodeApiError(node, { errorCode: 90001 }, { message: 'Fxiaoke error 90001: not found', itemIndex: 2 });
-	Object.assign(error.context, { errorCode: 90001, traceId: 'E-O.1' });
+	Object.assign(error.context, { errorCode: 90001, traceId: 'E-O.1', itemIndex: 2 });
 
-	test('regular output: Fxiaoke fields at the top level', () => {
-		expect(errorItemJson(error)).toMatchObject({ error: 'Fxiaoke error 90001: not found', errorCode: 90001, traceId: 'E-O.1' });
-	});
-	test('error output: only `error` and `details`, which n8n requires to route the item there', () => {
-		const json = errorItemJson(error, true);
-		expect(Object.keys(json).sort()).toEqual(['details', 'error']);
-		expect(json.details).toMatchObject({ errorCode: 90001, traceId: 'E-O.1' });
+	test('Fxiaoke fields at the top level, paired to the item, and the error itself for n8n\'s error output', () => {
+		const item = errorItem(error, 2);
+		expect(item.json).toMatchObject({ error: 'Fxiaoke error 90001: not found', errorCode: 90001, traceId: 'E-O.1' });
+		expect(item.json).not.toHaveProperty('details');
+		expect(item.pairedItem).toEqual({ item: 2 });
+		expect(item.error).toBe(error);
 	});
 });
 

@@ -91,6 +91,8 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	for (let i = 0, k = 0; i < 11; i++) ids3.push(unknownAt3.has(i) ? `unknown-${crypto.randomUUID()}` : known3[k++]);
 	const ids4 = messageIds('m4', 3);
 	const ids5 = messageIds('m5', 3);
+	const known6 = messageIds('m6', 4);
+	const ids6 = [known6[0], `unknown-${crypto.randomUUID()}`, known6[1], known6[2], `unknown-${crypto.randomUUID()}`, known6[3]];
 	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
 	/** @type {Record<string, any>} */
 	const wf = {};
@@ -102,7 +104,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		tgz = await packPackage();
 		sb = createSandbox({ unknownMessages: 'error' });
 		baseUrl = await sb.listen(0, '127.0.0.1');
-		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3, ...ids4, ...ids5]);
+		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6]);
 		home = await createN8nHome({ tgz, version: VERSION });
 
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
@@ -116,6 +118,12 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			credential: cred,
 			continueOnFail: true,
 			name: 'Revoke with unknown ids',
+		});
+		wf.errorOutput = buildRevokeWorkflow({
+			items: revokeItems(DEMO.serviceId, ids6),
+			credential: cred,
+			onError: 'continueErrorOutput',
+			name: 'Revoke with unknown ids, error output',
 		});
 		wf.badSecret = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: bad, name: 'Revoke with bad secret' });
 		wf.ssrf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids5), credential: cred, name: 'Revoke behind SSRF protection' });
@@ -253,6 +261,33 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 				}
 			});
 			for (const id of known3) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'"On Error: Continue (using error output)": failed items go to the error output with the same fields as in the regular output',
+		async () => {
+			const r = await execute(wf.errorOutput.id);
+			expectOk(r);
+			const ok = getNodeOutput(r.run, 'Revoke', { output: 0 }).items;
+			const failed = getNodeOutput(r.run, 'Revoke', { output: 1 }).items;
+			const unknownAt = ids6.map((id, i) => (id.startsWith('unknown-') ? i : -1)).filter((i) => i >= 0);
+			expect(ok.map(pairedIndex)).toEqual(ids6.map((_, i) => i).filter((i) => !unknownAt.includes(i)));
+			expect(failed.map(pairedIndex)).toEqual(unknownAt);
+			for (const item of ok) expect(item.json.errorCode).toBe(0);
+			// The regular-output run of the same kind of failure (the test above) gives the keys to expect.
+			const regular = getNodeOutput((await execute(wf.continueOnFail.id)).run, 'Revoke').items[1]; // an unknown id
+			expect(regular.json.error).toBeDefined();
+			for (const item of failed) {
+				expect(item.json).not.toHaveProperty('details');
+				expect(typeof item.json.error).toBe('string');
+				expect(item.json.errorCode).toBe(regular.json.errorCode);
+				expect(item.json.traceId).toBeTruthy();
+				// n8n adds the input item's fields to an error-output item; the node's own fields are the same.
+				const own = Object.keys(item.json).filter((k) => !['serviceId', 'messageId'].includes(k)).sort();
+				expect(own).toEqual(Object.keys(regular.json).sort());
+			}
 		},
 		RUN_TIMEOUT,
 	);

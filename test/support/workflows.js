@@ -61,7 +61,7 @@ function revokeItems(serviceId, messageIds) {
  * Manual Trigger → Set (raw JSON) → Split Out → Fxiaoke Revoke.
  * @param {{ items: Array<{ serviceId: string, messageId: string }>,
  *   credential: { id: string, name: string },
- *   id?: string, name?: string, continueOnFail?: boolean,
+ *   id?: string, name?: string, continueOnFail?: boolean, onError?: string,
  *   revokeParameters?: Record<string, unknown>, nodeType?: string, typeVersion?: number }} opts
  */
 function buildRevokeWorkflow(opts) {
@@ -83,6 +83,7 @@ function buildRevokeWorkflow(opts) {
 		credentials: { [CREDENTIAL_TYPE]: { id: opts.credential.id, name: opts.credential.name } },
 	};
 	if (opts.continueOnFail) revokeNode.onError = 'continueRegularOutput';
+	if (opts.onError) revokeNode.onError = opts.onError;
 	return {
 		id,
 		name: opts.name || `Revoke ${opts.items.length} Fxiaoke messages`,

@@ -42,23 +42,18 @@ const ERROR_ITEM_KEYS = [
 ];
 
 /**
- * What an error becomes as an output item under Continue On Fail: Fxiaoke's fields, no request data.
- * n8n sends an item to the error output only if its JSON holds nothing but `error`, `message` and
- * `details` (and it would replace the JSON of an item carrying an `error` object), so for that
- * setting the fields go into `details`.
+ * What an error becomes as an output item under Continue On Fail: Fxiaoke's fields, no request
+ * data. The same JSON whatever the "On Error" setting: the item carries the error itself too, which
+ * is what n8n routes to the error output by.
  */
-export function errorItemJson(error: unknown, forErrorOutput = false): IDataObject {
-	const json: IDataObject = { error: error instanceof Error ? error.message : String(error) };
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (error.description) json.description = error.description;
-		for (const key of ERROR_ITEM_KEYS) {
-			const value = error.context[key];
-			if (value !== undefined) json[key] = value as IDataObject[string];
-		}
+export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	for (const key of ERROR_ITEM_KEYS) {
+		const value = error.context[key];
+		if (value !== undefined) json[key] = value as IDataObject[string];
 	}
-	if (!forErrorOutput) return json;
-	const { error: message, ...details } = json;
-	return { error: message, details };
+	return { json, error, pairedItem: { item: itemIndex } };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -77,13 +72,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const options = readOptions(this);
 	const prepare = operations[resource]?.[operation];
-	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const signal = this.getExecutionCancelSignal?.();
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const fail = (itemIndex: number, error: unknown) => {
 		const nodeError = toNodeError(this, error, itemIndex);
 		if (!this.continueOnFail()) throw nodeError;
-		results[itemIndex] = [{ json: errorItemJson(nodeError, toErrorOutput), pairedItem: { item: itemIndex } }];
+		results[itemIndex] = [errorItem(nodeError, itemIndex)];
 	};
 
 	// Every item is checked and its request built before the first request of the run is sent:
