@@ -2,15 +2,17 @@
 'use strict';
 /**
  * Checks what `npm publish` would put in the tarball (`npm pack --dry-run --json`), so that users
- * get the built node and nothing else: no tests, sandbox, TypeScript sources, benchmark, examples,
- * translations of the README or a stray index.js.
+ * get the built node and nothing else: no tests, sandbox, TypeScript sources, benchmark, examples or
+ * translations of the README.
  *
- * Allowed:   package.json, README.md, LICENSE, CHANGELOG.md, dist/**
- * Required:  package.json, README.md, LICENSE, CHANGELOG.md, every file listed in package.json's
+ * Allowed:   package.json, README.md, LICENSE, CHANGELOG.md, index.js, dist/nodes/**, dist/credentials/**
+ * Required:  package.json, README.md, LICENSE, CHANGELOG.md, index.js (package.json "main"), every file listed in package.json's
  *            `n8n.nodes` / `n8n.credentials`, each node's codex (.node.json) and the SVG icons the
  *            node and credential sources name (`file:…svg`).
  * Also:      no source map in dist may point outside dist (its sources would not be in the tarball),
- *            `main` (if set) must be a shipped file, no runtime `dependencies`.
+ *            `main` must be a shipped file, no runtime `dependencies`, and the shipped JavaScript
+ *            requires nothing but `n8n-workflow`, Node's `crypto` and its own files: a devDependency
+ *            (axios, n8n-core) passes the lint's import rule but is missing in a user's n8n.
  *
  * Usage: node scripts/check-pack.js [--json]   (run `npm run build` first)
  * Exit code 0 when the tarball is clean, 1 otherwise (every problem is listed).
@@ -24,8 +26,19 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');
-const ALLOWED_TOP = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']);
-const REQUIRED_TOP = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const ALLOWED_TOP = new Set(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'index.js']);
+const REQUIRED_TOP = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'index.js'];
+const SHIPPED_DIRS = ['dist/nodes/', 'dist/credentials/'];
+/** What shipped code may require besides its own files (n8n provides n8n-workflow). */
+const ALLOWED_REQUIRES = new Set(['n8n-workflow', 'crypto', 'node:crypto']);
+
+/** Bare module names a CommonJS file requires. @param {string} text */
+function requiredModules(text) {
+	const names = new Set();
+	for (const m of text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) if (!m[1].startsWith('.')) names.add(m[1]);
+	for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) if (!m[1].startsWith('.')) names.add(m[1]);
+	return [...names];
+}
 
 /** Environment without what npm exports into scripts (e.g. npm_config_dry_run, json). */
 function cleanEnv() {
@@ -79,11 +92,11 @@ function main() {
 	const set = new Set(files);
 
 	// 1. only allowed files
-	const unexpected = files.filter((f) => !(ALLOWED_TOP.has(f) || f.startsWith('dist/')));
+	const unexpected = files.filter((f) => !(ALLOWED_TOP.has(f) || SHIPPED_DIRS.some((d) => f.startsWith(d))));
 	for (const f of unexpected) {
 		let why = '';
 		if (/^readme/i.test(f)) why = " (npm always packs README*: move it, e.g. to docs/, or rename it so it does not start with 'README.')";
-		else if (pkg.main && path.posix.normalize(pkg.main) === f) why = ' (forced in by package.json "main": remove "main", n8n reads the "n8n" field)';
+		else if (pkg.main && path.posix.normalize(pkg.main) === f) why = ' (forced in by package.json "main")';
 		else if (/^(licen[cs]e|copying)/i.test(f)) why = ' (npm always packs LICENSE*/COPYING*)';
 		problems.push(`unexpected file in the tarball: ${f}${why}`);
 	}
@@ -130,7 +143,16 @@ function main() {
 		}
 	}
 
-	// 4. package.json
+	// 4. what the shipped JavaScript requires
+	for (const f of files.filter((x) => /\.(js|cjs)$/.test(x))) {
+		const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+		for (const name of requiredModules(text)) {
+			if (!ALLOWED_REQUIRES.has(name)) problems.push(`${f} requires "${name}", which a user's n8n does not provide (only n8n-workflow and crypto)`);
+		}
+	}
+
+	// 5. package.json
+	if (pkg.main === undefined) problems.push('package.json has no "main" (index.js, which exports the node and credential classes)');
 	if (pkg.main !== undefined && !set.has(path.posix.normalize(String(pkg.main)).replace(/^\.\//, ''))) {
 		problems.push(`package.json "main" (${pkg.main}) is not in the tarball`);
 	}
@@ -160,9 +182,13 @@ function main() {
 	process.exit(problems.length ? 1 : 0);
 }
 
-try {
-	main();
-} catch (e) {
-	process.stderr.write(`check-pack: ${/** @type {Error} */ (e).message}\n`);
-	process.exit(1);
+if (require.main === module) {
+	try {
+		main();
+	} catch (e) {
+		process.stderr.write(`check-pack: ${/** @type {Error} */ (e).message}\n`);
+		process.exit(1);
+	}
 }
+
+module.exports = { requiredModules, ALLOWED_REQUIRES };

@@ -3,8 +3,11 @@
 // object httpRequestWithAuthentication uses). The credential step copies n8n CLI's semantics
 // (credentials-helper.ts, 2.41): a blank expirable property runs preAuthentication, whose output
 // is persisted and merged into the credential data passed in. Real n8n is tested in test/e2e.
-const { Container } = require('@n8n/di');
-const { OutboundHttp } = require('@n8n/backend-network');
+// @n8n/di and @n8n/backend-network are the copies n8n-core itself uses (it pins its versions;
+// other packages bring other versions to the top of node_modules).
+const fromN8nCore = (name) => require(require.resolve(name, { paths: [require.resolve('n8n-core')] }));
+const { Container } = fromN8nCore('@n8n/di');
+const { OutboundHttp } = fromN8nCore('@n8n/backend-network');
 const { assertBinaryData, constructExecutionMetaData, returnJsonArray } = require('n8n-core');
 const { BINARY_ENCODING } = require('n8n-workflow');
 
