@@ -44,7 +44,7 @@ export class FxiaokeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/Fxiaoke/fxiaoke.svg', dark: 'file:../nodes/Fxiaoke/fxiaoke.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-fxiaoke/n8n-nodes-fxiaoke#credentials';
+	documentationUrl = 'https://github.com/n8n-nodes-fxiaoke/n8n-nodes-fxiaoke/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{

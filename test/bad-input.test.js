@@ -9,6 +9,7 @@ const demo = require('../sandbox/demo-app');
 const { binaryData, runNode, sandboxCredential } = require('./support/harness');
 const { createPrefixProxy } = require('./support/prefix-proxy');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { fieldsOf } = require('./support/items');
 
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -103,6 +104,8 @@ const REJECTED = [
 	['sendAsServiceAccount: raw JSON array', rawServiceSend(RAW_OK), { jsonBody: '[1, 2]' }, 'jsonBody', /must be a JSON object/],
 	['sendAsServiceAccount: raw JSON over 1 MB', rawServiceSend(RAW_OK), { jsonBody: JSON.stringify({ toUser: ['1'], msgType: 'text', text: { content: 'x'.repeat(MB) } }) }, 'jsonBody', /characters long \(at most 1048576\)/],
 	['sendAsServiceAccount: raw JSON naming another serviceId', rawServiceSend(RAW_OK), { jsonBody: JSON.stringify({ serviceId: 'FSAID_other', toUser: ['1'] }) }, 'jsonBody', /differs from Service ID/],
+	['sendAsServiceAccount: raw JSON with an empty toUser', rawServiceSend(RAW_OK), { jsonBody: '{"toUser": [], "msgType": "text", "text": {"content": "x"}}' }, 'jsonBody', /has an empty "toUser"/],
+	['sendAsServiceAccount: raw JSON with a blank toUser text', rawServiceSend(RAW_OK), { jsonBody: '{"toUser": "  ", "msgType": "text"}' }, 'jsonBody', /has an empty "toUser"/],
 ];
 
 describe('rejected before sending: NodeOperationError naming the field and the item, no request', () => {
@@ -132,6 +135,22 @@ describe('rejected before sending: NodeOperationError naming the field and the i
 
 	test('the table has at least 30 cases', () => {
 		expect(REJECTED.length).toBeGreaterThanOrEqual(30);
+	});
+});
+
+describe('options from an expression outside their bounds: rejected before any request', () => {
+	// The UI's minValue / maxValue do not apply to an expression's value; the node checks it itself.
+	test.each([
+		['Concurrency above the maximum', { concurrency: 51 }, 'Option "Concurrency" must be a number from 1 to 50, not 51'],
+		['Concurrency below 1', { concurrency: 0 }, 'Option "Concurrency" must be a number from 1 to 50, not 0'],
+		['Concurrency as text', { concurrency: 'many' }, 'Option "Concurrency" must be a number from 1 to 50, not "many"'],
+		['Timeout below 1', { timeout: 0 }, 'Option "Timeout" must be a number of at least 1, not 0'],
+	])('%s', async (_name, options, message) => {
+		const error = await runNode({ items: [{}, {}], parameters: () => ({ ...sendText, options }), credential: sandboxCredential(baseUrl) }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(message);
+		expect(error.description).toMatch(/Nothing was sent to Fxiaoke/);
+		expect(sandbox.requests).toHaveLength(0);
 	});
 });
 
@@ -193,7 +212,7 @@ describe('passed through unchanged, byte-exact at the sandbox', () => {
 		expect(requests.map((r) => r.rawBody)).toEqual(bodies.map((b) => JSON.stringify(b)));
 		requests.forEach((r, i) => expect(Buffer.byteLength(r.rawBody)).toBe(Buffer.byteLength(JSON.stringify(bodies[i]))));
 		expect(requests.map((r) => r.response.body.errorCode)).toEqual(bodies.map(() => 0));
-		expect(output[0].json.errorCode).toBe(0);
+		expect(fieldsOf(output[0]).errorCode).toBe(0);
 	});
 
 	test('7 articles at every length limit (45-emoji title, 8-CJK author, 140-character description)', async () => {
@@ -211,7 +230,7 @@ describe('passed through unchanged, byte-exact at the sandbox', () => {
 		);
 		const before = sandbox.requests.length;
 		const [[item]] = await runNode({ items: [{}], parameters: () => sendArticles(list), credential });
-		expect(item.json.errorCode).toBe(0);
+		expect(fieldsOf(item).errorCode).toBe(0);
 		const [request] = sandbox.requests.slice(before).filter((r) => r.endpoint === 'send');
 		const expectedArticles = list.map((a) => ({
 			title: a.title,
@@ -234,8 +253,8 @@ describe('passed through unchanged, byte-exact at the sandbox', () => {
 			const credential = sandboxCredential(baseUrl, { customUrl: `  ${proxyUrl}//  ` });
 			const [[sent]] = await runNode({ items: [{}], parameters: () => ({ ...sendText, content: CJK }), credential });
 			const [[revoked]] = await runNode({ items: [{}], parameters: () => ({ ...revoke, messageId: '消息-1' }), credential });
-			expect(sent.json.errorCode).toBe(0);
-			expect(revoked.json.errorCode).toBe(0);
+			expect(fieldsOf(sent).errorCode).toBe(0);
+			expect(fieldsOf(revoked).errorCode).toBe(0);
 			expect(proxy.seen.map((s) => s.path.split('?')[0])).toEqual([
 				'/fxiaoke/open-api/oauth2.0/token',
 				'/fxiaoke/open-api/cgi/message/send',

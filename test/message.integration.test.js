@@ -6,6 +6,7 @@ const { createSandbox, deliveryKey } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
 const { binaryData, runNode, sandboxCredential } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { fieldsOf } = require('./support/items');
 
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -155,8 +156,8 @@ describe('Send Text Message', () => {
 		const [output] = await run((i) => text({ content: contents[i] }), { items: [{}, {}, {}], continueOnFail: true });
 		expect(output.map((o) => o.pairedItem.item)).toEqual([0, 1, 2]);
 		expect(output[1].json.error).toBe('Content (content) is empty in item 1');
-		expect(output[0].json.errorCode).toBe(0);
-		expect(output[2].json.errorCode).toBe(0);
+		expect(fieldsOf(output[0]).errorCode).toBe(0);
+		expect(fieldsOf(output[2]).errorCode).toBe(0);
 		expect(sends().map((r) => JSON.parse(r.rawBody).text.content).sort()).toEqual(['one', 'three']);
 	});
 });
@@ -245,8 +246,8 @@ describe('recipients', () => {
 		resetTokenCache();
 		const [output] = await run(text({ toUser }), { continueOnFail: true });
 		expect(output).toHaveLength(1);
-		expect(output[0].json.errorCode).toBe(30002);
-		expect(output[0].json.description).toContain('Already delivered: chunk 1 (recipients 1–500');
+		expect(fieldsOf(output[0]).errorCode).toBe(30002);
+		expect(fieldsOf(output[0]).description).toContain('Already delivered: chunk 1 (recipients 1–500');
 	});
 });
 
@@ -269,8 +270,8 @@ describe('no retry of a send after an ambiguous fault', () => {
 	test('Continue On Fail: the failed send becomes an error item that says it may have been delivered', async () => {
 		sandbox.injectNext('resetAfterApply', 1, 'send');
 		const [output] = await run(text({ content: 'once' }), { continueOnFail: true });
-		expect(output[0].json).toMatchObject({ transportReason: 'connection-reset' });
-		expect(output[0].json.description).toMatch(/may have been delivered/);
+		expect(fieldsOf(output[0])).toMatchObject({ transportReason: 'connection-reset' });
+		expect(fieldsOf(output[0]).description).toMatch(/may have been delivered/);
 		expect(sends()).toHaveLength(1);
 	});
 });
@@ -365,7 +366,7 @@ describe('Send Image-Text Message', () => {
 		expect(body.articles.map((a) => a.coverImage)).toEqual([mediaId, mediaId]);
 		expect(body.articles[0]).toEqual({ title: 'A', coverImage: mediaId, coverImageInContent: false, type: 'TEXT', content: 'Body' });
 		expect(sandbox.media.get(mediaId).sha256).toBe(upload.body.files[0].sha256);
-		expect(output[0].json.errorCode).toBe(0);
+		expect(fieldsOf(output[0]).errorCode).toBe(0);
 	});
 
 	const withCover = (extra) => article({ coverMediaId: 'media-not-checked-before-sending', ...extra });
@@ -491,9 +492,19 @@ describe('Send as Service Account (experimental)', () => {
 		['an array', '[1, 2]', /^Body \(JSON\) \(jsonBody\) must be a JSON object in item 0$/],
 		['an empty object', '{}', /^Body \(JSON\) \(jsonBody\) is empty in item 0$/],
 		['another serviceId', '{"serviceId": "FSAID_other", "msgType": "text"}', /^Body \(JSON\) \(jsonBody\) holds serviceId "FSAID_other", which differs from Service ID \(serviceId\) "FSAID_demo_service" in item 0$/],
+		['without a recipient in toUser', '{"toUser": ["", " "], "msgType": "text", "text": {"content": "x"}}', /^Body \(JSON\) \(jsonBody\) has an empty "toUser": list at least one recipient, e\.g\. "toUser": \["1000"\], in item 0$/],
 	])('raw JSON that is %s is rejected before anything is sent', async (_name, jsonBody, message) => {
 		const error = await rejected(service({ messageType: 'rawJson', jsonBody }));
 		expect(error.message).toMatch(message);
+	});
+
+	test('the Body (JSON) default, run unchanged, sends nothing: its empty toUser is rejected', async () => {
+		const { Fxiaoke } = require('../nodes/Fxiaoke/Fxiaoke.node');
+		const jsonBody = new Fxiaoke().description.properties.find((p) => p.name === 'jsonBody').default;
+		expect(JSON.parse(jsonBody)).toMatchObject({ toUser: [] });
+		const error = await rejected(service({ messageType: 'rawJson', jsonBody }));
+		expect(error.message).toBe('Body (JSON) (jsonBody) has an empty "toUser": list at least one recipient, e.g. "toUser": ["1000"], in item 0');
+		expect(error.description).toMatch(/Nothing was sent to Fxiaoke/);
 	});
 
 	test('an empty Service ID is rejected before anything is sent', async () => {
@@ -543,7 +554,7 @@ describe('messageId in the output', () => {
 	});
 
 	test('a message id nested in `data` is lifted too; the raw answer is kept', () => {
-		const { withMessageId } = require('../nodes/Fxiaoke/actions/message/common');
+		const { withMessageId } = require('../nodes/Fxiaoke/actions/message/messageId');
 		const answer = { errorCode: 0, traceId: 't', data: { messageId: 7 } };
 		expect(withMessageId(answer, SERVICE)).toEqual({ ...answer, messageId: '7', serviceId: SERVICE });
 		expect(withMessageId(answer)).toEqual({ ...answer, messageId: '7' });
@@ -564,7 +575,7 @@ describe('messageId in the output', () => {
 			parameters: (i) => ({ resource: 'message', operation: 'revoke', serviceId: items[i].serviceId, messageId: items[i].messageId }),
 			credential,
 		});
-		expect(revoked[0].json.errorCode).toBe(0);
+		expect(fieldsOf(revoked[0]).errorCode).toBe(0);
 		const message = sandbox.messages.get(items[0].messageId);
 		expect(message).toMatchObject({ revoked: true, serviceId: SERVICE, origin: 'appSend' });
 		expect(sandbox.stats.tokenCalls).toBe(1);
@@ -601,6 +612,13 @@ describe('node description (n8n\'s own parameter resolution)', () => {
 			.flatMap((p) => p.options.map((o) => o.value))
 			.filter((v) => v.startsWith('send'));
 		for (const option of convert) expect([...option.displayOptions.show['/operation']].sort()).toEqual([...operations].sort());
+	});
+
+	test('Send as Service Account, and only it, shows a notice that it is experimental', () => {
+		const notices = type.properties.filter((p) => p.type === 'notice');
+		expect(notices.map((p) => p.name)).toEqual(['experimentalNotice']);
+		expect(notices[0].displayName).toMatch(/^Experimental: /);
+		expect(notices[0].displayOptions.show).toEqual({ resource: ['message'], operation: ['sendAsServiceAccount'] });
 	});
 
 	test('the operation default stays "revoke" (n8n does not save defaults)', () => {

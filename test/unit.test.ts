@@ -7,6 +7,9 @@ import { authenticateRequest } from '../nodes/Fxiaoke/transport/authenticate';
 import { isTokenFresh, tokenFingerprint, REFRESH_MARGIN_MS } from '../nodes/Fxiaoke/transport/tokenFields';
 import { Fxiaoke } from '../nodes/Fxiaoke/Fxiaoke.node';
 import { FxiaokeApi } from '../credentials/FxiaokeApi.credentials';
+import { readOptions } from '../nodes/Fxiaoke/actions/options';
+import codex from '../nodes/Fxiaoke/Fxiaoke.node.json';
+import { NodeOperationError, type IExecuteFunctions, type INodePropertyOptions } from 'n8n-workflow';
 
 describe('base URL', () => {
 	test.each([
@@ -179,12 +182,13 @@ describe('error items', () => {
 	const error = new NodeApiError(node, { errorCode: 90001 }, { message: 'Fxiaoke error 90001: not found', itemIndex: 2 });
 	Object.assign(error.context, { errorCode: 90001, traceId: 'E-O.1', itemIndex: 2 });
 
-	test('Fxiaoke fields at the top level, paired to the item, and the error itself for n8n\'s error output', () => {
+	test('`error` and `details` only, which n8n routes to the error output, paired to the item', () => {
 		const item = errorItem(error, 2);
-		expect(item.json).toMatchObject({ error: 'Fxiaoke error 90001: not found', errorCode: 90001, traceId: 'E-O.1' });
-		expect(item.json).not.toHaveProperty('details');
+		expect(Object.keys(item.json).sort()).toEqual(['details', 'error']);
+		expect(item.json.error).toBe('Fxiaoke error 90001: not found');
+		expect(item.json.details).toMatchObject({ errorCode: 90001, traceId: 'E-O.1' });
 		expect(item.pairedItem).toEqual({ item: 2 });
-		expect(item.error).toBe(error);
+		expect(item).not.toHaveProperty('error');
 	});
 });
 
@@ -197,5 +201,74 @@ describe('credential test rules', () => {
 		}
 		for (const rule of rules) if (rule.type === 'responseSuccessBody') expect(rule.properties.key).toBe('errorCode');
 		expect(failing.has(0)).toBe(false);
+	});
+});
+
+describe('options', () => {
+	const node = { id: '1', name: 'Fxiaoke', type: 'fxiaoke', typeVersion: 1, position: [0, 0], parameters: {} };
+	/** Just enough of n8n's context for readOptions: the Options collection as an expression gave it. */
+	const context = (options: Record<string, unknown>) =>
+		({ getNodeParameter: () => options, getNode: () => node }) as unknown as IExecuteFunctions;
+
+	test('defaults, and Concurrency at its bounds (1 and 50) from an expression', () => {
+		expect(readOptions(context({}))).toMatchObject({ concurrency: 5, timeout: 30000 });
+		expect(readOptions(context({ concurrency: 1 })).concurrency).toBe(1);
+		expect(readOptions(context({ concurrency: '50' })).concurrency).toBe(50);
+	});
+
+	test.each([
+		[51, 'not 51'],
+		[1000, 'not 1000'],
+		[0, 'not 0'],
+		[-3, 'not -3'],
+		[Number.NaN, 'not NaN'],
+		['many', 'not "many"'],
+		[{ n: 5 }, 'not an object'],
+	])('Concurrency %p from an expression: a NodeOperationError naming the option', (concurrency, got) => {
+		const read = () => readOptions(context({ concurrency }));
+		expect(read).toThrow(NodeOperationError);
+		expect(read).toThrow(`Option "Concurrency" must be a number from 1 to 50, ${got}`);
+	});
+
+	test('the Timeout option is called "Timeout", its unit in the description; its name stays `timeout`', () => {
+		const collection = new Fxiaoke().description.properties.find((p) => p.name === 'options');
+		const timeout = collection?.options?.find((o) => o.name === 'timeout') as { displayName: string; description: string };
+		expect(timeout.displayName).toBe('Timeout');
+		expect(timeout.description).toMatch(/milliseconds/);
+		expect(() => readOptions(context({ timeout: 0 }))).toThrow('Option "Timeout" must be a number of at least 1, not 0');
+	});
+});
+
+describe('UI text in English (n8n verification)', () => {
+	const CJK = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+
+	test('Cloud Domain option names; the values stay the base URLs stored credentials hold', () => {
+		const cloud = new FxiaokeApi().properties.find((p) => p.name === 'cloud');
+		const options = (cloud?.options ?? []) as INodePropertyOptions[];
+		for (const option of options) expect(option.name).not.toMatch(CJK);
+		expect(options.map((o) => o.value)).toEqual([
+			'https://open.fxiaoke.com',
+			'https://open-hwcloud.fxiaoke.com',
+			'https://open-ale.fxiaoke.com',
+			'https://open-ksc.sharecrm.com',
+			'https://open-hws.fxiaoke.com',
+			'https://open-na.sharecrm.com',
+			'custom',
+		]);
+		expect(cloud?.default).toBe('https://open.fxiaoke.com');
+	});
+
+	test('node description and subtitle; documentation URLs without a fragment', () => {
+		const description = new Fxiaoke().description;
+		expect(description.description).not.toMatch(CJK);
+		expect(description.subtitle).not.toMatch(CJK);
+		expect(new FxiaokeApi().documentationUrl).toBe('https://github.com/n8n-nodes-fxiaoke/n8n-nodes-fxiaoke/blob/main/docs/credentials.md');
+		const docs = [...codex.resources.credentialDocumentation, ...codex.resources.primaryDocumentation].map((d) => d.url);
+		expect(docs).toEqual([
+			'https://github.com/n8n-nodes-fxiaoke/n8n-nodes-fxiaoke/blob/main/docs/credentials.md',
+			'https://github.com/n8n-nodes-fxiaoke/n8n-nodes-fxiaoke/blob/main/docs/reference.md',
+		]);
+		// The Chinese and the other English name help search; generic words like "CRM" would not.
+		expect(codex.alias).toEqual(['纷享销客', 'ShareCRM']);
 	});
 });

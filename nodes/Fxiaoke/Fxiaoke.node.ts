@@ -19,7 +19,7 @@ export class Fxiaoke implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send and revoke messages in Fxiaoke (纷享销客, ShareCRM)',
+		description: 'Send and revoke messages in Fxiaoke (ShareCRM)',
 		defaults: { name: 'Fxiaoke' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

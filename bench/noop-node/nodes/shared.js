@@ -39,7 +39,7 @@ const properties = [
 			{ displayName: 'Concurrency', name: 'concurrency', type: 'number', default: 5 },
 			{ displayName: 'Rate Limit', name: 'rateLimit', type: 'number', default: 100 },
 			{ displayName: 'Rate Limit Window (Seconds)', name: 'rateLimitWindow', type: 'number', default: 20 },
-			{ displayName: 'Timeout (Ms)', name: 'timeout', type: 'number', default: 30000 },
+			{ displayName: 'Timeout', name: 'timeout', type: 'number', default: 30000 },
 		],
 	},
 ];

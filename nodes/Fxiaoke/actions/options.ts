@@ -1,8 +1,10 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS } from '../transport/constants';
+import { kindOf, quoteShortened } from './validation';
 
 const DEFAULT_CONCURRENCY = 5;
+const MAX_CONCURRENCY = 50;
 const DEFAULT_RATE_WINDOW_SECONDS = DEFAULT_RATE_WINDOW_MS / 1000;
 
 /** Operations that send a message; the payload conversion options only apply to them. */
@@ -20,7 +22,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 50 },
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: DEFAULT_CONCURRENCY,
 			description: 'How many requests this node keeps in flight at once',
 		},
@@ -60,7 +62,7 @@ export const optionsCollection: INodeProperties = {
 			description: 'Length of the rate limit window in seconds',
 		},
 		{
-			displayName: 'Timeout (Ms)',
+			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 100 },
@@ -79,11 +81,32 @@ export interface NodeOptions {
 	convertMediaId: boolean;
 }
 
-function positive(ctx: IExecuteFunctions, value: unknown, fallback: number, label: string, min: number): number {
+/** How a rejected option value reads in the error message (never a long text echoed back). */
+function shown(value: unknown): string {
+	if (typeof value === 'number') return String(value);
+	if (typeof value === 'string') return quoteShortened(value);
+	return kindOf(value);
+}
+
+/**
+ * One numeric option. The UI's minValue / maxValue do not apply to an expression's value, so the
+ * bounds are checked here too, before any item is sent.
+ */
+function numberOption(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	fallback: number,
+	label: string,
+	bounds: { min: number; max?: number },
+): number {
 	if (value === undefined || value === '') return fallback;
 	const number = Number(value);
-	if (!Number.isFinite(number) || number < min) {
-		throw new NodeOperationError(ctx.getNode(), `Option "${label}" must be a number of at least ${min}`);
+	const { min, max } = bounds;
+	if (!Number.isFinite(number) || number < min || (max !== undefined && number > max)) {
+		const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+		throw new NodeOperationError(ctx.getNode(), `Option "${label}" must be a number ${range}, not ${shown(value)}`, {
+			description: 'Nothing was sent to Fxiaoke.',
+		});
 	}
 	return number;
 }
@@ -92,10 +115,13 @@ function positive(ctx: IExecuteFunctions, value: unknown, fallback: number, labe
 export function readOptions(ctx: IExecuteFunctions): NodeOptions {
 	const raw = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	return {
-		concurrency: Math.floor(positive(ctx, raw.concurrency, DEFAULT_CONCURRENCY, 'Concurrency', 1)),
-		rateLimit: Math.floor(positive(ctx, raw.rateLimit, DEFAULT_RATE_LIMIT, 'Rate Limit', 1)),
-		rateLimitWindowMs: positive(ctx, raw.rateLimitWindow, DEFAULT_RATE_WINDOW_SECONDS, 'Rate Limit Window (Seconds)', 0.001) * 1000,
-		timeout: positive(ctx, raw.timeout, DEFAULT_TIMEOUT_MS, 'Timeout (Ms)', 1),
+		concurrency: Math.floor(
+			numberOption(ctx, raw.concurrency, DEFAULT_CONCURRENCY, 'Concurrency', { min: 1, max: MAX_CONCURRENCY }),
+		),
+		rateLimit: Math.floor(numberOption(ctx, raw.rateLimit, DEFAULT_RATE_LIMIT, 'Rate Limit', { min: 1 })),
+		rateLimitWindowMs:
+			numberOption(ctx, raw.rateLimitWindow, DEFAULT_RATE_WINDOW_SECONDS, 'Rate Limit Window (Seconds)', { min: 0.001 }) * 1000,
+		timeout: numberOption(ctx, raw.timeout, DEFAULT_TIMEOUT_MS, 'Timeout', { min: 1 }),
 		convertUserId: raw.convertUserId === true,
 		convertMediaId: raw.convertMediaId === true,
 	};

@@ -56,3 +56,29 @@ export function requireId(ctx: IExecuteFunctions, name: string, label: string, i
 	}
 	return text;
 }
+
+/** A parameter's value as n8n gives it, still to be checked (an expression can return anything). */
+export function parameterValue(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: unknown = ''): unknown {
+	return ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
+}
+
+/** A value as an error message shows it: quoted, cut after 40 characters so a long value is not echoed back. */
+export function quoteShortened(value: string): string {
+	const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+	return JSON.stringify(shown);
+}
+
+/** A text value: strings as given, numbers and booleans as text, empty for null/undefined. */
+export function readText(ctx: IExecuteFunctions, itemIndex: number, value: unknown, field: FieldRef): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	throw inputError(ctx, itemIndex, field, `must be text, not ${kindOf(value)},`);
+}
+
+/** Like `readText`, but empty or whitespace-only text is rejected. */
+export function requireText(ctx: IExecuteFunctions, itemIndex: number, value: unknown, field: FieldRef): string {
+	const text = readText(ctx, itemIndex, value, field);
+	if (text.trim() === '') throw inputError(ctx, itemIndex, field, 'is empty');
+	return text;
+}

@@ -1,11 +1,14 @@
-/** Public clouds from Fxiaoke's "Cloud Domain" list (value = OpenAPI base URL). */
+/**
+ * Public clouds from Fxiaoke's "Cloud Domain" list (value = OpenAPI base URL; names in English, as
+ * n8n's verification asks: Fxiaoke calls them 纷享云, 华为云, 阿里云, 香港华为, 法兰克福, 北美云).
+ */
 export const FXIAOKE_CLOUDS = [
-	{ name: 'Fxiaoke Cloud (纷享云, Default)', value: 'https://open.fxiaoke.com' },
-	{ name: 'Huawei Cloud (华为云)', value: 'https://open-hwcloud.fxiaoke.com' },
-	{ name: 'Alibaba Cloud (阿里云)', value: 'https://open-ale.fxiaoke.com' },
-	{ name: 'Hong Kong Huawei Cloud (香港华为)', value: 'https://open-ksc.sharecrm.com' },
-	{ name: 'Frankfurt (法兰克福)', value: 'https://open-hws.fxiaoke.com' },
-	{ name: 'North America (北美云)', value: 'https://open-na.sharecrm.com' },
+	{ name: 'China: Fxiaoke Cloud (Default)', value: 'https://open.fxiaoke.com' },
+	{ name: 'China: Huawei Cloud', value: 'https://open-hwcloud.fxiaoke.com' },
+	{ name: 'China: Alibaba Cloud', value: 'https://open-ale.fxiaoke.com' },
+	{ name: 'Hong Kong: Huawei Cloud', value: 'https://open-ksc.sharecrm.com' },
+	{ name: 'Europe: Frankfurt', value: 'https://open-hws.fxiaoke.com' },
+	{ name: 'North America', value: 'https://open-na.sharecrm.com' },
 ];
 
 export const CUSTOM_CLOUD = 'custom';

@@ -3,22 +3,20 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import type { NodeOptions } from '../options';
 import type { PreparedRequest } from '../types';
 import { inputError, requireId } from '../validation';
-import {
-	prepareMessage,
-	MESSAGE_FIELDS,
-	platformFlags,
-	readRecipients,
-	recipientsField,
-	sendBody,
-	sendToRecipients,
-	SERVICE_SEND_PATH,
-	type MessageKind,
-} from './common';
+import { platformFlags, sendBody, sendToRecipients, SERVICE_SEND_PATH } from './chunkedSend';
+import { prepareMessage, type MessageKind } from './content';
+import { MESSAGE_FIELDS, recipientsField } from './fields';
+import { readRecipients } from './recipients';
 
 const RAW_JSON = 'rawJson';
 const KINDS: MessageKind[] = ['text', 'composite', 'articles'];
 /** A raw body larger than this is a mistake (a whole file in an expression), not a message. */
 const MAX_RAW_BODY_CHARACTERS = 1024 * 1024;
+/**
+ * The Raw JSON default: the shape to fill in, with no recipient, so that running the node unchanged
+ * fails the check below instead of sending a real message.
+ */
+const RAW_BODY_TEMPLATE = '{\n  "toUser": [],\n  "msgType": "text",\n  "text": { "content": "" }\n}';
 
 const show = (extra: IDataObject = {}) => ({
 	show: { resource: ['message'], operation: ['sendAsServiceAccount'], ...extra },
@@ -26,6 +24,13 @@ const show = (extra: IDataObject = {}) => ({
 
 export const description: INodeProperties[] = [
 	...updateDisplayOptions(show(), [
+		{
+			displayName:
+				'Experimental: Fxiaoke documents this call only in part, so the request body is this node\'s best reading of it; check the result with a test message before relying on it.',
+			name: 'experimentalNotice',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Service ID',
 			name: 'serviceId',
@@ -61,9 +66,9 @@ export const description: INodeProperties[] = [
 			name: 'jsonBody',
 			type: 'json',
 			required: true,
-			default: '{\n  "toUser": ["1000"],\n  "msgType": "text",\n  "text": { "content": "Hello" }\n}',
+			default: RAW_BODY_TEMPLATE,
 			description:
-				'The request body without serviceId (the node adds Service ID). Sent as given in one request: no recipient splitting, no checks besides being a JSON object.',
+				'The request body without serviceId (the node adds Service ID), e.g. {"toUser": ["1000"], "msgType": "text", "text": {"content": "Hello"}}. Sent as given in one request: no recipient splitting; checked only for being a JSON object and, when it has toUser, for toUser not being empty.',
 		},
 	]),
 ];
@@ -95,7 +100,16 @@ function readRawBody(ctx: IExecuteFunctions, itemIndex: number, serviceId: strin
 			`holds serviceId ${JSON.stringify(given)}, which differs from Service ID (serviceId) ${JSON.stringify(serviceId)}`,
 		);
 	}
+	if ('toUser' in rest && hasNoRecipient(rest.toUser)) {
+		throw inputError(ctx, itemIndex, field, 'has an empty "toUser": list at least one recipient, e.g. "toUser": ["1000"],');
+	}
 	return rest;
+}
+
+/** Whether a raw `toUser` names nobody: null, blank text, or an array of only blank entries. */
+function hasNoRecipient(toUser: unknown): boolean {
+	const entries = Array.isArray(toUser) ? (toUser.flat(Infinity) as unknown[]) : [toUser];
+	return entries.every((entry) => entry === null || entry === undefined || (typeof entry === 'string' && entry.trim() === ''));
 }
 
 /**

@@ -2,7 +2,10 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 
 import type { NodeOptions } from '../options';
 import type { PreparedRequest } from '../types';
-import { buildComposite, compositeFields, readRecipients, recipientsField, sendToRecipients, SEND_PATH } from './common';
+import { sendToRecipients, SEND_PATH } from './chunkedSend';
+import { buildComposite } from './content';
+import { compositeFields, recipientsField } from './fields';
+import { readRecipients } from './recipients';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['sendComposite'] } },

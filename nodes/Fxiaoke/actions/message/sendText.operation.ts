@@ -2,7 +2,10 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 
 import type { NodeOptions } from '../options';
 import type { PreparedRequest } from '../types';
-import { buildText, readRecipients, recipientsField, sendToRecipients, SEND_PATH, textFields } from './common';
+import { sendToRecipients, SEND_PATH } from './chunkedSend';
+import { buildText } from './content';
+import { recipientsField, textFields } from './fields';
+import { readRecipients } from './recipients';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['message'], operation: ['sendText'] } },

@@ -1,0 +1,209 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { MessageKind } from './content';
+
+/*
+ * The message fields every send operation shows. Send Text / Composite / Image-Text and Send as
+ * Service Account use the same descriptions, so a message reads the same from either endpoint.
+ * Display options are added by each operation (see `updateDisplayOptions`).
+ */
+
+export const recipientsField: INodeProperties = {
+	displayName: 'Recipients',
+	name: 'toUser',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: '1000, 1001',
+	description:
+		'Employee IDs of the recipients (open-platform user IDs FSUID_… when the option Convert User IDs is on): a comma-separated list, one per line, or an expression returning an array. Duplicates are dropped. More than 500 recipients are sent in several requests of at most 500.',
+};
+
+export const textFields: INodeProperties[] = [
+	{
+		displayName: 'Content',
+		name: 'content',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 4 },
+		description: 'Text of the message',
+	},
+];
+
+export const compositeFields: INodeProperties[] = [
+	{
+		displayName: 'Head Title',
+		name: 'headTitle',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'Title in the header of the card (composite.head.title)',
+	},
+	{
+		displayName: 'First Content',
+		name: 'firstContent',
+		type: 'string',
+		default: '',
+		description: 'Content title shown first in the card (composite.first.content). Optional.',
+	},
+	{
+		displayName: 'Form Rows',
+		name: 'formRows',
+		type: 'fixedCollection',
+		placeholder: 'Add Row',
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true },
+		description: 'Label and value rows of the card (composite.form). Rows with neither label nor value are left out.',
+		options: [
+			{
+				displayName: 'Row',
+				name: 'row',
+				values: [
+					{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'Text on the left of the row, e.g. Customer' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Text on the right of the row, e.g. Acme Corp' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Remark',
+		name: 'remark',
+		type: 'string',
+		default: '',
+		description: 'Summary shown below the rows (composite.remark.content). Optional.',
+	},
+	{
+		displayName: 'Link Title',
+		name: 'linkTitle',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'View details',
+		description: 'Title of the click-through link (composite.link.title)',
+	},
+	{
+		displayName: 'Link URL',
+		name: 'linkUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/orders/42',
+		description:
+			'Where the card leads when tapped; may be a Fxiaoke link such as fs://CRM/…',
+	},
+];
+
+// n8n's lint (node-param-fixed-collection-type-unsorted-items) requires the article values in
+// alphabetical order, so they cannot follow the order in which a person fills them in.
+export const articleFields: INodeProperties[] = [
+	{
+		displayName: 'Articles',
+		name: 'articles',
+		type: 'fixedCollection',
+		placeholder: 'Add Article',
+		required: true,
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true, multipleValueButtonText: 'Add Article' },
+		description: '1 to 7 image-text articles, shown as cards with a cover image',
+		options: [
+			{
+				displayName: 'Article',
+				name: 'article',
+				values: [
+					{
+						displayName: 'Author',
+						name: 'author',
+						type: 'string',
+						default: '',
+						description: 'Author, at most 8 characters. Optional.',
+					},
+					{
+						displayName: 'Content',
+						name: 'content',
+						type: 'string',
+						default: '',
+						typeOptions: { rows: 4 },
+						description: 'Body text when Type is Text; the link to open when Type is URL',
+					},
+					{
+						displayName: 'Cover Binary Property',
+						name: 'coverBinaryProperty',
+						type: 'string',
+						default: 'data',
+						description:
+							'Binary property of the input item holding the cover image (JPG, PNG, GIF or BMP, at most 5 MB). It is uploaded first; its mediaId becomes the cover.',
+						displayOptions: { show: { coverSource: ['binary'] } },
+					},
+					{
+						displayName: 'Cover Media ID',
+						name: 'coverMediaId',
+						type: 'string',
+						default: '',
+						description: 'MediaId of an image uploaded before (Media → Upload Image)',
+						displayOptions: { show: { coverSource: ['mediaId'] } },
+					},
+					{
+						displayName: 'Cover Source',
+						name: 'coverSource',
+						type: 'options',
+						options: [
+							{
+								name: 'Media ID',
+								value: 'mediaId',
+								description: 'An image already uploaded to Fxiaoke',
+							},
+							{
+								name: 'Binary Property of the Input Item',
+								value: 'binary',
+								description: 'Upload an image of the input item first',
+							},
+						],
+						default: 'mediaId',
+						description: 'Where the cover image comes from',
+					},
+					{
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						default: '',
+						description: 'Summary, at most 140 characters. Optional.',
+					},
+					{
+						displayName: 'Show Cover in Content',
+						name: 'coverImageInContent',
+						type: 'boolean',
+						default: false,
+						description: 'Whether the cover image is also shown inside the body (only for Type Text)',
+						displayOptions: { show: { type: ['TEXT'] } },
+					},
+					{
+						displayName: 'Title',
+						name: 'title',
+						type: 'string',
+						default: '',
+						description: 'Title, 1 to 45 characters',
+					},
+					{
+						displayName: 'Type',
+						name: 'type',
+						type: 'options',
+						options: [
+							{ name: 'Text', value: 'TEXT', description: 'Content is the body text' },
+							{ name: 'URL', value: 'URL', description: 'Content is a link' },
+						],
+						default: 'TEXT',
+						description: 'Whether the article shows its own text or opens a link',
+					},
+				],
+			},
+		],
+	},
+];
+
+/** The message fields of one kind. */
+export const MESSAGE_FIELDS: Record<MessageKind, INodeProperties[]> = {
+	text: textFields,
+	composite: compositeFields,
+	articles: articleFields,
+};
