@@ -6,6 +6,7 @@ const { runNode, sandboxCredential } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
 const { RateLimiter } = require('../nodes/Fxiaoke/transport/limiter');
+const { fieldsOf } = require('./support/items');
 
 let sandbox;
 let baseUrl;
@@ -44,7 +45,7 @@ test('with concurrency 8 output order and pairing follow the input exactly', asy
 	expect(output.map((o) => o.pairedItem.item)).toEqual(messageIds.map((_, i) => i));
 	// Each output is the answer to its own request: match traceIds to the request of that messageId.
 	const traceByMessage = new Map(revokes().map((r) => [JSON.parse(r.rawBody).messageId, r.response.body.traceId]));
-	output.forEach((o, i) => expect(o.json.traceId).toBe(traceByMessage.get(messageIds[i])));
+	output.forEach((o, i) => expect(fieldsOf(o).traceId).toBe(traceByMessage.get(messageIds[i])));
 	// Requests really overlapped.
 	const sent = revokes();
 	const overlapping = sent.filter((a) => sent.some((b) => b !== a && b.startedAt < a.endedAt && a.startedAt < b.endedAt));
@@ -61,7 +62,7 @@ test('the rate limiter keeps every server window within the limit: 0 failed item
 		continueOnFail: true,
 	});
 	const elapsed = Date.now() - started;
-	expect(output.filter((o) => o.json.errorCode !== 0)).toEqual([]);
+	expect(output.filter((o) => fieldsOf(o).errorCode !== 0)).toEqual([]);
 	expect(revokes().filter((r) => r.response.body.errorCode === 14001)).toHaveLength(0);
 	// 45 requests at 10 per 0.4 s need at least 4 full windows.
 	expect(elapsed).toBeGreaterThanOrEqual(4 * 400);
@@ -74,7 +75,7 @@ test('without pacing the same load meets rate-limit errors, which are retried un
 	Object.assign(RETRY, { baseDelayMs: 200, maxDelayMs: 400 });
 	try {
 		const [output] = await revokeRun(messageIds, { options: { concurrency: 10, rateLimit: 100000 } });
-		expect(output.every((o) => o.json.errorCode === 0)).toBe(true);
+		expect(output.every((o) => fieldsOf(o).errorCode === 0)).toBe(true);
 		expect(revokes().some((r) => r.response.body.errorCode === 14001)).toBe(true);
 	} finally {
 		Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 20 });
@@ -96,7 +97,7 @@ describe('Revoke retries transient failures', () => {
 		sandbox.seedMessages(demo.serviceId, ['a']);
 		sandbox.injectNext(fault, 1, 'revoke');
 		const [output] = await revokeRun(['a']);
-		expect(output[0].json.errorCode).toBe(0);
+		expect(fieldsOf(output[0]).errorCode).toBe(0);
 		expect(revokes()).toHaveLength(2);
 		expect(revokes()[0].fault).toBe(fault);
 	});
@@ -128,16 +129,16 @@ test('a revoke applied but unanswered is retried; the "already revoked" answer s
 	sandbox.injectNext('resetAfterApply', 1, 'revoke');
 	const [output] = await revokeRun(['a', 'b'], { continueOnFail: true, options: { concurrency: 1 } });
 	expect(sandbox.messages.get('a').revoked).toBe(true);
-	expect(output[0].json.errorCode).not.toBe(0);
-	expect(output[0].json.possiblyRevoked).toBe(true);
-	expect(output[1].json.errorCode).toBe(0);
-	expect(output[1].json.possiblyRevoked).toBeUndefined();
+	expect(fieldsOf(output[0]).errorCode).not.toBe(0);
+	expect(fieldsOf(output[0]).possiblyRevoked).toBe(true);
+	expect(fieldsOf(output[1]).errorCode).toBe(0);
+	expect(fieldsOf(output[1]).possiblyRevoked).toBeUndefined();
 });
 
 test('a plain Fxiaoke error without an ambiguous attempt does not claim possiblyRevoked', async () => {
 	const [output] = await revokeRun(['unknown'], { continueOnFail: true });
-	expect(output[0].json.errorCode).not.toBe(0);
-	expect(output[0].json.possiblyRevoked).toBeUndefined();
+	expect(fieldsOf(output[0]).errorCode).not.toBe(0);
+	expect(fieldsOf(output[0]).possiblyRevoked).toBeUndefined();
 });
 
 test('a reply slower than the timeout option fails the item as a timeout, after retries', async () => {
@@ -146,8 +147,8 @@ test('a reply slower than the timeout option fails the item as a timeout, after 
 	Object.assign(RETRY, { maxAttempts: 2 });
 	try {
 		const [output] = await revokeRun(['a'], { continueOnFail: true, options: { timeout: 200 } });
-		expect(output[0].json.transportReason).toBe('timeout');
-		expect(output[0].json.possiblyRevoked).toBe(true);
+		expect(fieldsOf(output[0]).transportReason).toBe('timeout');
+		expect(fieldsOf(output[0]).possiblyRevoked).toBe(true);
 		expect(revokes()).toHaveLength(2);
 	} finally {
 		Object.assign(RETRY, { maxAttempts: savedRetry.maxAttempts });

@@ -10,6 +10,7 @@ const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
 const { TOKEN_ATTEMPTS } = require('../nodes/Fxiaoke/transport/token');
 const audit = require('./support/fault-audit');
+const { fieldsOf } = require('./support/items');
 
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -81,20 +82,20 @@ describe('Send Text under one fault: never delivered twice', () => {
 		expect(byEndpoint('send')[0].fault).toBe(fault);
 		expect(deliveriesOf(content)).toBe(delivered);
 		expect(output).toHaveLength(1);
-		const json = output[0].json;
+		const json = fieldsOf(output[0]);
 		if (outcome.ok) {
 			expect(json).toMatchObject({ errorCode: 0, traceId: byEndpoint('send').pop().response.body.traceId });
 			return;
 		}
-		expect(json.error).toEqual(expect.any(String));
+		expect(output[0].json.error).toEqual(expect.any(String));
 		if (outcome.errorCode !== undefined) {
 			expect(json).toMatchObject({ errorCode: outcome.errorCode, traceId: expect.any(String) });
 		} else {
 			expect(json.transportReason).toBe(outcome.transportReason);
 			expect(json.host).toBe(new URL(baseUrl).host);
 			// The message the user reads names the host (and nothing tells them to just retry a send).
-			expect(json.error).toContain(new URL(baseUrl).host);
-			expect(json.error).not.toMatch(/retry the request immediately|Retry on Fail/i);
+			expect(output[0].json.error).toContain(new URL(baseUrl).host);
+			expect(output[0].json.error).not.toMatch(/retry the request immediately|Retry on Fail/i);
 			if (outcome.httpStatus) expect(json.httpStatus).toBe(outcome.httpStatus);
 		}
 		// An unanswered send is reported as possibly delivered, and the user is told it is not retried.
@@ -121,7 +122,7 @@ describe('Send Text under one fault: never delivered twice', () => {
 		const [[item]] = await run(sendText(content));
 		expect(byEndpoint('send').map((r) => r.fault)).toEqual(['rateLimit14001', 'rateLimit14001', 'resetAfterApply']);
 		expect(deliveriesOf(content)).toBe(1);
-		expect(item.json.transportReason).toBe('connection-reset');
+		expect(fieldsOf(item).transportReason).toBe('connection-reset');
 	});
 
 	test('rate limiting that never ends: retried up to the cap, never delivered, errorCode 14001', async () => {
@@ -131,7 +132,7 @@ describe('Send Text under one fault: never delivered twice', () => {
 		const [[item]] = await run(sendText(content, { options: { rateLimitWindow: 0.2 } }));
 		expect(byEndpoint('send')).toHaveLength(RETRY.maxRateLimited + 1);
 		expect(deliveriesOf(content)).toBe(0);
-		expect(item.json).toMatchObject({ errorCode: 14001, traceId: expect.any(String) });
+		expect(fieldsOf(item)).toMatchObject({ errorCode: 14001, traceId: expect.any(String) });
 	});
 
 	test('20016 twice in a row: one refresh, one resend, then errorCode 20016 (never a third send)', async () => {
@@ -140,7 +141,7 @@ describe('Send Text under one fault: never delivered twice', () => {
 		const [[item]] = await run(sendText(content));
 		expect(byEndpoint('send')).toHaveLength(2);
 		expect(sandbox.stats.tokenCalls).toBe(2);
-		expect(item.json).toMatchObject({ errorCode: 20016, traceId: expect.any(String) });
+		expect(fieldsOf(item)).toMatchObject({ errorCode: 20016, traceId: expect.any(String) });
 		expect(deliveriesOf(content)).toBe(0);
 	});
 
@@ -207,15 +208,15 @@ describe('chunked sends (more than 500 recipients) under faults', () => {
 				expect(sandbox.recipientDeliveries.get(user) ?? 0).toBe(expected);
 			});
 			expect(item.json.error).toEqual(expect.any(String));
-			expect(item.json.description).toMatch(/Chunk 2 of 3 \(recipients 501–1000\)/);
-			expect(item.json.description).toMatch(/Already delivered: chunk 1 \(recipients 1–500, traceId E-O\.sandbox\.\d+\)/);
-			expect(item.json.description).toMatch(/Not sent: chunk 3/);
-			expect(item.json.description).toMatch(/Running this item again would send the delivered chunks again/);
+			expect(fieldsOf(item).description).toMatch(/Chunk 2 of 3 \(recipients 501–1000\)/);
+			expect(fieldsOf(item).description).toMatch(/Already delivered: chunk 1 \(recipients 1–500, traceId E-O\.sandbox\.\d+\)/);
+			expect(fieldsOf(item).description).toMatch(/Not sent: chunk 3/);
+			expect(fieldsOf(item).description).toMatch(/Running this item again would send the delivered chunks again/);
 			// A gateway 5xx cannot tell whether Fxiaoke carried the chunk out: reported like a lost answer.
-			expect(item.json.description).toMatch(/may have been delivered/);
+			expect(fieldsOf(item).description).toMatch(/may have been delivered/);
 			// the same facts as fields of the error item
-			expect(item.json).toMatchObject({ chunkCount: 3, failedChunk: 2, deliveredChunks: [{ chunk: 1, from: 1, to: 500, traceId: expect.any(String) }] });
-			expect(item.json.deliveredRecipients).toEqual(recipients.slice(0, 500));
+			expect(fieldsOf(item)).toMatchObject({ chunkCount: 3, failedChunk: 2, deliveredChunks: [{ chunk: 1, from: 1, to: 500, traceId: expect.any(String) }] });
+			expect(fieldsOf(item).deliveredRecipients).toEqual(recipients.slice(0, 500));
 		},
 	);
 });
@@ -251,7 +252,7 @@ describe('Revoke under faults', () => {
 		expect(message.revokedCount).toBe(1);
 		if (ambiguous) {
 			expect(item.json.error).toEqual(expect.any(String));
-			expect(item.json.possiblyRevoked).toBe(true);
+			expect(fieldsOf(item).possiblyRevoked).toBe(true);
 		} else {
 			expect(item.json).toMatchObject({ errorCode: 0 });
 		}
@@ -266,7 +267,7 @@ describe('Revoke under faults', () => {
 			{ resource: 'message', operation: 'sendArticles', toUser: '1000', articles: { article: [article] } },
 			{ binaries: [{ data: binaryData(PNG, { mimeType: 'image/png', fileName: 'c.png' }) }] },
 		);
-		expect(item.json.errorCode).toBe(0);
+		expect(fieldsOf(item).errorCode).toBe(0);
 		expect(byEndpoint('upload')).toHaveLength(2);
 		expect(byEndpoint('send')).toHaveLength(1);
 		expect(sandbox.sent).toHaveLength(1);
@@ -325,8 +326,8 @@ describe('token refresh while executions start', () => {
 		const [[earlyOut], [lateOut]] = await Promise.all([early, late]);
 		expect(sandbox.stats.tokenCalls - before).toBe(1);
 		expect(sandbox.stats.concurrentTokenCalls).toBe(0);
-		expect(earlyOut.map((o) => o.json.errorCode)).toEqual(Array(10).fill(0));
-		expect(lateOut.map((o) => o.json.errorCode)).toEqual(Array(5).fill(0));
+		expect(earlyOut.map((o) => fieldsOf(o).errorCode)).toEqual(Array(10).fill(0));
+		expect(lateOut.map((o) => fieldsOf(o).errorCode)).toEqual(Array(5).fill(0));
 	});
 
 	test('a 20016 answered after another execution re-read the dead token from the credential: the retry still gets the new token', async () => {
@@ -350,8 +351,8 @@ describe('token refresh while executions start', () => {
 		// Expected: the dead token is used by the first request of each item only (2 of A's, 1 of L's)...
 		expect(sentWithDeadToken.length).toBeLessThanOrEqual(3);
 		// ...and every item succeeds after the one refresh.
-		expect(aOut.map((o) => o.json.errorCode)).toEqual([0, 0]);
-		expect(lOut.map((o) => o.json.errorCode)).toEqual([0]);
+		expect(aOut.map((o) => fieldsOf(o).errorCode)).toEqual([0, 0]);
+		expect(lOut.map((o) => fieldsOf(o).errorCode)).toEqual([0]);
 	});
 });
 
@@ -366,7 +367,7 @@ describe('a failed token call sent nothing for the item', () => {
 		expect(byEndpoint('revoke')).toHaveLength(0);
 		expect(sandbox.messages.get('t').revoked).toBe(false);
 		expect(item.json.error).toMatch(/token request/);
-		expect(item.json.possiblyRevoked).toBeUndefined();
+		expect(fieldsOf(item).possiblyRevoked).toBeUndefined();
 	});
 
 	test.each(['resetAfterApply', 'nonJson', 'truncatedJson'])('token %s: the send error does not say it may have been delivered', async (fault) => {
@@ -375,14 +376,14 @@ describe('a failed token call sent nothing for the item', () => {
 		const [[item]] = await run(sendText(content));
 		expect(byEndpoint('send')).toHaveLength(0);
 		expect(item.json.error).toMatch(/token request/);
-		expect(item.json.description ?? '').not.toMatch(/may have been delivered/);
+		expect(fieldsOf(item).description ?? '').not.toMatch(/may have been delivered/);
 	});
 
 	test.each(['resetBeforeReply', 'resetAfterApply', 'http502', 'busy'])('one token %s is retried: the item goes through, no credential hint', async (fault) => {
 		const content = `token-once-${fault} ${tag()}`;
 		sandbox.injectNext(fault, 1, 'token');
 		const [[item]] = await run(sendText(content));
-		expect(item.json.errorCode).toBe(0);
+		expect(fieldsOf(item).errorCode).toBe(0);
 		expect(sandbox.stats.tokenCalls).toBe(2);
 		expect(deliveriesOf(content)).toBe(1);
 	});
@@ -391,7 +392,7 @@ describe('a failed token call sent nothing for the item', () => {
 		sandbox.injectNext('busy', TOKEN_ATTEMPTS, 'token');
 		const [[item]] = await run(sendText(`token-busy ${tag()}`));
 		expect(sandbox.stats.tokenCalls).toBe(TOKEN_ATTEMPTS);
-		expect(item.json).toMatchObject({ errorCode: -1 });
+		expect(fieldsOf(item)).toMatchObject({ errorCode: -1 });
 		expect(item.json.error).not.toMatch(/App Secret/);
 	});
 

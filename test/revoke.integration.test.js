@@ -4,6 +4,7 @@ const { createSandbox } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
 const { runNode, sandboxCredential } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { fieldsOf } = require('./support/items');
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -40,8 +41,8 @@ test('100 items: one token call, 100 revokes with the documented headers, body a
 	expect(output).toHaveLength(100);
 	output.forEach((item, i) => {
 		expect(item.pairedItem).toEqual({ item: i });
-		expect(item.json.errorCode).toBe(0);
-		expect(item.json.traceId).toEqual(expect.any(String));
+		expect(fieldsOf(item).errorCode).toBe(0);
+		expect(fieldsOf(item).traceId).toEqual(expect.any(String));
 	});
 	const sent = revokes();
 	expect(sent).toHaveLength(100);
@@ -79,7 +80,7 @@ test('20016 after the token died: one refresh, the request is retried once and s
 	const firstToken = credential.data.accessToken;
 	sandbox.expireTokens();
 	const [output] = await revokeRun(credential, ids(15).slice(5));
-	expect(output.map((i) => i.json.errorCode)).toEqual(Array(10).fill(0));
+	expect(output.map((i) => fieldsOf(i).errorCode)).toEqual(Array(10).fill(0));
 	expect(sandbox.stats.tokenCalls).toBe(2);
 	expect(credential.data.accessToken).not.toBe(firstToken);
 	// Only the requests already in flight with the dead token (at most the concurrency, 5) were rejected.
@@ -150,10 +151,10 @@ test('Continue On Fail: one output item per input, paired, error items carry err
 	expect(output).toHaveLength(6);
 	output.forEach((item, i) => expect(item.pairedItem).toEqual({ item: i }));
 	for (const i of [1, 4]) {
-		expect(output[i].json).toMatchObject({ errorCode: expect.any(Number), traceId: expect.any(String), error: expect.any(String) });
-		expect(output[i].json.errorCode).not.toBe(0);
+		expect(output[i].json).toMatchObject({ error: expect.any(String), details: { errorCode: expect.any(Number), traceId: expect.any(String) } });
+		expect(fieldsOf(output[i]).errorCode).not.toBe(0);
 	}
-	for (const i of [0, 2, 3, 5]) expect(output[i].json.errorCode).toBe(0);
+	for (const i of [0, 2, 3, 5]) expect(fieldsOf(output[i]).errorCode).toBe(0);
 });
 
 describe('bad input is rejected before anything is sent', () => {
@@ -185,7 +186,7 @@ describe('bad input is rejected before anything is sent', () => {
 		const items = [{ serviceId: demo.serviceId, messageId: 12345 }];
 		const [output] = await runNode({ items, parameters: revokeParams(items), credential });
 		sandbox.configure({ unknownMessages: 'error' });
-		expect(output[0].json.errorCode).toBe(0);
+		expect(fieldsOf(output[0]).errorCode).toBe(0);
 		expect(JSON.parse(revokes()[0].rawBody)).toEqual({ serviceId: demo.serviceId, messageId: '12345' });
 	});
 
@@ -195,8 +196,8 @@ describe('bad input is rejected before anything is sent', () => {
 		const [output] = await revokeRun(credential, ['a', '  ', 'c'], { continueOnFail: true });
 		expect(output.map((o) => o.pairedItem.item)).toEqual([0, 1, 2]);
 		expect(output[1].json.error).toContain('messageId');
-		expect(output[0].json.errorCode).toBe(0);
-		expect(output[2].json.errorCode).toBe(0);
+		expect(fieldsOf(output[0]).errorCode).toBe(0);
+		expect(fieldsOf(output[2]).errorCode).toBe(0);
 		expect(revokes().map((r) => JSON.parse(r.rawBody).messageId)).toEqual(['a', 'c']);
 	});
 });
@@ -209,7 +210,7 @@ describe('credential problems', () => {
 		expect(revokes()).toHaveLength(0);
 		const tokenAnswer = sandbox.requests.find((r) => r.endpoint === 'token').response.body;
 		for (const item of output) {
-			expect(item.json.errorCode).toBe(tokenAnswer.errorCode);
+			expect(fieldsOf(item).errorCode).toBe(tokenAnswer.errorCode);
 			expect(item.json.error).toContain(String(tokenAnswer.errorCode));
 		}
 		expect(JSON.stringify(output)).not.toContain('not-the-secret-value-42');
@@ -277,7 +278,7 @@ test('concurrent executions in one process share a single token call (single fli
 		const credential = sandboxCredential(baseUrl);
 		const runs = [0, 1, 2, 3].map((k) => revokeRun(credential, ids(40).slice(k * 10, k * 10 + 10)));
 		const outputs = await Promise.all(runs);
-		expect(outputs.flatMap(([o]) => o).map((i) => i.json.errorCode)).toEqual(Array(40).fill(0));
+		expect(outputs.flatMap(([o]) => o).map((i) => fieldsOf(i).errorCode)).toEqual(Array(40).fill(0));
 		expect(sandbox.stats.tokenCalls).toBe(1);
 		expect(sandbox.stats.concurrentTokenCalls).toBe(0);
 	} finally {

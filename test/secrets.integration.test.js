@@ -13,6 +13,7 @@ const { Scanner, errorTexts, trackIssuedTokens } = require('./support/scan');
 const { Fxiaoke } = require('../nodes/Fxiaoke/Fxiaoke.node');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
+const { fieldsOf } = require('./support/items');
 
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -143,7 +144,7 @@ describe.each([false, true])('Continue On Fail %s', (continueOnFail) => {
 		}
 		for (const item of result.output?.[0] ?? []) {
 			if (item.json.error !== undefined) {
-				errors.push({ where, message: item.json.error, description: item.json.description, transportReason: item.json.transportReason, host: item.json.host });
+				errors.push({ where, message: item.json.error, description: fieldsOf(item).description, transportReason: fieldsOf(item).transportReason, host: fieldsOf(item).host });
 			}
 		}
 		seen.push([`${where}: n8n logger`, result.logged], [`${where}: console`, result.consoleCalls]);

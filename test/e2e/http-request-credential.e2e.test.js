@@ -31,6 +31,7 @@ const {
 const { buildCredential, buildRevokeWorkflow, revokeItems, n8nId, CREDENTIAL_TYPE } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
+const { fieldsOf } = require('../support/items');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -219,7 +220,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(out.items).toHaveLength(ids2.length);
 			out.items.forEach((item, i) => {
 				expect(pairedIndex(item)).toBe(i);
-				expect(item.json.errorCode).toBe(0);
+				expect(fieldsOf(item).errorCode).toBe(0);
 			});
 			for (const id of ids2) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 		},
@@ -240,7 +241,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(requests[0].response.body.errorCode).toBe(20016);
 			let out = getNodeOutput(r.run, 'HTTP Request');
 			expect(out.items).toHaveLength(1);
-			expect(out.items[0].json.errorCode).toBe(20016);
+			expect(out.fieldsOf(items[0]).errorCode).toBe(20016);
 			expect(sb.messages.get(ids3[0])).toMatchObject({ revoked: false });
 
 			// the Fxiaoke node on the same credential: refreshes once, retries, succeeds
@@ -250,7 +251,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(1);
 			out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(1);
-			expect(out.items[0].json.errorCode).toBe(0);
+			expect(out.fieldsOf(items[0]).errorCode).toBe(0);
 			expect(sb.messages.get(ids4[0])).toMatchObject({ revoked: true });
 			const refreshed = requests.find((q) => q.endpoint === 'token').response.body;
 
@@ -261,7 +262,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
 			expectAuthenticated(requests[0], refreshed);
 			out = getNodeOutput(r.run, 'HTTP Request');
-			expect(out.items[0].json.errorCode).toBe(0);
+			expect(out.fieldsOf(items[0]).errorCode).toBe(0);
 			expect(sb.messages.get(ids5[0])).toMatchObject({ revoked: true });
 		},
 		RUN_TIMEOUT,

@@ -24,6 +24,7 @@ const {
 const { buildCredential, buildRevokeWorkflow, revokeItems, n8nId } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
+const { fieldsOf } = require('../support/items');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000; // first run installs n8n
@@ -189,13 +190,13 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			expect([...byMessage.keys()].sort()).toEqual([...ids].sort());
 
 			out.items.forEach((item, i) => {
-				expect(item.json.errorCode).toBe(0);
-				expect(typeof item.json.traceId).toBe('string');
-				expect(item.json.traceId.length).toBeGreaterThan(0);
+				expect(fieldsOf(item).errorCode).toBe(0);
+				expect(typeof fieldsOf(item).traceId).toBe('string');
+				expect(fieldsOf(item).traceId.length).toBeGreaterThan(0);
 				expect(item.json).not.toHaveProperty('accessToken');
 				expect(pairedIndex(item)).toBe(i);
 				// the item paired with input i came from the request for message i
-				expect(item.json.traceId).toBe(byMessage.get(ids[i]).response.body.traceId);
+				expect(fieldsOf(item).traceId).toBe(byMessage.get(ids[i]).response.body.traceId);
 			});
 			for (const id of ids) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 		},
@@ -212,7 +213,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(100);
-			for (const item of out.items) expect(item.json.errorCode).toBe(0);
+			for (const item of out.items) expect(fieldsOf(item).errorCode).toBe(0);
 			for (const id of ids2) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 			expect(sb.stats.tokenCalls).toBe(tokenCallsBefore);
 			const requests = sb.requests.slice(reqBefore);
@@ -250,13 +251,13 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 				expect(q).toBeDefined();
 				if (unknownAt.has(i)) {
 					expect(q.response.body.errorCode).not.toBe(0);
-					expect(item.json.errorCode).toBe(q.response.body.errorCode);
+					expect(fieldsOf(item).errorCode).toBe(q.response.body.errorCode);
 					expect(typeof item.json.error).toBe('string');
-					expect(item.json.traceId).toBeTruthy();
-					expect(item.json.traceId).toBe(q.response.body.traceId);
+					expect(fieldsOf(item).traceId).toBeTruthy();
+					expect(fieldsOf(item).traceId).toBe(q.response.body.traceId);
 				} else {
-					expect(item.json.errorCode).toBe(0);
-					expect(item.json.traceId).toBe(q.response.body.traceId);
+					expect(fieldsOf(item).errorCode).toBe(0);
+					expect(fieldsOf(item).traceId).toBe(q.response.body.traceId);
 					expect(item.json).not.toHaveProperty('error');
 				}
 			});
@@ -275,18 +276,19 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			const unknownAt = ids6.map((id, i) => (id.startsWith('unknown-') ? i : -1)).filter((i) => i >= 0);
 			expect(ok.map(pairedIndex)).toEqual(ids6.map((_, i) => i).filter((i) => !unknownAt.includes(i)));
 			expect(failed.map(pairedIndex)).toEqual(unknownAt);
-			for (const item of ok) expect(item.json.errorCode).toBe(0);
+			for (const item of ok) expect(fieldsOf(item).errorCode).toBe(0);
 			// The regular-output run of the same kind of failure (the test above) gives the keys to expect.
 			const regular = getNodeOutput((await execute(wf.continueOnFail.id)).run, 'Revoke').items[1]; // an unknown id
 			expect(regular.json.error).toBeDefined();
 			for (const item of failed) {
-				expect(item.json).not.toHaveProperty('details');
-				expect(typeof item.json.error).toBe('string');
-				expect(item.json.errorCode).toBe(regular.json.errorCode);
-				expect(item.json.traceId).toBeTruthy();
-				// n8n adds the input item's fields to an error-output item; the node's own fields are the same.
+				// n8n adds the input item's fields to an error-output item; the node's own are the same as in the regular output.
 				const own = Object.keys(item.json).filter((k) => !['serviceId', 'messageId'].includes(k)).sort();
-				expect(own).toEqual(Object.keys(regular.json).sort());
+				expect(own).toEqual(['details', 'error']);
+				expect(Object.keys(regular.json).sort()).toEqual(['details', 'error']);
+				expect(typeof item.json.error).toBe('string');
+				expect(Object.keys(item.json.details).sort()).toEqual(Object.keys(regular.json.details).sort());
+				expect(item.json.details.errorCode).toBe(regular.json.details.errorCode);
+				expect(item.json.details.traceId).toBeTruthy();
 			}
 		},
 		RUN_TIMEOUT,

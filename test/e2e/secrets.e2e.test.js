@@ -32,6 +32,7 @@ const { buildFlow, fromItem, startControl, executeBatch, readExecutions, fxiaoke
 const { Scanner, trackIssuedTokens } = require('../support/scan');
 const audit = require('../support/fault-audit');
 const { createSandbox } = require('../../sandbox/server');
+const { fieldsOf } = require('../support/items');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -200,7 +201,7 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 			expect(errorOf('token-truncated')?.context?.transportReason).toBe('not-json');
 			expect(errorOf('password-in-url')?.message).toMatch(/user name or password/);
 			const wrongCodeItems = fxiaokeResult(batch.runs[scenarios['wrong-code'].wf.id]).items;
-			expect(wrongCodeItems.map((i) => i.json.errorCode)).toEqual([20015, 20015]);
+			expect(wrongCodeItems.map((i) => fieldsOf(i).errorCode)).toEqual([20015, 20015]);
 			const faultItems = fxiaokeResult(batch.runs[scenarios['revoke-faults'].wf.id]).items;
 			expect(faultItems.filter((i) => i.json.error !== undefined).length).toBeGreaterThan(2);
 			expect(sb.requests.filter((r) => r.fault).length).toBeGreaterThanOrEqual(2 * FAULTS.length);
@@ -263,7 +264,7 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 		let checked = 0;
 		for (const row of stored) {
 			const { items, resultError } = fxiaokeResult(row.data);
-			const errors = items.filter((i) => i.json.error !== undefined).map((i) => ({ message: i.json.error, description: i.json.description, reason: i.json.transportReason }));
+			const errors = items.filter((i) => i.json.error !== undefined).map((i) => ({ message: i.json.error, description: fieldsOf(i).description, reason: fieldsOf(i).transportReason }));
 			if (resultError) errors.push({ message: resultError.message, description: resultError.description, reason: resultError.context?.transportReason });
 			for (const e of errors) {
 				checked++;

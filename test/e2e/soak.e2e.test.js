@@ -17,6 +17,7 @@ const { buildFlow, fromItem, fxiaokeResult } = require('../support/e2e-kit');
 const audit = require('../support/fault-audit');
 const { createSandbox, deliveryKey } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
+const { fieldsOf } = require('../support/items');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -102,7 +103,7 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 			expect(sb.stats.tokenCalls).toBeGreaterThanOrEqual(2);
 			expect(sb.stats.concurrentTokenCalls).toBe(0);
 			// An error item after an unanswered revoke says possiblyRevoked (checked against the sandbox above).
-			expect(items.some((i) => i.json.possiblyRevoked === true)).toBe(true);
+			expect(items.some((i) => fieldsOf(i).possiblyRevoked === true)).toBe(true);
 		},
 		RUN_TIMEOUT,
 	);
@@ -133,7 +134,7 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 			// Sent exactly once: every success; at most once: everything else.
 			expect([...sb.deliveries.values()].every((n) => n === 1)).toBe(true);
 			// Rate limits and 20016 were retried and delivered (some items needed them).
-			const retried = contents.filter((c, i) => items[i].json.errorCode === 0 && sb.requests.slice(before).filter((q) => audit.bodyOf(q)?.text?.content === c).length > 1);
+			const retried = contents.filter((c, i) => fieldsOf(items[i]).errorCode === 0 && sb.requests.slice(before).filter((q) => audit.bodyOf(q)?.text?.content === c).length > 1);
 			expect(retried.length).toBeGreaterThan(0);
 		},
 		RUN_TIMEOUT,

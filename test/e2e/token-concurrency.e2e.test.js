@@ -15,6 +15,7 @@ const { buildFlow, fromItem, executeBatch, fxiaokeResult } = require('../support
 const audit = require('../support/fault-audit');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
+const { fieldsOf } = require('../support/items');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -108,7 +109,7 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 			expectOverlap(requests, 'fresh');
 			for (const wf of phases.fresh) {
 				const { items } = fxiaokeResult(batch.runs[wf.id]);
-				expect(items.map((i) => i.json.errorCode)).toEqual(Array(PER_WORKFLOW).fill(0));
+				expect(items.map((i) => fieldsOf(i).errorCode)).toEqual(Array(PER_WORKFLOW).fill(0));
 			}
 		},
 		RUN_TIMEOUT,
@@ -127,7 +128,7 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 			expectOverlap(requests, 'expired');
 			for (const wf of phases.expired) {
 				const { items } = fxiaokeResult(batch.runs[wf.id]);
-				expect(items.map((i) => i.json.errorCode)).toEqual(Array(PER_WORKFLOW).fill(0));
+				expect(items.map((i) => fieldsOf(i).errorCode)).toEqual(Array(PER_WORKFLOW).fill(0));
 			}
 		},
 		RUN_TIMEOUT,

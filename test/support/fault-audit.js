@@ -4,6 +4,7 @@
  * applied, what the user saw. Shared by test/faults.integration.test.js and the real-n8n soak
  * (test/e2e/soak.e2e.test.js), so both hold the node to the same rules.
  */
+const { fieldsOf } = require('./items');
 
 /** Faults after which Fxiaoke certainly did nothing (the sandbox answers before processing). */
 const BEFORE_FAULTS = [
@@ -167,15 +168,17 @@ function pairedIndex(item) {
 
 /**
  * The shape rule for one output item under Continue On Fail: success (errorCode 0, a traceId), or
- * an error item with an `error` text and either Fxiaoke's errorCode + traceId or a transport reason.
+ * an error item with an `error` text and, under `details` (nothing else beside them), either
+ * Fxiaoke's errorCode + traceId or a transport reason.
  * @param {any} json
  * @returns {'success' | 'apiError' | 'transportError' | 'invalid'}
  */
 function classifyOutput(json) {
 	if (json && json.errorCode === 0 && json.error === undefined && typeof json.traceId === 'string') return 'success';
-	if (json && typeof json.error === 'string' && json.error !== '') {
-		if (typeof json.errorCode === 'number' && json.errorCode !== 0 && typeof json.traceId === 'string' && json.traceId !== '') return 'apiError';
-		if (typeof json.transportReason === 'string' && json.transportReason !== '') return 'transportError';
+	const details = json?.details;
+	if (json && typeof json.error === 'string' && json.error !== '' && details && Object.keys(json).length === 2) {
+		if (typeof details.errorCode === 'number' && details.errorCode !== 0 && typeof details.traceId === 'string' && details.traceId !== '') return 'apiError';
+		if (typeof details.transportReason === 'string' && details.transportReason !== '') return 'transportError';
 	}
 	return 'invalid';
 }
@@ -217,7 +220,7 @@ function checkRevokeSoak(ids, output, sb) {
 			return;
 		}
 		if (kind === 'success' && !message.revoked) problems.push(`item ${i}: success but not revoked`);
-		if (kind !== 'success' && message.revoked && item.json.possiblyRevoked !== true) {
+		if (kind !== 'success' && message.revoked && fieldsOf(item).possiblyRevoked !== true) {
 			problems.push(`item ${i}: revoked, but the error item does not say possiblyRevoked: ${JSON.stringify(item.json)}`);
 		}
 		if (message.revokedCount > 1) problems.push(`item ${i}: revoked ${message.revokedCount} times`);

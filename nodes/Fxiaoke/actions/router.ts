@@ -42,18 +42,20 @@ const ERROR_ITEM_KEYS = [
 ];
 
 /**
- * What an error becomes as an output item under Continue On Fail: Fxiaoke's fields, no request
- * data. The same JSON whatever the "On Error" setting: the item carries the error itself too, which
- * is what n8n routes to the error output by.
+ * What an error becomes as an output item under Continue On Fail: `error` (the message) and
+ * `details` (the description and Fxiaoke's fields), no request data. One shape for both "On
+ * Error" settings: n8n routes an item to the error output when its JSON holds only `error`,
+ * `message` and `details` (an item carrying the error object itself would lose its JSON to
+ * `{ error }`).
  */
 export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
+	const details: IDataObject = {};
+	if (error.description) details.description = error.description;
 	for (const key of ERROR_ITEM_KEYS) {
 		const value = error.context[key];
-		if (value !== undefined) json[key] = value as IDataObject[string];
+		if (value !== undefined) details[key] = value as IDataObject[string];
 	}
-	return { json, error, pairedItem: { item: itemIndex } };
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
