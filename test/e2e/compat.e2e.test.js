@@ -6,7 +6,10 @@
  *
  *   1. a few items → one token call, one revoke per item, answers paired with their items;
  *   2. a second execution reuses the token n8n persisted in the credential (no token call);
- *   3. an unknown message id with Continue On Fail → an error item in place, the others revoked.
+ *   3. an unknown message id with Continue On Fail → an error item in place, the others revoked;
+ *   4. a text send and an image upload (a PNG made by n8n's Convert to File);
+ *   5. the credential test through n8n's REST API (what the credential dialog calls): the sandbox
+ *      credential passes, one with a wrong App Secret fails with Fxiaoke's error code.
  *
  * Versions: $N8N_COMPAT_VERSIONS (comma-separated, default "1.123.81"). n8n 1.x installs with an
  * `xlsx` override (NOTES §1), which test/support/n8n.js's ensureN8n applies for 1.x versions; the
@@ -14,6 +17,8 @@
  * Requires `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
+const http = require('node:http');
+const { spawn } = require('node:child_process');
 
 const {
 	ensureN8n,
@@ -25,10 +30,12 @@ const {
 	executeWorkflowRaw,
 	exportCredentials,
 	getNodeOutput,
+	killGroup,
 } = require('../support/n8n');
 const { buildCredential, buildRevokeWorkflow, revokeItems } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
+const { fieldsOf } = require('../support/items');
 
 const VERSIONS = (process.env.N8N_COMPAT_VERSIONS || '1.123.81')
 	.split(',')
@@ -37,6 +44,90 @@ const VERSIONS = (process.env.N8N_COMPAT_VERSIONS || '1.123.81')
 const SETUP_TIMEOUT = 30 * 60 * 1000; // the first run installs n8n
 const RUN_TIMEOUT = 5 * 60 * 1000;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** A 1×1 PNG. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/**
+ * Manual Trigger → Set (raw JSON) → Fxiaoke, with `extra` nodes between Set and Fxiaoke.
+ * @param {string} name @param {Record<string, unknown>} item @param {Record<string, unknown>} parameters
+ * @param {{ id: string, name: string }} credential @param {any[]} [extra]
+ */
+function oneItemWorkflow(name, item, parameters, credential, extra = []) {
+	const nodes = [
+		{ id: crypto.randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: crypto.randomUUID(), name: 'Item', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify(item), options: {} } },
+		...extra,
+		{
+			id: crypto.randomUUID(),
+			name: 'Fxiaoke',
+			type: 'CUSTOM.fxiaoke',
+			typeVersion: 1,
+			position: [660, 0],
+			parameters,
+			credentials: { fxiaokeApi: { id: credential.id, name: credential.name } },
+		},
+	];
+	/** @type {Record<string, any>} */
+	const connections = {};
+	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return { id: crypto.randomBytes(8).toString('hex'), name, active: false, settings: { executionOrder: 'v1' }, pinData: {}, tags: [], nodes, connections };
+}
+
+/** @param {number} port @param {string} method @param {string} path @param {any} [body] @param {string} [cookie] */
+function rest(port, method, path, body, cookie) {
+	return new Promise((resolve, reject) => {
+		const data = body === undefined ? undefined : JSON.stringify(body);
+		const req = http.request(
+			{ host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/json', 'browser-id': 'compat-e2e', ...(cookie ? { cookie } : {}) } },
+			(res) => {
+				let text = '';
+				res.on('data', (c) => (text += c));
+				res.on('end', () => {
+					let json;
+					try {
+						json = JSON.parse(text);
+					} catch {
+						json = undefined;
+					}
+					resolve({ status: res.statusCode, json, text, setCookie: res.headers['set-cookie'] || [] });
+				});
+			},
+		);
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+/** `n8n start` on the home's port until the owner is set up; resolves to a stop function and a session cookie. @param {any} home */
+async function startN8n(home) {
+	const proc = spawn(home.n8n.node, [home.n8n.n8nBin, 'start'], { cwd: home.dir, env: home.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	let output = '';
+	proc.stdout.on('data', (c) => (output += c));
+	proc.stderr.on('data', (c) => (output += c));
+	const stop = async () => {
+		if (proc.exitCode !== null || proc.signalCode !== null) return;
+		const exited = new Promise((resolve) => proc.once('exit', resolve));
+		killGroup(/** @type {number} */ (proc.pid), 'SIGTERM');
+		const timer = setTimeout(() => killGroup(/** @type {number} */ (proc.pid), 'SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	};
+	const deadline = Date.now() + 3 * 60 * 1000;
+	for (;;) {
+		if (proc.exitCode !== null) throw new Error(`n8n start exited: ${output.slice(-3000)}`);
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n start did not answer within 3 minutes: ${output.slice(-3000)}`);
+		}
+		const r = /** @type {any} */ (await rest(home.port, 'POST', '/rest/owner/setup', { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-compat' }).catch(() => undefined));
+		// (While n8n starts, every path answers 200 "n8n is starting up" without a session cookie.)
+		if (r && r.status === 200 && r.setCookie.length > 0) {
+			const cookie = r.setCookie.map((/** @type {string} */ c) => c.split(';')[0]).join('; ');
+			return { stop, cookie, output: () => output };
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+}
 
 /** @param {string} prefix @param {number} n */
 function messageIds(prefix, n) {
@@ -61,6 +152,9 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	const printed = [];
 	/** @type {Record<string, any>} */
 	const wf = {};
+	/** @type {ReturnType<typeof buildCredential>} */
+	let wrongSecretCred;
+	const WRONG_SECRET = `wrong-${crypto.randomBytes(6).toString('hex')}`;
 
 	const ids1 = messageIds('c1', 5);
 	const ids2 = messageIds('c2', 3);
@@ -88,7 +182,9 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 		home = await createN8nHome({ tgz, version });
 
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
-		await importCredentials(home, [cred]);
+		// n8n tests only a stored credential the user may read (what the dialog edits)
+		wrongSecretCred = buildCredential({ baseUrl, app: { ...DEMO, appSecret: WRONG_SECRET }, name: 'Fxiaoke wrong secret' });
+		await importCredentials(home, [cred, wrongSecretCred]);
 		wf.first = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids1), credential: cred, name: 'Compat: revoke (1)' });
 		wf.second = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids2), credential: cred, name: 'Compat: revoke (2)' });
 		wf.continueOnFail = buildRevokeWorkflow({
@@ -97,6 +193,17 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 			continueOnFail: true,
 			name: 'Compat: revoke with an unknown id',
 		});
+		wf.send = oneItemWorkflow('Compat: send text', { toUser: '1000', content: `compat ${crypto.randomUUID()}` }, { resource: 'message', operation: 'sendText', toUser: '={{ $json.toUser }}', content: '={{ $json.content }}', options: {} }, cred);
+		wf.upload = oneItemWorkflow('Compat: upload image', { png: PIXEL_PNG }, { resource: 'media', operation: 'upload', binaryPropertyName: 'data' }, cred, [
+			{
+				id: crypto.randomUUID(),
+				name: 'To PNG',
+				type: 'n8n-nodes-base.convertToFile',
+				typeVersion: 1.1,
+				position: [440, 0],
+				parameters: { operation: 'toBinary', sourceProperty: 'png', binaryPropertyName: 'data', options: { fileName: 'pixel.png', mimeType: 'image/png' } },
+			},
+		]);
 		await importWorkflow(home, Object.values(wf));
 	}, SETUP_TIMEOUT);
 
@@ -136,8 +243,8 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 			}
 			out.items.forEach((item, i) => {
 				expect(pairedIndex(item)).toBe(i);
-				expect(item.json.errorCode).toBe(0);
-				expect(item.json.traceId).toBe(byMessage.get(ids1[i]).response.body.traceId);
+				expect(fieldsOf(item).errorCode).toBe(0);
+				expect(fieldsOf(item).traceId).toBe(byMessage.get(ids1[i]).response.body.traceId);
 				expect(item.json).not.toHaveProperty('accessToken');
 			});
 			for (const id of ids1) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
@@ -153,7 +260,7 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 			const r = await execute(wf.second.id);
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(ids2.length);
-			for (const item of out.items) expect(item.json.errorCode).toBe(0);
+			for (const item of out.items) expect(fieldsOf(item).errorCode).toBe(0);
 			expect(sb.stats.tokenCalls).toBe(tokenCallsBefore);
 			const requests = sb.requests.slice(reqBefore);
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
@@ -187,17 +294,78 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 				expect(q).toBeDefined();
 				if (ids3[i] === unknown3) {
 					expect(q.response.body.errorCode).not.toBe(0);
-					expect(item.json.errorCode).toBe(q.response.body.errorCode);
+					expect(fieldsOf(item).errorCode).toBe(q.response.body.errorCode);
 					expect(typeof item.json.error).toBe('string');
 					expect(item.json.error.length).toBeGreaterThan(0);
-					expect(item.json.traceId).toBe(q.response.body.traceId);
+					expect(fieldsOf(item).traceId).toBe(q.response.body.traceId);
 				} else {
-					expect(item.json.errorCode).toBe(0);
+					expect(fieldsOf(item).errorCode).toBe(0);
 					expect(item.json).not.toHaveProperty('error');
 				}
 			});
 			for (const id of known3) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 			expect(sb.messages.has(unknown3)).toBe(false);
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'a text send: one request to /cgi/message/send with the item\'s recipients and content, Fxiaoke\'s answer as the output',
+		async () => {
+			const before = sb.requests.length;
+			const r = await execute(wf.send.id);
+			const out = getNodeOutput(r.run, 'Fxiaoke');
+			const sends = sb.requests.slice(before).filter((q) => q.endpoint === 'send');
+			expect(sends).toHaveLength(1);
+			expect(sends[0].body.toUser).toEqual(['1000']);
+			expect(sends[0].body.msgType).toBe('text');
+			expect(JSON.stringify(sends[0].body)).toContain(JSON.parse(wf.send.nodes[1].parameters.jsonOutput).content);
+			expect(out.items).toHaveLength(1);
+			expect(out.items[0].json.errorCode).toBe(0);
+			expect(out.items[0].json.traceId).toBe(sends[0].response.body.traceId);
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'an image upload: the PNG reaches /media/upload/message as multipart, the output carries the mediaId',
+		async () => {
+			const before = sb.requests.length;
+			const r = await execute(wf.upload.id);
+			const out = getNodeOutput(r.run, 'Fxiaoke');
+			const uploads = sb.requests.slice(before).filter((q) => q.endpoint === 'upload');
+			expect(uploads).toHaveLength(1);
+			expect(uploads[0].response.body.errorCode).toBe(0);
+			expect(out.items).toHaveLength(1);
+			expect(out.items[0].json.errorCode).toBe(0);
+			expect(out.items[0].json.mediaId).toBe(uploads[0].response.body.mediaId);
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'the credential test (n8n\'s REST API, as the credential dialog calls it): the sandbox credential passes, a wrong App Secret fails with the error code',
+		async () => {
+			const n8n = await startN8n(home);
+			try {
+				const test = async (/** @type {ReturnType<typeof buildCredential>} */ credentials) => {
+					const r = /** @type {any} */ (await rest(home.port, 'POST', '/rest/credentials/test', { credentials }, n8n.cookie));
+					expect(r.status).toBe(200);
+					return r.json.data;
+				};
+				const tokenCallsBefore = sb.stats.tokenCalls;
+				expect(await test(cred)).toMatchObject({ status: 'OK' });
+				const failed = await test(wrongSecretCred);
+				expect(failed.status).toBe('Error');
+				const lastTokenCall = sb.requests.filter((q) => q.endpoint === 'token').pop();
+				expect(lastTokenCall.body.appSecret).toBe(WRONG_SECRET);
+				expect(failed.message).toContain(String(lastTokenCall.response.body.errorCode));
+				expect(failed.message).not.toContain(WRONG_SECRET);
+				expect(sb.stats.tokenCalls).toBeGreaterThan(tokenCallsBefore);
+				printed.push(n8n.output());
+			} finally {
+				await n8n.stop();
+			}
 		},
 		RUN_TIMEOUT,
 	);

@@ -567,18 +567,24 @@ function freePort() {
  * Install a packed tgz into `${dir}/.n8n/custom` like a user would by hand.
  * @param {string} dir @param {string} tgz
  */
-async function installCustomPackage(dir, tgz) {
-	const customDir = path.join(dir, '.n8n', 'custom');
-	fs.mkdirSync(customDir, { recursive: true });
-	const pkgFile = path.join(customDir, 'package.json');
-	if (!exists(pkgFile)) fs.writeFileSync(pkgFile, JSON.stringify({ name: 'n8n-custom-nodes', version: '1.0.0', private: true }, null, 2));
+/**
+ * Install the packed package the way users do: into `.n8n/custom` (by hand; node type `CUSTOM.fxiaoke`)
+ * or into `.n8n/nodes`, the Community Nodes folder (node type `n8n-nodes-fxiaoke.fxiaoke`).
+ * @param {string} dir @param {string} tgz @param {'custom'|'communityNodes'} [installAs]
+ */
+async function installPackage(dir, tgz, installAs = 'custom') {
+	const folder = installAs === 'communityNodes' ? 'nodes' : 'custom';
+	const installDir = path.join(dir, '.n8n', folder);
+	fs.mkdirSync(installDir, { recursive: true });
+	const pkgFile = path.join(installDir, 'package.json');
+	if (!exists(pkgFile)) fs.writeFileSync(pkgFile, JSON.stringify({ name: 'installed-nodes', version: '1.0.0', private: true }, null, 2));
 	await runOk(
-		'installing the package into .n8n/custom',
+		`installing the package into .n8n/${folder}`,
 		'npm',
 		['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--update-notifier=false', '--loglevel=error', tgz],
-		{ cwd: customDir, env: cleanEnv(), timeoutMs: 5 * 60 * 1000 },
+		{ cwd: installDir, env: cleanEnv(), timeoutMs: 5 * 60 * 1000 },
 	);
-	const installed = path.join(customDir, 'node_modules', 'n8n-nodes-fxiaoke');
+	const installed = path.join(installDir, 'node_modules', 'n8n-nodes-fxiaoke');
 	if (!exists(path.join(installed, 'package.json'))) throw new Error(`package not found in ${installed} after npm install`);
 	if (fs.lstatSync(installed).isSymbolicLink()) throw new Error(`${installed} is a symlink; expected a real install of the tgz`);
 }
@@ -586,7 +592,8 @@ async function installCustomPackage(dir, tgz) {
 /**
  * Create an n8n user folder with the packed package installed as a custom package.
  * @param {{ tgz?: string, version?: string, dir?: string, port?: number, brokerPort?: number,
- *   encryptionKey?: string, logLevel?: 'error'|'warn'|'info'|'debug', env?: NodeJS.ProcessEnv }} [opts]
+ *   encryptionKey?: string, logLevel?: 'error'|'warn'|'info'|'debug', env?: NodeJS.ProcessEnv,
+ *   installAs?: 'custom'|'communityNodes' }} [opts]
  *   dir: use (and keep) this folder instead of a fresh temp one (e.g. scripts/start.js's .n8n-dev).
  * @returns {Promise<N8nHome>}
  */
@@ -595,7 +602,7 @@ async function createN8nHome(opts = {}) {
 	const temporary = !opts.dir;
 	const dir = opts.dir ? path.resolve(opts.dir) : await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-fxiaoke-home-'));
 	fs.mkdirSync(path.join(dir, '.n8n'), { recursive: true });
-	if (opts.tgz) await installCustomPackage(dir, opts.tgz);
+	if (opts.tgz) await installPackage(dir, opts.tgz, opts.installAs);
 
 	// n8n stores the key in .n8n/config on first start and refuses a different one later
 	let encryptionKey = opts.encryptionKey;
@@ -867,7 +874,7 @@ module.exports = {
 	ensureN8n,
 	packPackage,
 	createN8nHome,
-	installCustomPackage,
+	installPackage,
 	removeN8nHome,
 	runN8n,
 	runN8nOk,

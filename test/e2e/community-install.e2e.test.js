@@ -1,0 +1,104 @@
+'use strict';
+/**
+ * The install path most users take: the packed package in the Community Nodes folder `~/.n8n/nodes`
+ * of a real n8n (2.41.1 by default, or $N8N_E2E_VERSION), where the node type is
+ * `n8n-nodes-fxiaoke.fxiaoke`. The example workflows are imported exactly as they are in examples/,
+ * with a credential of the id and name they name ("Fxiaoke sandbox"), and run against the sandbox.
+ * Requires `npm run build` first (dist/).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const {
+	REPO_ROOT,
+	ensureN8n,
+	packPackage,
+	createN8nHome,
+	removeN8nHome,
+	importCredentials,
+	importWorkflow,
+	executeWorkflowRaw,
+	getNodeOutput,
+} = require('../support/n8n');
+const { buildCredential } = require('../support/workflows');
+const { createSandbox } = require('../../sandbox/server');
+const DEMO = require('../../sandbox/demo-app');
+const { fieldsOf } = require('../support/items');
+
+const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
+const SETUP_TIMEOUT = 25 * 60 * 1000;
+const RUN_TIMEOUT = 3 * 60 * 1000;
+
+/** @param {string} name */
+const example = (name) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', name), 'utf8'));
+
+describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
+	/** @type {ReturnType<typeof createSandbox>} */
+	let sb;
+	/** @type {import('../support/n8n').N8nHome} */
+	let home;
+	/** @type {string | undefined} */
+	let tgz;
+	const revokeMessages = example('revoke-messages.json');
+	const sendThenRevoke = example('send-then-revoke.json');
+
+	beforeAll(async () => {
+		await ensureN8n(VERSION);
+		tgz = await packPackage();
+		// The demo data the examples name: messages msg-1 … msg-1000; sends answer with a message id.
+		sb = createSandbox({ unknownMessages: 'error', returnMessageId: true });
+		const baseUrl = await sb.listen(0, '127.0.0.1');
+		sb.seedMessages(DEMO.serviceId, Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`));
+		home = await createN8nHome({ tgz, version: VERSION, installAs: 'communityNodes' });
+		const { id, name } = revokeMessages.nodes.find((n) => n.credentials?.fxiaokeApi).credentials.fxiaokeApi;
+		await importCredentials(home, [buildCredential({ baseUrl, app: DEMO, id, name })]);
+		await importWorkflow(home, [revokeMessages, sendThenRevoke]);
+	}, SETUP_TIMEOUT);
+
+	afterAll(async () => {
+		if (sb) await sb.close();
+		if (home) await removeN8nHome(home);
+		if (tgz) await fs.promises.rm(path.dirname(tgz), { recursive: true, force: true });
+	});
+
+	test('the package sits in .n8n/nodes and the examples use its node type as they are', () => {
+		expect(fs.existsSync(path.join(home.dir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-fxiaoke', 'package.json'))).toBe(true);
+		for (const wf of [revokeMessages, sendThenRevoke]) {
+			expect(wf.nodes.filter((n) => n.type.startsWith('n8n-nodes-fxiaoke.')).map((n) => n.type)).toContain('n8n-nodes-fxiaoke.fxiaoke');
+		}
+	});
+
+	test(
+		'examples/revoke-messages.json runs: every demo message it names is revoked',
+		async () => {
+			const r = await executeWorkflowRaw(home, revokeMessages.id, { timeoutMs: RUN_TIMEOUT });
+			expect(r.errorMessage).toBeUndefined();
+			expect(r.ok).toBe(true);
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items.length).toBeGreaterThan(0);
+			for (const item of out.items) expect(fieldsOf(item).errorCode).toBe(0);
+			const revoked = sb.requests.filter((q) => q.endpoint === 'revoke' && q.response?.body?.errorCode === 0);
+			expect(revoked).toHaveLength(out.items.length);
+			for (const q of revoked) expect(sb.messages.get(q.body.messageId)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'examples/send-then-revoke.json runs: the message it sends is the one it revokes',
+		async () => {
+			const before = sb.requests.length;
+			const r = await executeWorkflowRaw(home, sendThenRevoke.id, { timeoutMs: RUN_TIMEOUT });
+			expect(r.errorMessage).toBeUndefined();
+			expect(r.ok).toBe(true);
+			const requests = sb.requests.slice(before);
+			const sent = requests.filter((q) => q.endpoint === 'appSend');
+			const revoked = requests.filter((q) => q.endpoint === 'revoke');
+			expect(sent).toHaveLength(1);
+			expect(revoked).toHaveLength(1);
+			expect(revoked[0].body.messageId).toBe(sent[0].response.body.messageId);
+			expect(revoked[0].response.body.errorCode).toBe(0);
+		},
+		RUN_TIMEOUT,
+	);
+});
