@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm start` (after `npm run build`): a local n8n with this package installed, a ready Fxiaoke
- * credential and an example workflow, talking to the local Fxiaoke sandbox.
+ * `npm start` (after `npm run build`): a local n8n with this package installed in its Community
+ * Nodes folder, a ready Fxiaoke credential and the demo workflow examples/send-then-revoke.json
+ * (send a message as a service account, wait, revoke it: it can run any number of times), talking
+ * to the local Fxiaoke sandbox, started to answer sends with a message id.
  *
  *   sandbox   http://127.0.0.1:$SANDBOX_PORT   (default 8787, fixed so the credential stays valid)
  *   n8n       http://localhost:$N8N_PORT        (default 5678)
@@ -29,17 +31,16 @@ const {
 	DEFAULT_N8N_VERSION,
 	freePort,
 } = require('../test/support/n8n');
-const { buildCredential, buildRevokeWorkflow, bindWorkflowCredential, revokeItems } = require('../test/support/workflows');
+const { buildCredential, bindWorkflowCredential } = require('../test/support/workflows');
 
 const VERSION = process.env.N8N_DEV_VERSION || DEFAULT_N8N_VERSION;
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 8787);
 const SANDBOX_HOST = '127.0.0.1';
 const HOME_DIR = path.resolve(process.env.N8N_DEV_FOLDER || path.join(REPO_ROOT, '.n8n-dev'));
-const CREDENTIAL_ID = 'fxiaokeSandbox01';
-const WORKFLOW_ID = 'fxiaokeRevokeDemo';
-const EXAMPLE_WORKFLOW = path.join(REPO_ROOT, 'examples', 'revoke-messages.json');
-const DEMO_MESSAGE_COUNT = 20;
+const EXAMPLES = ['send-then-revoke.json', 'revoke-messages.json'].map((f) => path.join(REPO_ROOT, 'examples', f));
+/** What examples/revoke-messages.json revokes (as `node sandbox/cli.js` seeds them). */
+const DEMO_MESSAGE_IDS = Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`);
 
 /** @param {string} msg */
 function say(msg) {
@@ -143,7 +144,8 @@ async function main() {
 	process.on('SIGTERM', () => void shutdown(0));
 
 	// 1. the sandbox, on a fixed port so the imported credential stays valid across restarts
-	sandbox = createSandbox({ unknownMessages: 'accept' });
+	// Sends answer with a message id (not documented by Fxiaoke) so that the demo can revoke what it sent.
+	sandbox = createSandbox({ unknownMessages: 'error', returnMessageId: true });
 	let sandboxUrl;
 	try {
 		sandboxUrl = await sandbox.listen(SANDBOX_PORT, SANDBOX_HOST);
@@ -151,9 +153,8 @@ async function main() {
 		throw new Error(`Could not start the sandbox on ${SANDBOX_HOST}:${SANDBOX_PORT} (${/** @type {Error} */ (e).message}); set SANDBOX_PORT`);
 	}
 	sandboxUrl = String(sandboxUrl || `http://${SANDBOX_HOST}:${SANDBOX_PORT}`).replace(/\/+$/, '');
-	const messageIds = Array.from({ length: DEMO_MESSAGE_COUNT }, (_, i) => `demo-msg-${String(i + 1).padStart(3, '0')}`);
-	sandbox.seedMessages(demo.serviceId, messageIds);
-	say(`Fxiaoke sandbox on ${sandboxUrl} (service ${demo.serviceId}, ${messageIds.length} demo messages)`);
+	sandbox.seedMessages(demo.serviceId, DEMO_MESSAGE_IDS);
+	say(`Fxiaoke sandbox on ${sandboxUrl} (service ${demo.serviceId}; sends answer with a message id; msg-1 … msg-1000 can be revoked once)`);
 
 	// 2. n8n itself (cached)
 	say(`preparing n8n ${VERSION} (the first time this installs Node 24 + n8n, a few minutes)…`);
@@ -161,45 +162,45 @@ async function main() {
 	const n8n = await ensureN8n(VERSION);
 	say(`n8n ${n8n.version} ready (${Math.round((Date.now() - t0) / 1000)} s)`);
 
-	// 3. a fresh pack of this package, installed by hand into .n8n-dev/.n8n/custom
+	// 3. a fresh pack of this package, installed into .n8n-dev/.n8n/nodes (the Community Nodes folder;
+	// an earlier version of this script used .n8n/custom: removed so that the node is not loaded twice)
 	const tgz = await packPackage();
-	const customDir = path.join(HOME_DIR, '.n8n', 'custom');
-	fs.rmSync(path.join(customDir, 'node_modules', 'n8n-nodes-fxiaoke'), { recursive: true, force: true });
-	fs.rmSync(path.join(customDir, 'package-lock.json'), { force: true });
+	for (const folder of ['custom', 'nodes']) {
+		const dir = path.join(HOME_DIR, '.n8n', folder);
+		fs.rmSync(path.join(dir, 'node_modules', 'n8n-nodes-fxiaoke'), { recursive: true, force: true });
+		fs.rmSync(path.join(dir, 'package-lock.json'), { force: true });
+	}
 	const brokerPort = Number(process.env.N8N_RUNNERS_BROKER_PORT) || (await freePort());
-	const home = await createN8nHome({ tgz, version: VERSION, dir: HOME_DIR, port: N8N_PORT, brokerPort, env: userN8nEnv() });
+	const home = await createN8nHome({
+		tgz,
+		version: VERSION,
+		dir: HOME_DIR,
+		port: N8N_PORT,
+		brokerPort,
+		env: userN8nEnv(),
+		installAs: 'communityNodes',
+	});
 	fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
 	home.env.N8N_LISTEN_ADDRESS = process.env.N8N_LISTEN_ADDRESS || '0.0.0.0';
-	say(`installed ${path.basename(tgz)} into ${path.relative(process.cwd(), customDir) || customDir}`);
+	say(`installed ${path.basename(tgz)} into ${path.relative(process.cwd(), path.join(HOME_DIR, '.n8n', 'nodes'))}`);
 
 	// 4. a credential pointing at the sandbox (re-imported each start: the sandbox forgets tokens)
-	const credential = buildCredential({ baseUrl: sandboxUrl, app: demo, id: CREDENTIAL_ID, name: 'Fxiaoke sandbox (demo app)' });
+	// (the id and name the examples name, so that they run as they are)
+	const examples = EXAMPLES.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(file, 'utf8')) }));
+	const named = examples[0].workflow.nodes.find((/** @type {any} */ n) => n.credentials?.fxiaokeApi).credentials.fxiaokeApi;
+	const credential = buildCredential({ baseUrl: sandboxUrl, app: demo, id: named.id, name: named.name });
 	await importCredentials(home, [credential]);
 
-	// 5. the example workflow; imported again only when its source changed (keeps UI edits)
-	let workflow;
-	if (fs.existsSync(EXAMPLE_WORKFLOW)) {
-		const example = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8'));
-		workflow = bindWorkflowCredential(example, credential, { id: example.id || WORKFLOW_ID });
-	} else {
-		workflow = buildRevokeWorkflow({
-			id: WORKFLOW_ID,
-			name: 'Fxiaoke: revoke messages (sandbox demo)',
-			items: revokeItems(demo.serviceId, messageIds.slice(0, 5)),
-			credential,
-		});
-	}
+	// 5. the example workflows, as they are; imported again only when their source changed (keeps UI edits)
+	const workflows = examples.map(({ workflow }) => bindWorkflowCredential(workflow, credential, { customType: false }));
 	const marker = path.join(HOME_DIR, '.example-workflow.sha256');
-	const digest = hash({
-		source: fs.existsSync(EXAMPLE_WORKFLOW) ? fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8') : 'generated-v1',
-		id: workflow.id,
-		credential: CREDENTIAL_ID,
-	});
+	const digest = hash({ sources: EXAMPLES.map((f) => fs.readFileSync(f, 'utf8')), credential: credential.id });
 	if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8').trim() !== digest) {
-		await importWorkflow(home, workflow);
+		await importWorkflow(home, workflows);
 		fs.writeFileSync(marker, `${digest}\n`);
-		say(`imported workflow "${workflow.name}"`);
+		say(`imported the workflows ${workflows.map((w) => `"${w.name}"`).join(', ')}`);
 	}
+	const workflow = workflows[0];
 
 	// 6. n8n start, output streamed
 	const editorUrl = `http://localhost:${N8N_PORT}`;
@@ -233,7 +234,7 @@ async function main() {
 	}
 	say('');
 	say(`n8n is up: ${editorUrl}`);
-	say(`  workflow:   ${editorUrl}/workflow/${workflow.id}`);
+	say(`  demo:       ${editorUrl}/workflow/${workflow.id} ("${workflow.name}": run it as often as you like)`);
 	say(`  credential: "${credential.name}" → ${sandboxUrl}`);
 	say('  (first visit: create the owner account; data lives in .n8n-dev/)');
 	say('Ctrl-C to stop.');
