@@ -19,6 +19,8 @@ const {
 	importWorkflow,
 	executeWorkflowRaw,
 	getNodeOutput,
+	startN8nServer,
+	restRequest,
 } = require('../support/n8n');
 const { buildCredential } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
@@ -67,6 +69,27 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			expect(wf.nodes.filter((n) => n.type.startsWith('n8n-nodes-fxiaoke.')).map((n) => n.type)).toContain('n8n-nodes-fxiaoke.fxiaoke');
 		}
 	});
+
+	test(
+		'the node types n8n serves to the editor list no "Custom API Call" for this node',
+		async () => {
+			const n8n = await startN8nServer(home);
+			try {
+				const r = await restRequest(home.port, 'GET', '/types/nodes.json', undefined, n8n.cookie);
+				expect(r.status).toBe(200);
+				const node = r.json.find((/** @type {any} */ n) => n.name === 'n8n-nodes-fxiaoke.fxiaoke');
+				expect(node).toBeDefined();
+				const values = node.properties
+					.filter((/** @type {any} */ p) => ['resource', 'operation'].includes(p.name))
+					.flatMap((/** @type {any} */ p) => p.options.map((/** @type {any} */ o) => o.value));
+				expect(values).toEqual(expect.arrayContaining(['message', 'media', 'revoke', 'sendText', 'upload']));
+				expect(values).not.toContain('__CUSTOM_API_CALL__');
+			} finally {
+				await n8n.stop();
+			}
+		},
+		RUN_TIMEOUT,
+	);
 
 	test(
 		'examples/revoke-messages.json runs: every demo message it names is revoked',

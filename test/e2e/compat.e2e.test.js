@@ -17,8 +17,6 @@
  * Requires `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
-const http = require('node:http');
-const { spawn } = require('node:child_process');
 
 const {
 	ensureN8n,
@@ -30,7 +28,8 @@ const {
 	executeWorkflowRaw,
 	exportCredentials,
 	getNodeOutput,
-	killGroup,
+	startN8nServer,
+	restRequest,
 } = require('../support/n8n');
 const { buildCredential, buildRevokeWorkflow, revokeItems } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
@@ -71,74 +70,6 @@ function oneItemWorkflow(name, item, parameters, credential, extra = []) {
 	const connections = {};
 	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
 	return { id: crypto.randomBytes(8).toString('hex'), name, active: false, settings: { executionOrder: 'v1' }, pinData: {}, tags: [], nodes, connections };
-}
-
-/** @param {number} port @param {string} method @param {string} path @param {any} [body] @param {string} [cookie] */
-function rest(port, method, path, body, cookie) {
-	return new Promise((resolve, reject) => {
-		const data = body === undefined ? undefined : JSON.stringify(body);
-		const req = http.request(
-			{ host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/json', 'browser-id': 'compat-e2e', ...(cookie ? { cookie } : {}) } },
-			(res) => {
-				let text = '';
-				res.on('data', (c) => (text += c));
-				res.on('end', () => {
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						json = undefined;
-					}
-					resolve({ status: res.statusCode, json, text, setCookie: res.headers['set-cookie'] || [] });
-				});
-			},
-		);
-		req.on('error', reject);
-		req.end(data);
-	});
-}
-
-/** `n8n start` on the home's port until the owner is set up; resolves to a stop function and a session cookie. @param {any} home */
-async function startN8n(home) {
-	const proc = spawn(home.n8n.node, [home.n8n.n8nBin, 'start'], { cwd: home.dir, env: home.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-	let output = '';
-	proc.stdout.on('data', (c) => (output += c));
-	proc.stderr.on('data', (c) => (output += c));
-	const stop = async () => {
-		if (proc.exitCode !== null || proc.signalCode !== null) return;
-		const exited = new Promise((resolve) => proc.once('exit', resolve));
-		killGroup(/** @type {number} */ (proc.pid), 'SIGTERM');
-		const timer = setTimeout(() => killGroup(/** @type {number} */ (proc.pid), 'SIGKILL'), 20_000);
-		await exited;
-		clearTimeout(timer);
-	};
-	const deadline = Date.now() + 3 * 60 * 1000;
-	for (;;) {
-		if (proc.exitCode !== null) throw new Error(`n8n start exited: ${output.slice(-3000)}`);
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`n8n start did not answer within 3 minutes: ${output.slice(-3000)}`);
-		}
-		const r = /** @type {any} */ (await rest(home.port, 'POST', '/rest/owner/setup', { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-compat' }).catch(() => undefined));
-		// (While n8n starts, every path answers 200 "n8n is starting up" without a session cookie.)
-		if (r && r.status === 200 && r.setCookie.length > 0) {
-			const cookie = r.setCookie.map((/** @type {string} */ c) => c.split(';')[0]).join('; ');
-			return { stop, cookie, output: () => output };
-		}
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-	}
-}
-
-/** @param {string} prefix @param {number} n */
-function messageIds(prefix, n) {
-	const tag = crypto.randomBytes(3).toString('hex');
-	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${i}`);
-}
-
-/** @param {any} item */
-function pairedIndex(item) {
-	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-	return typeof p === 'number' ? p : p?.item;
 }
 
 describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => {
@@ -346,10 +277,10 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	test(
 		'the credential test (n8n\'s REST API, as the credential dialog calls it): the sandbox credential passes, a wrong App Secret fails with the error code',
 		async () => {
-			const n8n = await startN8n(home);
+			const n8n = await startN8nServer(home);
 			try {
 				const test = async (/** @type {ReturnType<typeof buildCredential>} */ credentials) => {
-					const r = /** @type {any} */ (await rest(home.port, 'POST', '/rest/credentials/test', { credentials }, n8n.cookie));
+					const r = /** @type {any} */ (await restRequest(home.port, 'POST', '/rest/credentials/test', { credentials }, n8n.cookie));
 					expect(r.status).toBe(200);
 					return r.json.data;
 				};

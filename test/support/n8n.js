@@ -19,6 +19,7 @@ const fsp = require('node:fs/promises');
 const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
+const http = require('node:http');
 const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
 
@@ -867,6 +868,81 @@ function getNodeOutput(runJson, nodeName, opts = {}) {
 	};
 }
 
+/**
+ * A request to n8n's REST API (JSON), with a fixed `browser-id` header (n8n ties a session cookie to it).
+ * @param {number} port @param {string} method @param {string} urlPath @param {any} [body] @param {string} [cookie]
+ * @returns {Promise<{ status: number | undefined, json: any, text: string, setCookie: string[] }>}
+ */
+function restRequest(port, method, urlPath, body, cookie) {
+	return new Promise((resolve, reject) => {
+		const data = body === undefined ? undefined : JSON.stringify(body);
+		const req = http.request(
+			{ host: '127.0.0.1', port, method, path: urlPath, headers: { 'content-type': 'application/json', 'browser-id': 'compat-e2e', ...(cookie ? { cookie } : {}) } },
+			(res) => {
+				let text = '';
+				res.on('data', (c) => (text += c));
+				res.on('end', () => {
+					let json;
+					try {
+						json = JSON.parse(text);
+					} catch {
+						json = undefined;
+					}
+					resolve({ status: res.statusCode, json, text, setCookie: res.headers['set-cookie'] || [] });
+				});
+			},
+		);
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+/**
+ * `n8n start` on the home's port, the owner account set up: a session cookie for the REST API and a stop function.
+ * @param {N8nHome} home
+ */
+async function startN8nServer(home) {
+	const proc = spawn(home.n8n.node, [home.n8n.n8nBin, 'start'], { cwd: home.dir, env: home.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	let output = '';
+	proc.stdout.on('data', (c) => (output += c));
+	proc.stderr.on('data', (c) => (output += c));
+	const stop = async () => {
+		if (proc.exitCode !== null || proc.signalCode !== null) return;
+		const exited = new Promise((resolve) => proc.once('exit', resolve));
+		killGroup(/** @type {number} */ (proc.pid), 'SIGTERM');
+		const timer = setTimeout(() => killGroup(/** @type {number} */ (proc.pid), 'SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+	};
+	const deadline = Date.now() + 3 * 60 * 1000;
+	for (;;) {
+		if (proc.exitCode !== null) throw new Error(`n8n start exited: ${output.slice(-3000)}`);
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n start did not answer within 3 minutes: ${output.slice(-3000)}`);
+		}
+		const r = /** @type {any} */ (await restRequest(home.port, 'POST', '/rest/owner/setup', { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-compat' }).catch(() => undefined));
+		// (While n8n starts, every path answers 200 "n8n is starting up" without a session cookie.)
+		if (r && r.status === 200 && r.setCookie.length > 0) {
+			const cookie = r.setCookie.map((/** @type {string} */ c) => c.split(';')[0]).join('; ');
+			return { stop, cookie, output: () => output };
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+}
+
+/** @param {string} prefix @param {number} n */
+function messageIds(prefix, n) {
+	const tag = crypto.randomBytes(3).toString('hex');
+	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${i}`);
+}
+
+/** @param {any} item */
+function pairedIndex(item) {
+	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof p === 'number' ? p : p?.item;
+}
+
 module.exports = {
 	DEFAULT_N8N_VERSION,
 	CACHE_ROOT,
@@ -888,5 +964,7 @@ module.exports = {
 	freePort,
 	cleanEnv,
 	killGroup,
+	restRequest,
+	startN8nServer,
 	withLock,
 };
