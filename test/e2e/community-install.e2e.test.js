@@ -11,10 +11,6 @@ const path = require('node:path');
 
 const {
 	REPO_ROOT,
-	ensureN8n,
-	packPackage,
-	createN8nHome,
-	removeN8nHome,
 	importCredentials,
 	importWorkflow,
 	executeWorkflowRaw,
@@ -26,6 +22,7 @@ const { buildCredential } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
+const { openE2e } = require('../support/e2e-fixture');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -39,28 +36,28 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
-	/** @type {string | undefined} */
-	let tgz;
+	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
+	let e2e;
 	const revokeMessages = example('revoke-messages.json');
 	const sendThenRevoke = example('send-then-revoke.json');
 
 	beforeAll(async () => {
-		await ensureN8n(VERSION);
-		tgz = await packPackage();
 		// The demo data the examples name: messages msg-1 … msg-1000; sends answer with a message id.
-		sb = createSandbox({ unknownMessages: 'error', returnMessageId: true });
-		const baseUrl = await sb.listen(0, '127.0.0.1');
-		sb.seedMessages(DEMO.serviceId, Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`));
-		home = await createN8nHome({ tgz, version: VERSION, installAs: 'communityNodes' });
+		e2e = await openE2e({
+			version: VERSION,
+			sandbox: { returnMessageId: true },
+			seed: Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`),
+			installAs: 'communityNodes',
+		});
+		({ sb, home } = e2e);
+		const baseUrl = e2e.baseUrl;
 		const { id, name } = revokeMessages.nodes.find((n) => n.credentials?.fxiaokeApi).credentials.fxiaokeApi;
 		await importCredentials(home, [buildCredential({ baseUrl, app: DEMO, id, name })]);
 		await importWorkflow(home, [revokeMessages, sendThenRevoke]);
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
-		if (sb) await sb.close();
-		if (home) await removeN8nHome(home);
-		if (tgz) await fs.promises.rm(path.dirname(tgz), { recursive: true, force: true });
+		if (e2e) await e2e.close();
 	});
 
 	test('the package sits in .n8n/nodes and the examples use its node type as they are', () => {

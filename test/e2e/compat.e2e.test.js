@@ -19,10 +19,6 @@
 const crypto = require('node:crypto');
 
 const {
-	ensureN8n,
-	packPackage,
-	createN8nHome,
-	removeN8nHome,
 	importCredentials,
 	importWorkflow,
 	executeWorkflowRaw,
@@ -31,10 +27,11 @@ const {
 	startN8nServer,
 	restRequest,
 } = require('../support/n8n');
-const { buildCredential, buildRevokeWorkflow, revokeItems } = require('../support/workflows');
+const { buildCredential, buildRevokeWorkflow, revokeItems, chainWorkflow, startWith, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
-const { fieldsOf } = require('../support/items');
+const { fieldsOf, pairedIndex, messageIds } = require('../support/items');
+const { openE2e } = require('../support/e2e-fixture');
 
 const VERSIONS = (process.env.N8N_COMPAT_VERSIONS || '1.123.81')
 	.split(',')
@@ -52,24 +49,8 @@ const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkY
  * @param {{ id: string, name: string }} credential @param {any[]} [extra]
  */
 function oneItemWorkflow(name, item, parameters, credential, extra = []) {
-	const nodes = [
-		{ id: crypto.randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: crypto.randomUUID(), name: 'Item', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [220, 0], parameters: { mode: 'raw', jsonOutput: JSON.stringify(item), options: {} } },
-		...extra,
-		{
-			id: crypto.randomUUID(),
-			name: 'Fxiaoke',
-			type: 'CUSTOM.fxiaoke',
-			typeVersion: 1,
-			position: [660, 0],
-			parameters,
-			credentials: { fxiaokeApi: { id: credential.id, name: credential.name } },
-		},
-	];
-	/** @type {Record<string, any>} */
-	const connections = {};
-	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { id: crypto.randomBytes(8).toString('hex'), name, active: false, settings: { executionOrder: 'v1' }, pinData: {}, tags: [], nodes, connections };
+	const fxiaoke = { name: 'Fxiaoke', type: FXIAOKE_NODE_TYPE, parameters, credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } } };
+	return chainWorkflow({ name, nodes: [...startWith(item, 'Item'), ...extra, fxiaoke] });
 }
 
 describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => {
@@ -83,6 +64,8 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	const printed = [];
 	/** @type {Record<string, any>} */
 	const wf = {};
+	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
+	let e2e;
 	/** @type {ReturnType<typeof buildCredential>} */
 	let wrongSecretCred;
 	const WRONG_SECRET = `wrong-${crypto.randomBytes(6).toString('hex')}`;
@@ -104,13 +87,10 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	}
 
 	beforeAll(async () => {
-		const n8n = await ensureN8n(version);
-		expect(n8n.version).toBe(version);
-		const tgz = await packPackage();
-		sb = createSandbox({ unknownMessages: 'error' });
-		const baseUrl = await sb.listen(0, '127.0.0.1');
-		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3]);
-		home = await createN8nHome({ tgz, version });
+		e2e = await openE2e({ version, seed: [...ids1, ...ids2, ...known3] });
+		({ sb, home } = e2e);
+		const baseUrl = e2e.baseUrl;
+		expect(home.n8n.version).toBe(version);
 
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
 		// n8n tests only a stored credential the user may read (what the dialog edits)
@@ -127,11 +107,9 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 		wf.send = oneItemWorkflow('Compat: send text', { toUser: '1000', content: `compat ${crypto.randomUUID()}` }, { resource: 'message', operation: 'sendText', toUser: '={{ $json.toUser }}', content: '={{ $json.content }}', options: {} }, cred);
 		wf.upload = oneItemWorkflow('Compat: upload image', { png: PIXEL_PNG }, { resource: 'media', operation: 'upload', binaryPropertyName: 'data' }, cred, [
 			{
-				id: crypto.randomUUID(),
 				name: 'To PNG',
 				type: 'n8n-nodes-base.convertToFile',
 				typeVersion: 1.1,
-				position: [440, 0],
 				parameters: { operation: 'toBinary', sourceProperty: 'png', binaryPropertyName: 'data', options: { fileName: 'pixel.png', mimeType: 'image/png' } },
 			},
 		]);
@@ -139,8 +117,7 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
-		if (sb) await sb.close();
-		if (home) await removeN8nHome(home);
+		if (e2e) await e2e.close();
 	});
 
 	test(

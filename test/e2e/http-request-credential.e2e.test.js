@@ -15,40 +15,24 @@
  *
  * Requires `npm run build` first (dist/).
  */
-const crypto = require('node:crypto');
 
 const {
-	ensureN8n,
-	packPackage,
-	createN8nHome,
-	removeN8nHome,
 	importCredentials,
 	importWorkflow,
 	executeWorkflowRaw,
 	exportCredentials,
 	getNodeOutput,
 } = require('../support/n8n');
-const { buildCredential, buildRevokeWorkflow, revokeItems, n8nId, CREDENTIAL_TYPE } = require('../support/workflows');
+const { buildCredential, buildRevokeWorkflow, revokeItems, CREDENTIAL_TYPE, chainWorkflow, startWith, SPLIT_OUT } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
-const { fieldsOf } = require('../support/items');
+const { fieldsOf, pairedIndex, messageIds } = require('../support/items');
+const { openE2e } = require('../support/e2e-fixture');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
 const RUN_TIMEOUT = 5 * 60 * 1000;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
-/** @param {string} prefix @param {number} n */
-function messageIds(prefix, n) {
-	const tag = crypto.randomBytes(3).toString('hex');
-	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${i}`);
-}
-
-/** @param {any} item */
-function pairedIndex(item) {
-	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-	return typeof p === 'number' ? p : p?.item;
-}
 
 /**
  * Manual Trigger → Set (raw JSON list) → Split Out → HTTP Request (POST {baseUrl}/cgi/app/message/revoke,
@@ -56,56 +40,23 @@ function pairedIndex(item) {
  * @param {{ baseUrl: string, items: Array<{ serviceId: string, messageId: string }>, credential: { id: string, name: string }, name: string }} opts
  */
 function buildHttpRequestWorkflow({ baseUrl, items, credential, name }) {
-	return {
-		id: n8nId(),
-		name,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		tags: [],
-		nodes: [
-			{ id: crypto.randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: crypto.randomUUID(),
-				name: 'Messages',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, 0],
-				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items }), options: {} },
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'Split Out',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: { fieldToSplitOut: 'items', include: 'noOtherFields', options: {} },
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'HTTP Request',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [660, 0],
-				parameters: {
-					method: 'POST',
-					url: `${baseUrl}/cgi/app/message/revoke`,
-					authentication: 'predefinedCredentialType',
-					nodeCredentialType: CREDENTIAL_TYPE,
-					sendBody: true,
-					specifyBody: 'json',
-					jsonBody: '={{ JSON.stringify({ serviceId: $json.serviceId, messageId: $json.messageId }) }}',
-					options: {},
-				},
-				credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Messages', type: 'main', index: 0 }]] },
-			Messages: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] },
+	const httpRequest = {
+		name: 'HTTP Request',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: `${baseUrl}/cgi/app/message/revoke`,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: CREDENTIAL_TYPE,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify({ serviceId: $json.serviceId, messageId: $json.messageId }) }}',
+			options: {},
 		},
+		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 	};
+	return chainWorkflow({ name, nodes: [...startWith({ items }), SPLIT_OUT, httpRequest] });
 }
 
 describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})`, () => {
@@ -113,6 +64,8 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
+	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
+	let e2e;
 	/** @type {ReturnType<typeof buildCredential>} */
 	let cred;
 	/** @type {string[]} */
@@ -147,12 +100,9 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 	}
 
 	beforeAll(async () => {
-		await ensureN8n(VERSION);
-		const tgz = await packPackage();
-		sb = createSandbox({ unknownMessages: 'error' });
-		const baseUrl = await sb.listen(0, '127.0.0.1');
-		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...ids3, ...ids4, ...ids5]);
-		home = await createN8nHome({ tgz, version: VERSION });
+		e2e = await openE2e({ version: VERSION, seed: [...ids1, ...ids2, ...ids3, ...ids4, ...ids5] });
+		({ sb, home } = e2e);
+		const baseUrl = e2e.baseUrl;
 
 		// imported without a token: accessToken, ea, tokenExpiresAt are blank
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
@@ -168,8 +118,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
-		if (sb) await sb.close();
-		if (home) await removeN8nHome(home);
+		if (e2e) await e2e.close();
 	});
 
 	test(
@@ -241,7 +190,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(requests[0].response.body.errorCode).toBe(20016);
 			let out = getNodeOutput(r.run, 'HTTP Request');
 			expect(out.items).toHaveLength(1);
-			expect(out.fieldsOf(items[0]).errorCode).toBe(20016);
+			expect(fieldsOf(out.items[0]).errorCode).toBe(20016);
 			expect(sb.messages.get(ids3[0])).toMatchObject({ revoked: false });
 
 			// the Fxiaoke node on the same credential: refreshes once, retries, succeeds
@@ -251,7 +200,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(1);
 			out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(1);
-			expect(out.fieldsOf(items[0]).errorCode).toBe(0);
+			expect(fieldsOf(out.items[0]).errorCode).toBe(0);
 			expect(sb.messages.get(ids4[0])).toMatchObject({ revoked: true });
 			const refreshed = requests.find((q) => q.endpoint === 'token').response.body;
 
@@ -262,7 +211,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
 			expectAuthenticated(requests[0], refreshed);
 			out = getNodeOutput(r.run, 'HTTP Request');
-			expect(out.fieldsOf(items[0]).errorCode).toBe(0);
+			expect(fieldsOf(out.items[0]).errorCode).toBe(0);
 			expect(sb.messages.get(ids5[0])).toMatchObject({ revoked: true });
 		},
 		RUN_TIMEOUT,

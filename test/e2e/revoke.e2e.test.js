@@ -7,14 +7,8 @@
  * later runs take about a minute. Requires `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
 
 const {
-	ensureN8n,
-	packPackage,
-	createN8nHome,
-	removeN8nHome,
 	importCredentials,
 	importWorkflow,
 	executeWorkflowRaw,
@@ -24,30 +18,19 @@ const {
 const { buildCredential, buildRevokeWorkflow, revokeItems, n8nId } = require('../support/workflows');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
-const { fieldsOf } = require('../support/items');
+const { fieldsOf, pairedIndex, messageIds } = require('../support/items');
+const { openE2e } = require('../support/e2e-fixture');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000; // first run installs n8n
 const RUN_TIMEOUT = 5 * 60 * 1000;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
-/** @param {string} prefix @param {number} n */
-function messageIds(prefix, n) {
-	const tag = crypto.randomBytes(3).toString('hex');
-	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${String(i).padStart(3, '0')}`);
-}
-
 /** @param {any} r a sandbox request record @param {string} name */
 function header(r, name) {
 	const h = r.headers || {};
 	const v = h[name] ?? h[name.toLowerCase()];
 	return Array.isArray(v) ? v[0] : v;
-}
-
-/** Index of the input item an output item is paired with (n8n prints `pairedItem` in run data). @param {any} item */
-function pairedIndex(item) {
-	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-	return typeof p === 'number' ? p : p?.item;
 }
 
 /** @param {any} r */
@@ -97,16 +80,12 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
 	/** @type {Record<string, any>} */
 	const wf = {};
-	/** @type {string | undefined} */
-	let tgz;
+	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
+	let e2e;
 
 	beforeAll(async () => {
-		await ensureN8n(VERSION);
-		tgz = await packPackage();
-		sb = createSandbox({ unknownMessages: 'error' });
-		baseUrl = await sb.listen(0, '127.0.0.1');
-		sb.seedMessages(DEMO.serviceId, [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6]);
-		home = await createN8nHome({ tgz, version: VERSION });
+		e2e = await openE2e({ version: VERSION, seed: [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6] });
+		({ sb, baseUrl, home } = e2e);
 
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
 		const bad = buildCredential({ baseUrl, app: { ...DEMO, appSecret: wrongSecret }, id: n8nId(), name: 'Fxiaoke wrong secret' });
@@ -132,9 +111,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
-		if (sb) await sb.close();
-		if (home) await removeN8nHome(home);
-		if (tgz) await fs.promises.rm(path.dirname(tgz), { recursive: true, force: true });
+		if (e2e) await e2e.close();
 	});
 
 	test(

@@ -18,10 +18,6 @@ const crypto = require('node:crypto');
 const path = require('node:path');
 
 const {
-	ensureN8n,
-	packPackage,
-	createN8nHome,
-	removeN8nHome,
 	importCredentials,
 	importWorkflow,
 	executeWorkflowRaw,
@@ -33,6 +29,7 @@ const { Scanner, trackIssuedTokens } = require('../support/scan');
 const audit = require('../support/fault-audit');
 const { createSandbox } = require('../../sandbox/server');
 const { fieldsOf } = require('../support/items');
+const { openE2e } = require('../support/e2e-fixture');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -60,6 +57,8 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 	let baseUrl = '';
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
+	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
+	let e2e;
 	/** @type {Awaited<ReturnType<typeof startControl>>} */
 	let control;
 	/** Everything n8n printed, by command. @type {Array<[string, string]>} */
@@ -127,14 +126,16 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 	);
 
 	beforeAll(async () => {
-		await ensureN8n(VERSION);
-		const tgz = await packPackage();
-		sb = createSandbox({ apps: [APP], unknownMessages: 'accept' });
-		audit.keepEveryBody(sb);
-		issuedTokens = trackIssuedTokens(sb);
-		baseUrl = await sb.listen(0, '127.0.0.1');
+		e2e = await openE2e({
+			version: VERSION,
+			sandbox: { apps: [APP], unknownMessages: 'accept' },
+			beforeListen: (created) => {
+				audit.keepEveryBody(created);
+				issuedTokens = trackIssuedTokens(created);
+			},
+		});
+		({ sb, baseUrl, home } = e2e);
 		control = await startControl(armed);
-		home = await createN8nHome({ tgz, version: VERSION });
 
 		const cred = (name, overrides) => buildCredential({ baseUrl, app: APP, id: n8nId(), name, overrides });
 		const creds = {
@@ -171,8 +172,7 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 
 	afterAll(async () => {
 		if (control) await control.close();
-		if (sb) await sb.close();
-		if (home) await removeN8nHome(home);
+		if (e2e) await e2e.close();
 	});
 
 	test(

@@ -11,13 +11,14 @@
  */
 const crypto = require('node:crypto');
 
-const { ensureN8n, packPackage, createN8nHome, removeN8nHome, importCredentials, importWorkflow, executeWorkflowRaw } = require('../support/n8n');
+const { importCredentials, importWorkflow, executeWorkflowRaw } = require('../support/n8n');
 const { buildCredential } = require('../support/workflows');
 const { buildFlow, fromItem, fxiaokeResult } = require('../support/e2e-kit');
 const audit = require('../support/fault-audit');
 const { createSandbox, deliveryKey } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
+const { openE2e } = require('../support/e2e-fixture');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -39,6 +40,8 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
+	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
+	let e2e;
 	const tag = crypto.randomBytes(3).toString('hex');
 	const ids = Array.from({ length: SOAK_ITEMS }, (_, i) => `soak-${tag}-${String(i).padStart(4, '0')}`);
 	const contents = Array.from({ length: SEND_ITEMS }, (_, i) => `消息 ${tag} #${i} 🎉`);
@@ -46,13 +49,9 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 	const wf = {};
 
 	beforeAll(async () => {
-		await ensureN8n(VERSION);
-		const tgz = await packPackage();
-		sb = createSandbox({ unknownMessages: 'error' });
-		audit.keepEveryBody(sb);
-		const baseUrl = await sb.listen(0, '127.0.0.1');
-		sb.seedMessages(DEMO.serviceId, ids);
-		home = await createN8nHome({ tgz, version: VERSION });
+		e2e = await openE2e({ version: VERSION, seed: ids, beforeListen: audit.keepEveryBody });
+		({ sb, home } = e2e);
+		const baseUrl = e2e.baseUrl;
 		const cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke soak' });
 		await importCredentials(home, [cred]);
 		wf.soak = buildFlow({
@@ -73,8 +72,7 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
-		if (sb) await sb.close();
-		if (home) await removeN8nHome(home);
+		if (e2e) await e2e.close();
 	});
 
 	test(

@@ -9,13 +9,14 @@
  */
 const crypto = require('node:crypto');
 
-const { ensureN8n, packPackage, createN8nHome, removeN8nHome, importCredentials, importWorkflow } = require('../support/n8n');
+const { importCredentials, importWorkflow } = require('../support/n8n');
 const { buildCredential } = require('../support/workflows');
 const { buildFlow, fromItem, executeBatch, fxiaokeResult } = require('../support/e2e-kit');
 const audit = require('../support/fault-audit');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
+const { openE2e } = require('../support/e2e-fixture');
 
 const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
 const SETUP_TIMEOUT = 25 * 60 * 1000;
@@ -28,6 +29,8 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
+	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
+	let e2e;
 	/** @type {Record<string, any[]>} phase → workflows */
 	const phases = {};
 	/** @type {Record<string, string[]>} workflow id → messageIds */
@@ -72,12 +75,9 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 	}
 
 	beforeAll(async () => {
-		await ensureN8n(VERSION);
-		const tgz = await packPackage();
-		sb = createSandbox({ unknownMessages: 'accept', tokenDelayMs: TOKEN_DELAY_MS });
-		audit.keepEveryBody(sb);
-		const baseUrl = await sb.listen(0, '127.0.0.1');
-		home = await createN8nHome({ tgz, version: VERSION });
+		e2e = await openE2e({ version: VERSION, sandbox: { unknownMessages: 'accept', tokenDelayMs: TOKEN_DELAY_MS }, beforeListen: audit.keepEveryBody });
+		({ sb, home } = e2e);
+		const baseUrl = e2e.baseUrl;
 		const cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke shared' });
 		await importCredentials(home, [cred]);
 		phases.fresh = flows('fresh', cred);
@@ -87,8 +87,7 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
-		if (sb) await sb.close();
-		if (home) await removeN8nHome(home);
+		if (e2e) await e2e.close();
 	});
 
 	test(

@@ -15,7 +15,7 @@ const crypto = require('node:crypto');
 const { execFile } = require('node:child_process');
 
 const { runN8n } = require('./n8n');
-const { FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('./workflows');
+const { FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId, chainWorkflow, startWith, SPLIT_OUT } = require('./workflows');
 
 /**
  * A workflow id that `executeBatch --ids` accepts: n8n 2.41 keeps only ids matching /\d+/
@@ -37,59 +37,20 @@ function batchId() {
  */
 function buildFlow(opts) {
 	const source = opts.controlUrl
-		? {
-				id: crypto.randomUUID(),
-				name: 'Control',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
-				position: [220, 0],
-				parameters: { method: 'GET', url: opts.controlUrl, options: {} },
-			}
-		: {
-				id: crypto.randomUUID(),
-				name: 'Control',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, 0],
-				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items: opts.items || [] }), options: {} },
-			};
+		? [
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
+				{ name: 'Control', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, parameters: { method: 'GET', url: opts.controlUrl, options: {} } },
+			]
+		: startWith({ items: opts.items || [] }, 'Control');
 	/** @type {Record<string, unknown>} */
 	const fxiaoke = {
-		id: crypto.randomUUID(),
 		name: 'Fxiaoke',
 		type: FXIAOKE_NODE_TYPE,
-		typeVersion: 1,
-		position: [660, 0],
 		parameters: opts.parameters,
 		credentials: { [CREDENTIAL_TYPE]: { id: opts.credential.id, name: opts.credential.name } },
 	};
 	if (opts.continueOnFail) fxiaoke.onError = 'continueRegularOutput';
-	return {
-		id: opts.id || batchId(),
-		name: opts.name,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		tags: [],
-		nodes: [
-			{ id: crypto.randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			source,
-			{
-				id: crypto.randomUUID(),
-				name: 'Split Out',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: { fieldToSplitOut: 'items', include: 'noOtherFields', options: {} },
-			},
-			fxiaoke,
-		],
-		connections: {
-			Start: { main: [[{ node: 'Control', type: 'main', index: 0 }]] },
-			Control: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: 'Fxiaoke', type: 'main', index: 0 }]] },
-		},
-	};
+	return chainWorkflow({ id: opts.id || batchId(), name: opts.name, nodes: [...source, SPLIT_OUT, fxiaoke] });
 }
 
 /** Node parameters for the Fxiaoke node reading each field from the item (`{{ $json.<field> }}`). */

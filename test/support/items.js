@@ -1,4 +1,5 @@
 'use strict';
+const crypto = require('node:crypto');
 /**
  * The Fxiaoke fields of an output item: a success item carries Fxiaoke's answer in its JSON, a
  * failed item (Continue On Fail) carries `error` and, under `details`, the description and the
@@ -9,4 +10,16 @@ function fieldsOf(item) {
 	return item.json.error !== undefined && item.json.details !== undefined ? item.json.details : item.json;
 }
 
-module.exports = { fieldsOf };
+/** Index of the input item an output item is paired with (n8n prints `pairedItem` in run data). @param {any} item */
+function pairedIndex(item) {
+	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+	return typeof p === 'number' ? p : p?.item;
+}
+
+/** `n` message ids no other run uses: `<prefix>-<random>-000` … @param {string} prefix @param {number} n */
+function messageIds(prefix, n) {
+	const tag = crypto.randomBytes(3).toString('hex');
+	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${String(i).padStart(3, '0')}`);
+}
+
+module.exports = { fieldsOf, pairedIndex, messageIds };

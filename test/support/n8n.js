@@ -931,18 +931,6 @@ async function startN8nServer(home) {
 	}
 }
 
-/** @param {string} prefix @param {number} n */
-function messageIds(prefix, n) {
-	const tag = crypto.randomBytes(3).toString('hex');
-	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${i}`);
-}
-
-/** @param {any} item */
-function pairedIndex(item) {
-	const p = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-	return typeof p === 'number' ? p : p?.item;
-}
-
 module.exports = {
 	DEFAULT_N8N_VERSION,
 	CACHE_ROOT,

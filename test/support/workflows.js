@@ -58,6 +58,30 @@ function revokeItems(serviceId, messageIds) {
 }
 
 /**
+ * A workflow whose nodes run one after the other, placed left to right and connected in order.
+ * Each node needs only `name`, `type` and `parameters` (typeVersion 1 unless given).
+ * @param {{ id?: string, name: string, nodes: Array<Record<string, any>> }} opts
+ */
+function chainWorkflow({ id, name, nodes }) {
+	const placed = nodes.map((node, i) => ({ id: crypto.randomUUID(), typeVersion: 1, position: [i * 220, 0], ...node }));
+	/** @type {Record<string, any>} */
+	const connections = {};
+	for (let i = 0; i < placed.length - 1; i++) connections[placed[i].name] = { main: [[{ node: placed[i + 1].name, type: 'main', index: 0 }]] };
+	return { id: id || n8nId(), name, active: false, settings: { executionOrder: 'v1' }, pinData: {}, tags: [], nodes: placed, connections };
+}
+
+/** The nodes that start most test workflows: Manual Trigger → Set (raw JSON `value`). @param {unknown} value @param {string} [name] */
+function startWith(value, name = 'Messages') {
+	return [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
+		{ name, type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify(value), options: {} } },
+	];
+}
+
+/** Split Out: one item per element of the `items` list. */
+const SPLIT_OUT = { name: 'Split Out', type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'items', include: 'noOtherFields', options: {} } };
+
+/**
  * Manual Trigger → Set (raw JSON) → Split Out → Fxiaoke Revoke.
  * @param {{ items: Array<{ serviceId: string, messageId: string }>,
  *   credential: { id: string, name: string },
@@ -65,14 +89,11 @@ function revokeItems(serviceId, messageIds) {
  *   revokeParameters?: Record<string, unknown>, nodeType?: string, typeVersion?: number }} opts
  */
 function buildRevokeWorkflow(opts) {
-	const id = opts.id || n8nId();
 	/** @type {Record<string, unknown>} */
 	const revokeNode = {
-		id: crypto.randomUUID(),
 		name: 'Revoke',
 		type: opts.nodeType || FXIAOKE_NODE_TYPE,
 		typeVersion: opts.typeVersion || 1,
-		position: [660, 0],
 		parameters: {
 			resource: 'message',
 			operation: 'revoke',
@@ -84,50 +105,11 @@ function buildRevokeWorkflow(opts) {
 	};
 	if (opts.continueOnFail) revokeNode.onError = 'continueRegularOutput';
 	if (opts.onError) revokeNode.onError = opts.onError;
-	return {
-		id,
+	return chainWorkflow({
+		id: opts.id,
 		name: opts.name || `Revoke ${opts.items.length} Fxiaoke messages`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		tags: [],
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'Messages',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, 0],
-				parameters: {
-					mode: 'raw',
-					jsonOutput: JSON.stringify({ items: opts.items }),
-					options: {},
-				},
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'Split Out',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: { fieldToSplitOut: 'items', include: 'noOtherFields', options: {} },
-			},
-			revokeNode,
-		],
-		connections: {
-			Start: { main: [[{ node: 'Messages', type: 'main', index: 0 }]] },
-			Messages: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: 'Revoke', type: 'main', index: 0 }]] },
-		},
-	};
+		nodes: [...startWith({ items: opts.items }), SPLIT_OUT, revokeNode],
+	});
 }
 
 /**
@@ -152,6 +134,9 @@ function bindWorkflowCredential(wf, credential, opts = {}) {
 }
 
 module.exports = {
+	chainWorkflow,
+	startWith,
+	SPLIT_OUT,
 	FXIAOKE_NODE_TYPE,
 	CREDENTIAL_TYPE,
 	n8nId,
