@@ -144,7 +144,7 @@ describe('options from an expression outside their bounds: rejected before any r
 		['Concurrency above the maximum', { concurrency: 51 }, 'Option "Concurrency" must be a number from 1 to 50, not 51'],
 		['Concurrency below 1', { concurrency: 0 }, 'Option "Concurrency" must be a number from 1 to 50, not 0'],
 		['Concurrency as text', { concurrency: 'many' }, 'Option "Concurrency" must be a number from 1 to 50, not "many"'],
-		['Timeout below 1', { timeout: 0 }, 'Option "Timeout" must be a number of at least 1, not 0'],
+		['Timeout below 100 ms', { timeout: 5 }, 'Option "Timeout" must be a number of at least 100, not 5'],
 	])('%s', async (_name, options, message) => {
 		const error = await runNode({ items: [{}, {}], parameters: () => ({ ...sendText, options }), credential: sandboxCredential(baseUrl) }).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);

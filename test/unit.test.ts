@@ -235,7 +235,8 @@ describe('options', () => {
 		const timeout = collection?.options?.find((o) => o.name === 'timeout') as { displayName: string; description: string };
 		expect(timeout.displayName).toBe('Timeout');
 		expect(timeout.description).toMatch(/milliseconds/);
-		expect(() => readOptions(context({ timeout: 0 }))).toThrow('Option "Timeout" must be a number of at least 1, not 0');
+		expect(() => readOptions(context({ timeout: 0 }))).toThrow('Option "Timeout" must be a number of at least 100, not 0');
+		expect(() => readOptions(context({ concurrency: true }))).toThrow('Option "Concurrency" must be a number from 1 to 50, not');
 	});
 });
 

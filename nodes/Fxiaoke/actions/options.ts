@@ -5,6 +5,9 @@ import { kindOf, quoteShortened } from './validation';
 
 const DEFAULT_CONCURRENCY = 5;
 const MAX_CONCURRENCY = 50;
+/** The lowest values the UI offers; an expression's value is held to them too. */
+const MIN_RATE_WINDOW_SECONDS = 0.1;
+const MIN_TIMEOUT_MS = 100;
 const DEFAULT_RATE_WINDOW_SECONDS = DEFAULT_RATE_WINDOW_MS / 1000;
 
 /** Operations that send a message; the payload conversion options only apply to them. */
@@ -57,7 +60,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Rate Limit Window (Seconds)',
 			name: 'rateLimitWindow',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: MIN_RATE_WINDOW_SECONDS, numberPrecision: 1 },
 			default: DEFAULT_RATE_WINDOW_SECONDS,
 			description: 'Length of the rate limit window in seconds',
 		},
@@ -65,7 +68,7 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',
-			typeOptions: { minValue: 100 },
+			typeOptions: { minValue: MIN_TIMEOUT_MS },
 			default: DEFAULT_TIMEOUT_MS,
 			description: 'How long to wait for Fxiaoke\'s reply to one request, in milliseconds',
 		},
@@ -100,7 +103,8 @@ function numberOption(
 	bounds: { min: number; max?: number },
 ): number {
 	if (value === undefined || value === '') return fallback;
-	const number = Number(value);
+	// (A number, or the text of one; not `true` or `[5]`, which Number() would also accept.)
+	const number = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
 	const { min, max } = bounds;
 	if (!Number.isFinite(number) || number < min || (max !== undefined && number > max)) {
 		const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
@@ -120,8 +124,8 @@ export function readOptions(ctx: IExecuteFunctions): NodeOptions {
 		),
 		rateLimit: Math.floor(numberOption(ctx, raw.rateLimit, DEFAULT_RATE_LIMIT, 'Rate Limit', { min: 1 })),
 		rateLimitWindowMs:
-			numberOption(ctx, raw.rateLimitWindow, DEFAULT_RATE_WINDOW_SECONDS, 'Rate Limit Window (Seconds)', { min: 0.001 }) * 1000,
-		timeout: numberOption(ctx, raw.timeout, DEFAULT_TIMEOUT_MS, 'Timeout', { min: 1 }),
+			numberOption(ctx, raw.rateLimitWindow, DEFAULT_RATE_WINDOW_SECONDS, 'Rate Limit Window (Seconds)', { min: MIN_RATE_WINDOW_SECONDS }) * 1000,
+		timeout: numberOption(ctx, raw.timeout, DEFAULT_TIMEOUT_MS, 'Timeout', { min: MIN_TIMEOUT_MS }),
 		convertUserId: raw.convertUserId === true,
 		convertMediaId: raw.convertMediaId === true,
 	};
