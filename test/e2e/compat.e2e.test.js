@@ -258,6 +258,7 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 			try {
 				const test = async (/** @type {ReturnType<typeof buildCredential>} */ credentials) => {
 					const r = /** @type {any} */ (await restRequest(home.port, 'POST', '/rest/credentials/test', { credentials }, n8n.cookie));
+					printed.push(r.text);
 					expect(r.status).toBe(200);
 					return r.json.data;
 				};
@@ -283,6 +284,7 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 		expect(all.length).toBeGreaterThan(0);
 		expect(all).not.toContain(DEMO.appSecret);
 		expect(all).not.toContain(DEMO.permanentCode);
+		expect(all).not.toContain(WRONG_SECRET);
 		for (const q of sb.requests.filter((x) => x.endpoint === 'token' && x.response?.body?.accessToken)) {
 			expect(all).not.toContain(q.response.body.accessToken);
 		}

@@ -20,14 +20,15 @@ async function openE2e({ version, sandbox = {}, seed = [], installAs, beforeList
 	await ensureN8n(version);
 	const tgz = await packPackage();
 	const sb = createSandbox({ unknownMessages: 'error', ...sandbox });
-	if (beforeListen) beforeListen(sb);
-	const baseUrl = await sb.listen(0, '127.0.0.1');
-	if (seed.length > 0) sb.seedMessages(DEMO.serviceId, seed);
 	let home;
+	let baseUrl;
 	try {
+		if (beforeListen) beforeListen(sb);
+		baseUrl = await sb.listen(0, '127.0.0.1');
+		if (seed.length > 0) sb.seedMessages(DEMO.serviceId, seed);
 		home = await createN8nHome({ tgz, version, installAs });
 	} catch (error) {
-		await sb.close();
+		await sb.close().catch(() => undefined);
 		throw error;
 	} finally {
 		await fs.promises.rm(path.dirname(tgz), { recursive: true, force: true });

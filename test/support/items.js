@@ -7,7 +7,10 @@ const crypto = require('node:crypto');
  * @param {{ json: any }} item
  */
 function fieldsOf(item) {
-	return item.json.error !== undefined && item.json.details !== undefined ? item.json.details : item.json;
+	if (item.json.error === undefined) return item.json;
+	const keys = Object.keys(item.json).sort().join(',');
+	if (keys !== 'details,error') throw new Error(`a failed item must hold only error and details, not ${keys}`);
+	return item.json.details;
 }
 
 /** Index of the input item an output item is paired with (n8n prints `pairedItem` in run data). @param {any} item */
