@@ -140,7 +140,8 @@ async function startInstance() {
 	say(`starting sandbox :${sandboxPort} + n8n :${port} (scripts/start.js, folder ${folder})…`);
 	const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'start.js')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
-	let workflowId = '';
+	// The workflow the README's screenshot shows; scripts/start.js imports it as it is.
+	const workflowId = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'revoke-messages.json'), 'utf8')).id;
 	/** @type {(v: void) => void} */
 	let onUp = () => {};
 	const up = new Promise((resolve) => (onUp = resolve));
@@ -148,9 +149,7 @@ async function startInstance() {
 		const text = d.toString();
 		log += text;
 		if (DEBUG) process.stderr.write(text);
-		const m = /workflow:\s+\S+\/workflow\/(\S+)/.exec(log);
-		if (m) workflowId = m[1];
-		if (/\[start\] n8n is up/.test(log) && workflowId) onUp();
+		if (/\[start\] n8n is up/.test(log)) onUp();
 	};
 	child.stdout.on('data', onData);
 	child.stderr.on('data', onData);
