@@ -186,15 +186,16 @@ async function main() {
 
 	// 4. a credential pointing at the sandbox (re-imported each start: the sandbox forgets tokens)
 	// (the id and name the examples name, so that they run as they are)
-	const examples = EXAMPLES.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(file, 'utf8')) }));
-	const named = examples[0].workflow.nodes.find((/** @type {any} */ n) => n.credentials?.fxiaokeApi).credentials.fxiaokeApi;
+	const sources = EXAMPLES.map((file) => fs.readFileSync(file, 'utf8'));
+	const examples = sources.map((text) => JSON.parse(text));
+	const named = examples[0].nodes.find((/** @type {any} */ n) => n.credentials?.fxiaokeApi).credentials.fxiaokeApi;
 	const credential = buildCredential({ baseUrl: sandboxUrl, app: demo, id: named.id, name: named.name });
 	await importCredentials(home, [credential]);
 
 	// 5. the example workflows, as they are; imported again only when their source changed (keeps UI edits)
-	const workflows = examples.map(({ workflow }) => bindWorkflowCredential(workflow, credential, { customType: false }));
+	const workflows = examples.map((example) => bindWorkflowCredential(example, credential, { customType: false }));
 	const marker = path.join(HOME_DIR, '.example-workflow.sha256');
-	const digest = hash({ sources: EXAMPLES.map((f) => fs.readFileSync(f, 'utf8')), credential: credential.id });
+	const digest = hash({ sources, credential: credential.id });
 	if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8').trim() !== digest) {
 		await importWorkflow(home, workflows);
 		fs.writeFileSync(marker, `${digest}\n`);

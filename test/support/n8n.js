@@ -565,10 +565,6 @@ function freePort() {
  */
 
 /**
- * Install a packed tgz into `${dir}/.n8n/custom` like a user would by hand.
- * @param {string} dir @param {string} tgz
- */
-/**
  * Install the packed package the way users do: into `.n8n/custom` (by hand; node type `CUSTOM.fxiaoke`)
  * or into `.n8n/nodes`, the Community Nodes folder (node type `n8n-nodes-fxiaoke.fxiaoke`).
  * @param {string} dir @param {string} tgz @param {'custom'|'communityNodes'} [installAs]
@@ -877,7 +873,7 @@ function restRequest(port, method, urlPath, body, cookie) {
 	return new Promise((resolve, reject) => {
 		const data = body === undefined ? undefined : JSON.stringify(body);
 		const req = http.request(
-			{ host: '127.0.0.1', port, method, path: urlPath, headers: { 'content-type': 'application/json', 'browser-id': 'compat-e2e', ...(cookie ? { cookie } : {}) } },
+			{ host: '127.0.0.1', port, method, path: urlPath, headers: { 'content-type': 'application/json', 'browser-id': 'fxiaoke-e2e', ...(cookie ? { cookie } : {}) } },
 			(res) => {
 				let text = '';
 				res.on('data', (c) => (text += c));
@@ -927,7 +923,7 @@ async function startN8nServer(home) {
 			const cookie = r.setCookie.map((/** @type {string} */ c) => c.split(';')[0]).join('; ');
 			return { stop, cookie, output: () => output };
 		}
-		await new Promise((resolve) => setTimeout(resolve, 1000));
+		await sleep(1000);
 	}
 }
 
