@@ -61,6 +61,7 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {any} body         parsed JSON, or {fields, files} for multipart
  * @property {string|null} rawBody  UTF-8 text of a non-multipart body
  * @property {string|null} fault
+ * @property {boolean} faultDecided   the fault plan was asked about this request (it got that far)
  * @property {string|null} tokenId  short fingerprint (sha256, 12 hex) of the bearer token presented, never the token;
  *   on the token endpoint, of the token issued; null when none
  * @property {boolean} rateLimited  rejected by the `rateLimit` option
@@ -319,6 +320,7 @@ class Sandbox {
     const ctx = { req, res, url, endpoint, record, body, token: null, app: null };
     try {
       const fault = this.faultPlan.pick(endpoint);
+      record.faultDecided = true;
       record.fault = fault ? fault.kind : null;
       if (fault && FAULTS[fault.kind].stage === 'before') return this.replyBeforeFault(ctx, fault.kind);
 
@@ -353,6 +355,7 @@ class Sandbox {
       body: null,
       rawBody: null,
       fault: null,
+      faultDecided: false,
       tokenId: tokenIdFromHeader(req.headers.authorization),
       rateLimited: false,
       applied: false,
