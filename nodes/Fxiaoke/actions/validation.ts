@@ -82,3 +82,9 @@ export function requireText(ctx: IExecuteFunctions, itemIndex: number, value: un
 	if (text.trim() === '') throw inputError(ctx, itemIndex, field, 'is empty');
 	return text;
 }
+
+/** A text parameter read by `readText`, or by `requireText` when `required`. */
+export function textParameter(ctx: IExecuteFunctions, itemIndex: number, field: FieldRef, required = false): string {
+	const value = parameterValue(ctx, field.name, itemIndex);
+	return required ? requireText(ctx, itemIndex, value, field) : readText(ctx, itemIndex, value, field);
+}

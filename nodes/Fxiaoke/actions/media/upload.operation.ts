@@ -1,7 +1,6 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { NodeOptions } from '../options';
-import type { PreparedRequest } from '../types';
+import type { OperationPrepare } from '../types';
 import { readImage, uploadImage } from './image';
 
 const showFor = { show: { resource: ['media'], operation: ['upload'] } };
@@ -22,14 +21,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** Upload Image: POST /media/upload/message, multipart field `media`; returns Fxiaoke's raw answer (mediaId). */
-export async function prepare(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	options: NodeOptions,
-): Promise<PreparedRequest> {
+export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const image = await readImage(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex), {
 		label: 'Input Binary Field',
 		name: 'binaryPropertyName',
 	});
 	return async () => await uploadImage(this, itemIndex, image, options);
-}
+};

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { NodeOptions } from '../options';
-import { CONTROL_CHARACTERS, inputError, parameterValue, readText, requireText } from '../validation';
+import { CONTROL_CHARACTERS, inputError, parameterValue, readText, textParameter } from '../validation';
 import { prepareArticles } from './articles';
 
 /*
@@ -19,29 +19,17 @@ export interface MessageContent {
 
 /** Text: `{content}`. */
 export function buildText(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
-	const content = requireText(ctx, itemIndex, parameterValue(ctx, 'content', itemIndex), { label: 'Content', name: 'content' });
+	const content = textParameter(ctx, itemIndex, { label: 'Content', name: 'content' }, true);
 	return { msgType: 'text', content: { content } };
 }
 
 /** Composite: `{head, first?, form?, remark?, link}`; empty optional parts are left out. */
 export function buildComposite(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
-	const headTitle = requireText(ctx, itemIndex, parameterValue(ctx, 'headTitle', itemIndex), {
-		label: 'Head Title',
-		name: 'headTitle',
-	});
-	const firstContent = readText(ctx, itemIndex, parameterValue(ctx, 'firstContent', itemIndex), {
-		label: 'First Content',
-		name: 'firstContent',
-	});
-	const remark = readText(ctx, itemIndex, parameterValue(ctx, 'remark', itemIndex), { label: 'Remark', name: 'remark' });
-	const linkTitle = requireText(ctx, itemIndex, parameterValue(ctx, 'linkTitle', itemIndex), {
-		label: 'Link Title',
-		name: 'linkTitle',
-	});
-	const linkUrl = requireText(ctx, itemIndex, parameterValue(ctx, 'linkUrl', itemIndex), {
-		label: 'Link URL',
-		name: 'linkUrl',
-	}).trim();
+	const headTitle = textParameter(ctx, itemIndex, { label: 'Head Title', name: 'headTitle' }, true);
+	const firstContent = textParameter(ctx, itemIndex, { label: 'First Content', name: 'firstContent' });
+	const remark = textParameter(ctx, itemIndex, { label: 'Remark', name: 'remark' });
+	const linkTitle = textParameter(ctx, itemIndex, { label: 'Link Title', name: 'linkTitle' }, true);
+	const linkUrl = textParameter(ctx, itemIndex, { label: 'Link URL', name: 'linkUrl' }, true).trim();
 	if (CONTROL_CHARACTERS.test(linkUrl)) {
 		throw inputError(ctx, itemIndex, { label: 'Link URL', name: 'linkUrl' }, 'contains control characters (such as a line break)');
 	}

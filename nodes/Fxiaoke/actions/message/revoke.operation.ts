@@ -1,8 +1,7 @@
-import { NodeApiError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeApiError, type INodeProperties } from 'n8n-workflow';
 
 import { fxiaokeApiRequest } from '../../transport';
-import type { NodeOptions } from '../options';
-import type { PreparedRequest } from '../types';
+import type { OperationPrepare } from '../types';
 import { requireId } from '../validation';
 
 const showFor = { show: { resource: ['message'], operation: ['revoke'] } };
@@ -30,11 +29,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** Revoke Message: POST /cgi/app/message/revoke with exactly {serviceId, messageId}. */
-export async function prepare(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	options: NodeOptions,
-): Promise<PreparedRequest> {
+export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const body = {
 		serviceId: requireId(this, 'serviceId', 'Service ID', itemIndex),
 		messageId: requireId(this, 'messageId', 'Message ID', itemIndex),
@@ -47,7 +42,7 @@ export async function prepare(
 			throw markPossiblyRevoked(error);
 		}
 	};
-}
+};
 
 /**
  * A revoke that got no reply may have been carried out; a later attempt can then meet an error

@@ -1,28 +1,7 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-
-import type { NodeOptions } from '../options';
-import type { PreparedRequest } from '../types';
-import { sendToRecipients, SEND_PATH } from './chunkedSend';
-import { prepareMessage } from './content';
-import { articleFields, recipientsField } from './fields';
-import { readRecipients } from './recipients';
-
-export const description: INodeProperties[] = updateDisplayOptions(
-	{ show: { resource: ['message'], operation: ['sendArticles'] } },
-	[recipientsField, ...articleFields],
-);
+import { sendOperation } from './sendOperation';
 
 /**
  * Send Image-Text Message: POST /cgi/message/send `{toUser, msgType: "articles", articles: [...]}`.
- * Every article is checked first; covers taken from binary properties are then uploaded, then sent.
+ * Every article is checked first; covers taken from binary properties are uploaded when it is sent.
  */
-export async function prepare(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	options: NodeOptions,
-): Promise<PreparedRequest> {
-	const recipients = readRecipients(this, itemIndex);
-	const message = await prepareMessage(this, itemIndex, 'articles');
-	return async () =>
-		await sendToRecipients(this, itemIndex, options, { path: SEND_PATH }, recipients, await message(options));
-}
+export const { description, prepare } = sendOperation('sendArticles', 'articles');

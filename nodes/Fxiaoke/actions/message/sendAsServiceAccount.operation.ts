@@ -1,12 +1,11 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import type { NodeOptions } from '../options';
-import type { PreparedRequest } from '../types';
+import type { OperationPrepare } from '../types';
 import { inputError, requireId } from '../validation';
-import { platformFlags, sendBody, sendToRecipients, SERVICE_SEND_PATH } from './chunkedSend';
-import { prepareMessage, type MessageKind } from './content';
+import { platformFlags, sendBody, SERVICE_SEND_PATH } from './chunkedSend';
+import type { MessageKind } from './content';
 import { MESSAGE_FIELDS, recipientsField } from './fields';
-import { readRecipients } from './recipients';
+import { prepareSend } from './sendOperation';
 
 const RAW_JSON = 'rawJson';
 const KINDS: MessageKind[] = ['text', 'composite', 'articles'];
@@ -117,11 +116,7 @@ function hasNoRecipient(toUser: unknown): boolean {
  * shows the revoke fields only (API.md §7.4, §11); the body sent is the documented message body of
  * /cgi/message/send plus `serviceId`, or the raw JSON body plus `serviceId`. The answer is kept raw.
  */
-export async function prepare(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	options: NodeOptions,
-): Promise<PreparedRequest> {
+export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const serviceId = requireId(this, 'serviceId', 'Service ID', itemIndex);
 	const target = { path: SERVICE_SEND_PATH, serviceId };
 	const kind = this.getNodeParameter('messageType', itemIndex) as unknown;
@@ -137,7 +132,5 @@ export async function prepare(
 			`must be text, composite, articles or rawJson, not ${JSON.stringify(kind)},`,
 		);
 	}
-	const recipients = readRecipients(this, itemIndex);
-	const message = await prepareMessage(this, itemIndex, kind as MessageKind);
-	return async () => await sendToRecipients(this, itemIndex, options, target, recipients, await message(options));
-}
+	return await prepareSend(this, itemIndex, options, target, kind as MessageKind);
+};

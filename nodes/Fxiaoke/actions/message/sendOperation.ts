@@ -1,0 +1,40 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import type { NodeOptions } from '../options';
+import type { OperationPrepare, PreparedRequest } from '../types';
+import { sendToRecipients, SEND_PATH, type SendTarget } from './chunkedSend';
+import { prepareMessage, type MessageKind } from './content';
+import { MESSAGE_FIELDS, recipientsField } from './fields';
+import { readRecipients } from './recipients';
+
+/** Checks one item's recipients and message; the request it returns sends the message to `target`. */
+export async function prepareSend(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+	target: SendTarget,
+	kind: MessageKind,
+): Promise<PreparedRequest> {
+	const recipients = readRecipients(ctx, itemIndex);
+	const message = await prepareMessage(ctx, itemIndex, kind);
+	return async () => await sendToRecipients(ctx, itemIndex, options, target, recipients, await message(options));
+}
+
+/**
+ * A send operation of POST /cgi/message/send `{toUser, msgType: kind, [kind]: …}`: its fields (the
+ * recipients, then those of the message kind) and its prepare. The three kinds differ only there.
+ */
+export function sendOperation(
+	operation: string,
+	kind: MessageKind,
+): { description: INodeProperties[]; prepare: OperationPrepare } {
+	return {
+		description: updateDisplayOptions({ show: { resource: ['message'], operation: [operation] } }, [
+			recipientsField,
+			...MESSAGE_FIELDS[kind],
+		]),
+		prepare: async function (itemIndex, options) {
+			return await prepareSend(this, itemIndex, options, { path: SEND_PATH }, kind);
+		},
+	};
+}
