@@ -2,11 +2,14 @@
 /**
  * The install path most users take: the packed package in the Community Nodes folder `~/.n8n/nodes`
  * of a real n8n (2.41.1 by default, or $N8N_E2E_VERSION), where the node type is
- * `n8n-nodes-fxiaoke.fxiaoke`. The example workflows are imported exactly as they are in examples/,
- * with a credential of the id and name they name ("Fxiaoke sandbox"), and run against the sandbox.
- * Requires `npm run build` first (dist/).
+ * `n8n-nodes-fxiaoke.fxiaoke`. The example workflows are imported as they are in examples/, with a
+ * credential of the id and name they name ("Fxiaoke sandbox"), and run against the sandbox. Two name
+ * a resource outside this machine, and only that parameter is changed: the CSV file's path (a Docker
+ * path) and the image URL (httpbin.org). The AI agent example needs a chat model; test/e2e/tool.e2e
+ * runs it with a stand-in one. Requires `npm run build` first (dist/).
  */
 const fs = require('node:fs');
+const http = require('node:http');
 const path = require('node:path');
 
 const {
@@ -15,6 +18,7 @@ const {
 	importWorkflow,
 	executeWorkflowRaw,
 	getNodeOutput,
+	runN8nOk,
 	startN8nServer,
 	restRequest,
 } = require('../support/n8n');
@@ -30,6 +34,19 @@ const RUN_TIMEOUT = 3 * 60 * 1000;
 
 /** @param {string} name */
 const example = (name) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', name), 'utf8'));
+const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+/**
+ * The workflow with one node parameter changed.
+ * @param {any} workflow @param {string} nodeName @param {string} parameter @param {unknown} value
+ */
+function withParameter(workflow, nodeName, parameter, value) {
+	const copy = JSON.parse(JSON.stringify(workflow));
+	const node = copy.nodes.find((/** @type {any} */ n) => n.name === nodeName);
+	if (!node || !(parameter in node.parameters)) throw new Error(`${workflow.id}: no parameter ${parameter} on node ${nodeName}`);
+	node.parameters[parameter] = value;
+	return copy;
+}
 
 describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	/** @type {ReturnType<typeof createSandbox>} */
@@ -40,6 +57,14 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	let e2e;
 	const revokeMessages = example('revoke-messages.json');
 	const sendThenRevoke = example('send-then-revoke.json');
+	const fromWebhook = example('revoke-from-webhook.json');
+	const fromCsv = example('bulk-revoke-from-csv.json');
+	const pictureCard = example('picture-card-from-url.json');
+	/** Where the CSV example reads from here, instead of the Docker path it names. */
+	let filesDir = '';
+	/** A local stand-in for the image URL of the picture-card example. */
+	let imageServer;
+	let imageUrl = '';
 
 	beforeAll(async () => {
 		// The demo data the examples name: messages msg-1 … msg-1000; sends answer with a message id.
@@ -53,10 +78,30 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 		const baseUrl = e2e.baseUrl;
 		const { id, name } = revokeMessages.nodes.find((n) => n.credentials?.fxiaokeApi).credentials.fxiaokeApi;
 		await importCredentials(home, [buildCredential({ baseUrl, app: DEMO, id, name })]);
-		await importWorkflow(home, [revokeMessages, sendThenRevoke]);
+
+		filesDir = path.join(home.dir, 'n8n-files');
+		fs.mkdirSync(filesDir);
+		fs.writeFileSync(
+			path.join(filesDir, 'revoke-messages.csv'),
+			`serviceId,messageId\n${DEMO.serviceId},msg-900\n${DEMO.serviceId}, msg-901 \n${DEMO.serviceId},no-such-message\n`,
+		);
+		imageServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(PIXEL_PNG));
+		await new Promise((resolve) => imageServer.listen(0, '127.0.0.1', resolve));
+		imageUrl = `http://127.0.0.1:${imageServer.address().port}/image/png`;
+
+		await importWorkflow(home, [
+			revokeMessages,
+			sendThenRevoke,
+			fromWebhook,
+			withParameter(fromCsv, 'Read CSV File', 'fileSelector', path.join(filesDir, 'revoke-messages.csv')),
+			withParameter(pictureCard, 'Download Image', 'url', imageUrl),
+		]);
+		// A webhook workflow answers once published (it takes effect when n8n starts).
+		await runN8nOk(home, ['publish:workflow', `--id=${fromWebhook.id}`]);
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
+		if (imageServer) await new Promise((resolve) => imageServer.close(resolve));
 		if (e2e) await e2e.close();
 	});
 
@@ -65,11 +110,23 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 		expect(fs.existsSync(path.join(home.dir, '.n8n', 'custom', 'node_modules', 'n8n-nodes-fxiaoke'))).toBe(false);
 	});
 
-	test(
-		'the node types n8n serves to the editor list no "Custom API Call" for this node',
-		async () => {
-			const n8n = await startN8nServer(home);
-			try {
+	// One n8n server for what needs it (a second start would find the owner already set up); the
+	// executions below run after it has stopped, since `n8n execute` uses the same ports.
+	describe('with n8n running', () => {
+		/** @type {Awaited<ReturnType<typeof startN8nServer>>} */
+		let n8n;
+
+		beforeAll(async () => {
+			n8n = await startN8nServer(home);
+		}, RUN_TIMEOUT);
+
+		afterAll(async () => {
+			if (n8n) await n8n.stop();
+		});
+
+		test(
+			'the node types n8n serves to the editor list no "Custom API Call" for this node',
+			async () => {
 				const r = await restRequest(home.port, 'GET', '/types/nodes.json', undefined, n8n.cookie);
 				expect(r.status).toBe(200);
 				const node = r.json.find((/** @type {any} */ n) => n.name === 'n8n-nodes-fxiaoke.fxiaoke');
@@ -81,26 +138,42 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 				expect(values).not.toContain('__CUSTOM_API_CALL__');
 				// every Fxiaoke node type the examples name is one n8n serves from this install
 				const served = new Set(r.json.map((/** @type {any} */ n) => n.name));
-				for (const wf of [revokeMessages, sendThenRevoke]) {
+				for (const wf of [revokeMessages, sendThenRevoke, fromWebhook, fromCsv, pictureCard, example('ai-agent-tool.json')]) {
 					for (const n of wf.nodes.filter((/** @type {any} */ x) => x.type.startsWith('n8n-nodes-fxiaoke.'))) expect(served.has(n.type)).toBe(true);
 				}
-			} finally {
-				await n8n.stop();
-			}
-		},
-		RUN_TIMEOUT,
-	);
+			},
+			RUN_TIMEOUT,
+		);
+
+		test(
+			'examples/revoke-from-webhook.json answers: 200 and errorCode 0 when revoked, 502 for a Fxiaoke error, 400 for bad input',
+			async () => {
+				const post = (/** @type {unknown} */ body) => restRequest(home.port, 'POST', '/webhook/fxiaoke-revoke', body);
+				const revoked = await post({ serviceId: DEMO.serviceId, messageId: 'msg-950' });
+				expect([revoked.status, revoked.json?.errorCode]).toEqual([200, 0]);
+				expect(sb.messages.get('msg-950')).toMatchObject({ revoked: true });
+				const unknown = await post({ serviceId: DEMO.serviceId, messageId: 'no-such-message' });
+				expect(unknown.status).toBe(502);
+				expect(unknown.json.details.errorCode).not.toBe(0);
+				const empty = await post({ serviceId: DEMO.serviceId });
+				expect(empty.status).toBe(400);
+				expect(empty.json.error).toMatch(/Message ID/);
+			},
+			RUN_TIMEOUT,
+		);
+	});
 
 	test(
 		'examples/revoke-messages.json runs: every demo message it names is revoked',
 		async () => {
+			const before = sb.requests.length;
 			const r = await executeWorkflowRaw(home, revokeMessages.id, { timeoutMs: RUN_TIMEOUT });
 			expect(r.errorMessage).toBeUndefined();
 			expect(r.ok).toBe(true);
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items.length).toBeGreaterThan(0);
 			for (const item of out.items) expect(fieldsOf(item).errorCode).toBe(0);
-			const revoked = sb.requests.filter((q) => q.endpoint === 'revoke' && q.response?.body?.errorCode === 0);
+			const revoked = sb.requests.slice(before).filter((q) => q.endpoint === 'revoke' && q.response?.body?.errorCode === 0);
 			expect(revoked).toHaveLength(out.items.length);
 			for (const q of revoked) expect(sb.messages.get(q.body.messageId)).toMatchObject({ revoked: true });
 		},
@@ -121,6 +194,38 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			expect(revoked).toHaveLength(1);
 			expect(revoked[0].body.messageId).toBe(sent[0].response.body.messageId);
 			expect(revoked[0].response.body.errorCode).toBe(0);
+		},
+		RUN_TIMEOUT,
+	);
+	test(
+		'examples/bulk-revoke-from-csv.json runs: listed messages revoked, an unknown one under "Not Revoked"',
+		async () => {
+			const r = await executeWorkflowRaw(home, fromCsv.id, {
+				timeoutMs: RUN_TIMEOUT,
+				env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
+			});
+			expect(r.errorMessage).toBeUndefined();
+			expect(getNodeOutput(r.run, 'Revoked').items.map((i) => i.json.errorCode)).toEqual([0, 0]);
+			expect(getNodeOutput(r.run, 'Not Revoked').items).toHaveLength(1);
+			for (const id of ['msg-900', 'msg-901']) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'examples/picture-card-from-url.json runs: the downloaded image is uploaded and is the cover of the article sent',
+		async () => {
+			const before = sb.requests.length;
+			const r = await executeWorkflowRaw(home, pictureCard.id, { timeoutMs: RUN_TIMEOUT });
+			expect(r.errorMessage).toBeUndefined();
+			const requests = sb.requests.slice(before);
+			const uploads = requests.filter((q) => q.endpoint === 'upload');
+			const sends = requests.filter((q) => q.endpoint === 'send');
+			expect(uploads).toHaveLength(1);
+			expect(sends).toHaveLength(1);
+			expect(sends[0].body.msgType).toBe('articles');
+			expect(sends[0].body.articles[0].coverImage).toBe(uploads[0].response.body.mediaId);
+			expect(fieldsOf(getNodeOutput(r.run, 'Send Image-Text Message').items[0]).errorCode).toBe(0);
 		},
 		RUN_TIMEOUT,
 	);
