@@ -191,13 +191,33 @@ describe('RateLimiter', () => {
 		expect(Date.now() - started).toBeLessThan(50);
 	});
 
-	test('a rate-limit answer lowers the rate to the share that got through, then it grows back', async () => {
+	test('a rate-limit answer lowers the rate to the share that got through, then it grows back to the limit', async () => {
 		const limiter = new RateLimiter(40, 300);
 		for (let i = 0; i < 8; i++) (await limiter.acquire()).release('answered');
 		(await limiter.acquire()).release('rateLimited');
 		expect(limiter.allowed()).toBe(10); // a quarter of 40 at least; 8 got through
-		await new Promise((r) => setTimeout(r, 4 * 300 + 20)); // four windows: the first step back up
+		await new Promise((r) => setTimeout(r, 4 * 300)); // past the hold (two to three windows)
 		expect(limiter.allowed()).toBeGreaterThan(10);
+		await new Promise((r) => setTimeout(r, 4 * 300 + 50)); // +1, +2, +4, +8, +16: back at 40
+		expect(limiter.allowed()).toBe(40);
+	});
+
+	test('a rate-limit answer takes at least a quarter off, however much got through', async () => {
+		const limiter = new RateLimiter(40, 1000);
+		const slots = [];
+		for (let i = 0; i < 35; i++) slots.push(await limiter.acquire());
+		for (const slot of slots) slot.release('answered');
+		(await limiter.acquire()).release('rateLimited');
+		expect(limiter.allowed()).toBe(30);
+	});
+
+	test('rate-limit answers never take the rate below an eighth of the limit', async () => {
+		const limiter = new RateLimiter(40, 100);
+		for (let i = 0; i < 4; i++) {
+			(await limiter.acquire()).release('rateLimited');
+			await new Promise((r) => setTimeout(r, 110)); // one decrease per window
+		}
+		expect(limiter.allowed()).toBe(5); // 40 → 10 → 5, and no lower
 	});
 
 	test('settings changed: times are computed from the current window', async () => {

@@ -12,17 +12,28 @@ export interface Slot {
 }
 
 /**
- * A burst may use a quarter of the allowed rate (and at least 5 requests); the rest is spread over
- * the window, so that workers starting together do not each send a whole window's worth at once.
+ * A burst may use a tenth of the allowed rate (and at least 3 requests); the rest is spread over the
+ * window, so that a worker joining others does not send a burst into a window they already filled.
  */
-const BURST_SHARE = 4;
-const MIN_BURST = 5;
-/** After a rate-limit answer the allowed rate grows back by an eighth (at least one) every this many windows. */
-const RECOVERY_WINDOWS = 4;
-/** One rate-limit answer lowers the rate to no less than this share of it. */
+const BURST_SHARE = 10;
+const MIN_BURST = 3;
+/**
+ * After a rate-limit answer the rate holds for one window plus a random part of another (so that
+ * workers sharing the limit do not all probe at once), then grows by 1, 2, 4, … per window: a
+ * single step while others still take their share, the whole limit within a few windows once they
+ * are done.
+ */
+const HOLD_WINDOWS = 1;
+const HOLD_JITTER_WINDOWS = 1;
+/**
+ * A rate-limit answer takes the rate down to at most this share of it, so that a worker with a
+ * high rate gives up more than one with a low rate and workers converge on equal shares…
+ */
+const BACK_OFF = 0.75;
+/** …and to no less than this share of it (a process that sent little in the window)… */
 const MAX_DECREASE = 4;
 /**
- * Nor below the configured rate shared by this many processes: a worker that got nothing through
+ * …nor below the configured rate shared by this many processes: a worker that got nothing through
  * (others took the window first) must not starve while the others hold their rates.
  */
 const MAX_SHARERS = 8;
@@ -37,13 +48,14 @@ interface Finished {
  * At most `limit` requests per `windowMs` per app and endpoint, as Fxiaoke counts them on
  * arrival. A request holds its slot while in flight and for one window after its answer (it
  * arrived no later than that), so no window at the server sees more than `limit` from this
- * process. Requests are spread over the window (a burst takes a quarter of it) and waiters are
+ * process. Requests are spread over the window (a burst takes a tenth of it) and waiters are
  * served in arrival order.
  *
  * Several processes (queue-mode workers) share Fxiaoke's limit without sharing this limiter, so it
- * adapts: a rate-limit answer lowers the allowed rate to what this process got through in the last
- * window (its share, not below a quarter of the window's starting rate), and the rate then grows
- * back, by an eighth every four windows, up to `limit`.
+ * adapts: a rate-limit answer lowers the allowed rate by a quarter, or to what this process got
+ * through in the last window if that is less (its share, but not below a quarter of the window's
+ * starting rate nor an eighth of `limit`); after a short hold the rate grows back, slowly at first
+ * and then faster, up to `limit`.
  */
 export class RateLimiter {
 	private finished: Finished[] = [];
@@ -53,6 +65,7 @@ export class RateLimiter {
 	/** The allowed rate right after the last rate-limit answer, and when that was. */
 	private reducedTo: number;
 	private reducedAt = -Infinity;
+	private holdMs = 0;
 	/** The lowest rate decreases may reach in the current window. */
 	private floor = 1;
 	private tokens: number;
@@ -80,10 +93,10 @@ export class RateLimiter {
 
 	/** The rate allowed now: the configured one, or less after a recent rate-limit answer (read by tests). */
 	allowed(now = Date.now()): number {
-		let allowed = this.reducedTo;
-		const steps = Math.floor((now - this.reducedAt) / (RECOVERY_WINDOWS * this.windowMs));
-		for (let step = 0; step < steps && allowed < this.limit; step++) allowed += Math.max(1, Math.round(allowed / 8));
-		return Math.min(this.limit, allowed);
+		const quietWindows = Math.floor((now - this.reducedAt - this.holdMs) / this.windowMs);
+		if (quietWindows < 0) return this.reducedTo;
+		if (quietWindows >= 30) return this.limit;
+		return Math.min(this.limit, this.reducedTo + 2 ** (quietWindows + 1) - 1);
 	}
 
 	private burst(allowed: number): number {
@@ -187,10 +200,11 @@ export class RateLimiter {
 	}
 
 	/**
-	 * Lowers the rate to this process's share, what it got through in the last window, but to no less
-	 * than a quarter of the rate the window started with (a process that sent little in the window
-	 * is not stopped by its answers) and an eighth of the configured rate. Within one window the rate
-	 * goes down by one step only: more rejections there tell of the same full window.
+	 * Lowers the rate by a quarter, or to this process's share (what it got through in the last
+	 * window) if that is less, but to no less than a quarter of the rate the window started with (a
+	 * process that sent little in the window is not stopped by its answers) and never below an eighth
+	 * of the configured rate. Within one window the rate goes down by one step only: more rejections
+	 * there tell of the same full window.
 	 */
 	private slowDown(now: number, startedAt: number): void {
 		// A request started before the last decrease reports on the old rate, not the new one.
@@ -199,13 +213,12 @@ export class RateLimiter {
 		let accepted = 0;
 		for (let i = this.head; i < this.finished.length; i++) if (this.finished[i].accepted) accepted++;
 		const allowed = this.allowed(now);
-		if (now - this.reducedAt >= this.windowMs) {
-			this.floor = Math.max(Math.ceil(allowed / MAX_DECREASE), Math.ceil(this.limit / MAX_SHARERS));
-			this.reducedTo = Math.max(1, Math.min(allowed - 1, Math.max(accepted, this.floor)));
-		} else {
-			this.reducedTo = Math.max(1, Math.min(allowed, Math.max(accepted, this.floor)));
-		}
+		const newWindow = now - this.reducedAt >= this.windowMs;
+		if (newWindow) this.floor = Math.ceil(allowed / MAX_DECREASE);
+		const share = Math.min(newWindow ? Math.floor(allowed * BACK_OFF) : allowed, Math.max(accepted, this.floor));
+		this.reducedTo = Math.max(Math.ceil(this.limit / MAX_SHARERS), share);
 		this.reducedAt = now;
+		this.holdMs = (HOLD_WINDOWS + Math.random() * HOLD_JITTER_WINDOWS) * this.windowMs;
 		this.tokens = Math.min(this.tokens, 0);
 		this.refilledAt = now;
 	}

@@ -207,3 +207,16 @@ export const MESSAGE_FIELDS: Record<MessageKind, INodeProperties[]> = {
 	composite: compositeFields,
 	articles: articleFields,
 };
+
+/** Service ID: the service account a message goes out through, and is revoked from later. */
+export function serviceIdField(description: string): INodeProperties {
+	return {
+		displayName: 'Service ID',
+		name: 'serviceId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'FSAID_xxxxxxxx',
+		description,
+	};
+}

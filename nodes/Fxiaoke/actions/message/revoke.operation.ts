@@ -3,20 +3,12 @@ import { NodeApiError, type INodeProperties } from 'n8n-workflow';
 import { fxiaokeApiRequest } from '../../transport';
 import type { OperationPrepare } from '../types';
 import { requireId } from '../validation';
+import { serviceIdField } from './fields';
 
 const showFor = { show: { resource: ['message'], operation: ['revoke'] } };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Service ID',
-		name: 'serviceId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'FSAID_xxxxxxxx',
-		description: 'ID of the service account the message was sent through',
-		displayOptions: showFor,
-	},
+	{ ...serviceIdField('ID of the service account the message was sent through'), displayOptions: showFor },
 	{
 		displayName: 'Message ID',
 		name: 'messageId',

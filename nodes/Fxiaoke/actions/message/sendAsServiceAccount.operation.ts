@@ -4,7 +4,7 @@ import type { OperationPrepare } from '../types';
 import { inputError, requireId } from '../validation';
 import { platformFlags, sendBody, SERVICE_SEND_PATH } from './chunkedSend';
 import type { MessageKind } from './content';
-import { MESSAGE_FIELDS, recipientsField } from './fields';
+import { MESSAGE_FIELDS, recipientsField, serviceIdField } from './fields';
 import { prepareSend } from './sendOperation';
 
 const RAW_JSON = 'rawJson';
@@ -30,15 +30,7 @@ export const description: INodeProperties[] = [
 			type: 'notice',
 			default: '',
 		},
-		{
-			displayName: 'Service ID',
-			name: 'serviceId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'FSAID_xxxxxxxx',
-			description: 'ID of the service account to send as (the same ID Revoke needs later)',
-		},
+		serviceIdField('ID of the service account to send as (the same ID Revoke needs later)'),
 		{
 			displayName: 'Message Type',
 			name: 'messageType',
