@@ -95,6 +95,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			fromWebhook,
 			withParameter(fromCsv, 'Read CSV File', 'fileSelector', path.join(filesDir, 'revoke-messages.csv')),
 			withParameter(pictureCard, 'Download Image', 'url', imageUrl),
+			example('ai-agent-tool.json'), // imported only: it needs a chat model (tool.e2e runs it with a stand-in)
 		]);
 		// A webhook workflow answers once published (it takes effect when n8n starts).
 		await runN8nOk(home, ['publish:workflow', `--id=${fromWebhook.id}`]);
