@@ -196,7 +196,7 @@ describe('RateLimiter', () => {
 		for (let i = 0; i < 8; i++) (await limiter.acquire()).release('answered');
 		(await limiter.acquire()).release('rateLimited');
 		expect(limiter.allowed()).toBe(10); // a quarter of 40 at least; 8 got through
-		await new Promise((r) => setTimeout(r, 4 * 300)); // past the hold (two to three windows)
+		await new Promise((r) => setTimeout(r, 4 * 300)); // past the hold (one to two windows)
 		expect(limiter.allowed()).toBeGreaterThan(10);
 		await new Promise((r) => setTimeout(r, 4 * 300 + 50)); // +1, +2, +4, +8, +16: back at 40
 		expect(limiter.allowed()).toBe(40);

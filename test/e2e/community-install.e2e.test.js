@@ -64,7 +64,6 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	let filesDir = '';
 	/** A local stand-in for the image URL of the picture-card example. */
 	let imageServer;
-	let imageUrl = '';
 
 	beforeAll(async () => {
 		// The demo data the examples name: messages msg-1 … msg-1000; sends answer with a message id.
@@ -81,19 +80,20 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 
 		filesDir = path.join(home.dir, 'n8n-files');
 		fs.mkdirSync(filesDir);
+		const csvFile = path.join(filesDir, 'revoke-messages.csv');
 		fs.writeFileSync(
-			path.join(filesDir, 'revoke-messages.csv'),
+			csvFile,
 			`serviceId,messageId\n${DEMO.serviceId},msg-900\n${DEMO.serviceId}, msg-901 \n${DEMO.serviceId},no-such-message\n`,
 		);
 		imageServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(PIXEL_PNG));
 		await new Promise((resolve) => imageServer.listen(0, '127.0.0.1', resolve));
-		imageUrl = `http://127.0.0.1:${imageServer.address().port}/image/png`;
+		const imageUrl = `http://127.0.0.1:${imageServer.address().port}/image/png`;
 
 		await importWorkflow(home, [
 			revokeMessages,
 			sendThenRevoke,
 			fromWebhook,
-			withParameter(fromCsv, 'Read CSV File', 'fileSelector', path.join(filesDir, 'revoke-messages.csv')),
+			withParameter(fromCsv, 'Read CSV File', 'fileSelector', csvFile),
 			withParameter(pictureCard, 'Download Image', 'url', imageUrl),
 			example('ai-agent-tool.json'), // imported only: it needs a chat model (tool.e2e runs it with a stand-in)
 		]);
@@ -198,13 +198,11 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 		},
 		RUN_TIMEOUT,
 	);
+
 	test(
 		'examples/bulk-revoke-from-csv.json runs: listed messages revoked, an unknown one under "Not Revoked"',
 		async () => {
-			const r = await executeWorkflowRaw(home, fromCsv.id, {
-				timeoutMs: RUN_TIMEOUT,
-				env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
-			});
+			const r = await executeWorkflowRaw(home, fromCsv.id, { timeoutMs: RUN_TIMEOUT, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
 			expect(r.errorMessage).toBeUndefined();
 			expect(getNodeOutput(r.run, 'Revoked').items.map((i) => i.json.errorCode)).toEqual([0, 0]);
 			expect(getNodeOutput(r.run, 'Not Revoked').items).toHaveLength(1);

@@ -18,13 +18,13 @@ export interface MessageContent {
 }
 
 /** Text: `{content}`. */
-export function buildText(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
+function buildText(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
 	const content = textParameter(ctx, itemIndex, { label: 'Content', name: 'content' }, true);
 	return { msgType: 'text', content: { content } };
 }
 
 /** Composite: `{head, first?, form?, remark?, link}`; empty optional parts are left out. */
-export function buildComposite(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
+function buildComposite(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
 	const headTitle = textParameter(ctx, itemIndex, { label: 'Head Title', name: 'headTitle' }, true);
 	const firstContent = textParameter(ctx, itemIndex, { label: 'First Content', name: 'firstContent' });
 	const remark = textParameter(ctx, itemIndex, { label: 'Remark', name: 'remark' });
