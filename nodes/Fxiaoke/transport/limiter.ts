@@ -19,12 +19,13 @@ const BURST_SHARE = 10;
 const MIN_BURST = 3;
 /**
  * After a rate-limit answer the rate holds for one window plus a random part of another (so that
- * workers sharing the limit do not all probe at once), then grows by 1, 2, 4, … per window: a
- * single step while others still take their share, the whole limit within a few windows once they
- * are done.
+ * workers sharing the limit do not all probe at once), then grows by 1, 2, 4, … sixteenths of its
+ * distance from the limit per window: small steps while others still take their share, the whole
+ * limit within a few windows once they are done, soonest for the worker that was furthest below.
  */
 const HOLD_WINDOWS = 1;
 const HOLD_JITTER_WINDOWS = 1;
+const GROWTH_STEPS = 16;
 /**
  * A rate-limit answer takes the rate down to at most this share of it, so that a worker with a
  * high rate gives up more than one with a low rate and workers converge on equal shares…
@@ -55,7 +56,8 @@ interface Finished {
  * adapts: a rate-limit answer lowers the allowed rate by a quarter, or to what this process got
  * through in the last window if that is less (its share, but not below a quarter of the window's
  * starting rate nor an eighth of `limit`); after a short hold the rate grows back, slowly at first
- * and then faster, up to `limit`.
+ * and then faster, up to `limit` (sixteenths of the distance to it: a worker left alone once the
+ * others are done soon has the whole limit).
  */
 export class RateLimiter {
 	private finished: Finished[] = [];
@@ -96,7 +98,8 @@ export class RateLimiter {
 		const quietWindows = Math.floor((now - this.reducedAt - this.holdMs) / this.windowMs);
 		if (quietWindows < 0) return this.reducedTo;
 		if (quietWindows >= 30) return this.limit;
-		return Math.min(this.limit, this.reducedTo + 2 ** (quietWindows + 1) - 1);
+		const steps = 2 ** (quietWindows + 1) - 1;
+		return Math.min(this.limit, this.reducedTo + Math.ceil(((this.limit - this.reducedTo) * steps) / GROWTH_STEPS));
 	}
 
 	private burst(allowed: number): number {
