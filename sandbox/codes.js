@@ -121,6 +121,13 @@ const CODES = {
     errorDescription: '服务异常，例如超时 (service exception, e.g. timeout)',
   },
 
+  DEEP_PAGING: {
+    errorCode: 10013,
+    errorMessage: 'offset too large',
+    errorDescription: '分页偏移量超过10000 (offset above 10000: page by _id)',
+    note: 'Fxiaoke deep-paging FAQ (API.md §12). The general code table lists 10013 for a missing corpAccessToken as well.',
+  },
+
   MESSAGE_NOT_FOUND: {
     errorCode: 90001,
     errorMessage: 'message not found',
@@ -143,6 +150,18 @@ const CODES = {
     errorCode: 90004,
     errorMessage: 'media not found',
     errorDescription: '素材不存在 (coverImage is not a mediaId issued by this server)',
+    sandboxOnly: true,
+  },
+  OBJECT_NOT_FOUND: {
+    errorCode: 90005,
+    errorMessage: 'object not found',
+    errorDescription: '对象不存在 (no CRM object with this API name)',
+    sandboxOnly: true,
+  },
+  RECORD_NOT_FOUND: {
+    errorCode: 90006,
+    errorMessage: 'record not found',
+    errorDescription: '数据不存在 (no record with this id)',
     sandboxOnly: true,
   },
 };

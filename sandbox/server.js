@@ -13,6 +13,7 @@ const DEMO_APP = require('./demo-app');
 const { boundaryOf, parseMultipart } = require('./multipart');
 const { validateRevoke, validateSend } = require('./validate');
 const { FAULTS, FaultPlan } = require('./faults');
+const { CrmStore } = require('./crm');
 
 const ROUTES = Object.freeze({
   '/oauth2.0/token': 'token',
@@ -20,7 +21,20 @@ const ROUTES = Object.freeze({
   '/cgi/message/send': 'send',
   '/cgi/app/message/send': 'appSend',
   '/media/upload/message': 'upload',
+  '/cgi/crm/v2/object/list': 'crm.list',
+  '/cgi/crm/v2/object/describe': 'crm.describe',
 });
+/** CRM data calls: preset objects under /cgi/crm/v2/data, custom ones under /cgi/crm/custom/v2/data. */
+const CRM_DATA = /^\/cgi\/crm\/(custom\/)?v2\/data\/(create|get|query|update|invalid|delete|changeOwner)$/;
+const CUSTOM_INVALID_PATH = '/cgi/crm/custom/data/invalid';
+
+/** @param {string} pathname */
+function routeOf(pathname) {
+  if (ROUTES[pathname]) return ROUTES[pathname];
+  const m = CRM_DATA.exec(pathname);
+  if (m) return `crm${m[1] ? '.custom' : ''}.${m[2]}`;
+  return pathname === CUSTOM_INVALID_PATH ? 'crm.custom.invalid' : undefined;
+}
 const LANDING_PATH = '/landing';
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
@@ -239,7 +253,7 @@ class Sandbox {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Clears requests, stats, tokens, messages, media, trace ids, faults and the clock offset; keeps options. */
+  /** Clears requests, stats, tokens, messages, media, CRM records, trace ids, faults and the clock offset; keeps options. */
   reset() {
     this.requests.length = 0;
     this.seq = 0;
@@ -250,6 +264,7 @@ class Sandbox {
     }
     this.usedTraceIds.clear();
     this.sent.length = 0;
+    this.crm = new CrmStore(() => this.now());
     Object.assign(this.stats, freshStats());
     this.faultPlan.clear();
   }
@@ -304,7 +319,7 @@ class Sandbox {
 
   async handle(req, res) {
     const url = new URL(req.url || '/', 'http://sandbox.invalid');
-    const endpoint = (req.method === 'POST' && ROUTES[url.pathname]) || 'other';
+    const endpoint = (req.method === 'POST' && routeOf(url.pathname)) || 'other';
     const record = this.startRecord(req, url, endpoint);
     res.on('close', () => {
       record.endedAt = Date.now();
@@ -413,6 +428,7 @@ class Sandbox {
     if (ctx.endpoint === 'token') return this.processToken(ctx);
     const found = this.checkCommon(ctx) || (ctx.endpoint === 'upload' ? null : this.checkJsonBody(ctx));
     if (found) return this.errorResult(ctx, found);
+    if (ctx.endpoint.startsWith('crm.')) return this.processCrm(ctx);
     switch (ctx.endpoint) {
       case 'revoke':
         return this.processRevoke(ctx);
@@ -421,6 +437,17 @@ class Sandbox {
       default:
         return this.processSend(ctx);
     }
+  }
+
+  /** CRM calls (sandbox/crm.js); `crm.custom.*` came by the custom-object path. */
+  processCrm(ctx) {
+    const parts = ctx.endpoint.split('.');
+    const action = parts[parts.length - 1];
+    const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''));
+    if ('problem' in result) return this.errorResult(ctx, result.problem);
+    const ok = this.okResult(result.extra);
+    ok.applied = result.applied;
+    return ok;
   }
 
   // ---------------------------------------------------------------- token endpoint

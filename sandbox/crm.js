@@ -1,0 +1,380 @@
+'use strict';
+
+/**
+ * The sandbox's CRM: object list, describe and records (API.md §12), strict where the docs are
+ * unsure. Values must come in Fxiaoke's formats: numbers and currency as strings, dates as
+ * millisecond timestamps, select fields as option values, employee and department fields as lists
+ * of IDs. Every write keeps `create_time` / `last_modified_time`. Record ids are fixed-width and grow
+ * with creation, so `_id` order is creation order (the cursor paging of Fxiaoke's deep-paging FAQ).
+ */
+
+const { CODES, problem } = require('./codes');
+
+const MAX_LIMIT = 100;
+const MAX_OFFSET = 10000;
+
+/** @typedef {{ api_name: string, label: string, type: string, is_required?: boolean, options?: {label: string, value: string}[], target_api_name?: string }} Field */
+
+/** @param {string} api_name @param {string} label @param {string} type @param {Partial<Field>} [more] @returns {Field} */
+const field = (api_name, label, type, more = {}) => ({ api_name, label, type, is_required: false, ...more });
+/** @param {...[string, string]} pairs */
+const options = (...pairs) => pairs.map(([value, label]) => ({ value, label }));
+
+const SYSTEM_FIELDS = [
+  field('_id', 'ID', 'text'),
+  field('owner', 'Owner', 'employee'),
+  field('created_by', 'Created By', 'employee'),
+  field('create_time', 'Created Time', 'date_time'),
+  field('last_modified_time', 'Last Modified Time', 'date_time'),
+  field('life_status', 'Life Status', 'select_one', { options: options(['normal', 'Normal'], ['invalid', 'Invalid']) }),
+];
+
+/** The objects the sandbox knows: display name, whether custom, and the fields a user writes. */
+const OBJECTS = {
+  AccountObj: {
+    displayName: 'Account',
+    fields: [
+      field('name', 'Account Name', 'text', { is_required: true }),
+      field('account_level', 'Account Level', 'select_one', { options: options(['1', 'Key'], ['2', 'Normal'], ['3', 'Small']) }),
+      field('tel', 'Phone', 'phone_number'),
+      field('email', 'Email', 'email'),
+      field('annual_revenue', 'Annual Revenue', 'currency'),
+      field('employees', 'Employees', 'number'),
+      field('remark', 'Remark', 'long_text'),
+    ],
+  },
+  ContactObj: {
+    displayName: 'Contact',
+    fields: [
+      field('name', 'Contact Name', 'text', { is_required: true }),
+      field('account_id', 'Account', 'object_reference', { target_api_name: 'AccountObj' }),
+      field('mobile', 'Mobile', 'phone_number'),
+      field('email', 'Email', 'email'),
+      field('birthday', 'Birthday', 'date'),
+    ],
+  },
+  LeadsObj: {
+    displayName: 'Lead',
+    fields: [
+      field('name', 'Lead Name', 'text', { is_required: true }),
+      field('company', 'Company', 'text'),
+      field('mobile', 'Mobile', 'phone_number'),
+      field('email', 'Email', 'email'),
+      field('leads_status', 'Lead Status', 'select_one', { options: options(['1', 'New'], ['2', 'Contacted'], ['3', 'Qualified']) }),
+      field('tags', 'Tags', 'select_many', { options: options(['vip', 'VIP'], ['event', 'Event'], ['web', 'Website']) }),
+    ],
+  },
+  NewOpportunityObj: {
+    displayName: 'Opportunity',
+    fields: [
+      field('name', 'Opportunity Name', 'text', { is_required: true }),
+      field('account_id', 'Account', 'object_reference', { is_required: true, target_api_name: 'AccountObj' }),
+      field('amount', 'Amount', 'currency'),
+      field('close_date', 'Close Date', 'date', { is_required: true }),
+      field('sales_stage', 'Sales Stage', 'select_one', { options: options(['1', 'Discovery'], ['2', 'Proposal'], ['3', 'Won'], ['4', 'Lost']) }),
+      field('departments', 'Departments', 'department'),
+    ],
+  },
+  object_ticket__c: {
+    displayName: 'Ticket',
+    custom: true,
+    fields: [
+      field('name', 'Ticket Title', 'text', { is_required: true }),
+      field('field_priority__c', 'Priority', 'select_one', { options: options(['p1', 'High'], ['p2', 'Medium'], ['p3', 'Low']) }),
+      field('field_count__c', 'Count', 'number'),
+      field('field_due__c', 'Due', 'date_time'),
+      field('field_done__c', 'Done', 'true_or_false'),
+    ],
+  },
+};
+
+const STRING_TYPES = new Set(['text', 'long_text', 'phone_number', 'email', 'url']);
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/**
+ * @param {Field} f @param {unknown} value @param {CrmStore} store
+ * @returns {string | null} what is wrong with the value, or null
+ */
+function valueProblem(f, value, store) {
+  if (value === null) return null;
+  switch (f.type) {
+    case 'number':
+    case 'currency':
+      return typeof value === 'string' && NUMERIC.test(value) ? null : `${f.api_name}: a ${f.type} is a numeric string, got ${JSON.stringify(value)}`;
+    case 'date':
+    case 'date_time':
+      return Number.isInteger(value) ? null : `${f.api_name}: a ${f.type} is a millisecond timestamp, got ${JSON.stringify(value)}`;
+    case 'true_or_false':
+      return typeof value === 'boolean' ? null : `${f.api_name}: true_or_false takes a boolean`;
+    case 'select_one':
+      return typeof value === 'string' && (f.options ?? []).some((o) => o.value === value)
+        ? null
+        : `${f.api_name}: ${JSON.stringify(value)} is not an option value (${(f.options ?? []).map((o) => o.value).join(', ')})`;
+    case 'select_many':
+      return Array.isArray(value) && value.every((v) => (f.options ?? []).some((o) => o.value === v))
+        ? null
+        : `${f.api_name}: select_many takes a list of option values`;
+    case 'employee':
+    case 'department':
+      return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '')
+        ? null
+        : `${f.api_name}: a ${f.type} field takes a list of IDs`;
+    case 'object_reference': {
+      if (typeof value !== 'string') return `${f.api_name}: a lookup takes the record's _id`;
+      const target = store.objects.get(f.target_api_name ?? '');
+      return target && target.records.has(value) ? null : `${f.api_name}: no ${f.target_api_name} record ${value}`;
+    }
+    default:
+      if (!STRING_TYPES.has(f.type)) return null;
+      if (typeof value !== 'string') return `${f.api_name}: a ${f.type} field takes a string`;
+      if (f.type === 'email' && value !== '' && !/^[^@\s]+@[^@\s]+$/.test(value)) return `${f.api_name}: not an e-mail address`;
+      return null;
+  }
+}
+
+/** @param {unknown} a @param {unknown} b */
+function compare(a, b) {
+  const x = a === undefined || a === null ? '' : a;
+  const y = b === undefined || b === null ? '' : b;
+  const nx = Number(x);
+  const ny = Number(y);
+  if (typeof x !== 'object' && typeof y !== 'object' && x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) && !/^[0-9a-f]{24}$/.test(String(x))) {
+    return nx - ny;
+  }
+  return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+}
+
+/** @type {Record<string, (v: unknown, values: unknown[]) => boolean>} */
+const OPERATORS = {
+  EQ: (v, [a]) => (Array.isArray(v) ? v.includes(a) : compare(v, a) === 0),
+  N: (v, [a]) => !(Array.isArray(v) ? v.includes(a) : compare(v, a) === 0),
+  GT: (v, [a]) => v !== undefined && v !== null && compare(v, a) > 0,
+  GTE: (v, [a]) => v !== undefined && v !== null && compare(v, a) >= 0,
+  LT: (v, [a]) => v !== undefined && v !== null && compare(v, a) < 0,
+  LTE: (v, [a]) => v !== undefined && v !== null && compare(v, a) <= 0,
+  LIKE: (v, [a]) => typeof v === 'string' && v.includes(String(a)),
+  NLIKE: (v, [a]) => !(typeof v === 'string' && v.includes(String(a))),
+  STARTWITH: (v, [a]) => typeof v === 'string' && v.startsWith(String(a)),
+  ENDWITH: (v, [a]) => typeof v === 'string' && v.endsWith(String(a)),
+  IS: (v) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0),
+  ISN: (v) => !(v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)),
+  IN: (v, values) => values.some((a) => (Array.isArray(v) ? v.includes(a) : compare(v, a) === 0)),
+  NIN: (v, values) => !values.some((a) => (Array.isArray(v) ? v.includes(a) : compare(v, a) === 0)),
+  BETWEEN: (v, [a, b]) => v !== undefined && v !== null && compare(v, a) >= 0 && compare(v, b) <= 0,
+  NBETWEEN: (v, [a, b]) => !(v !== undefined && v !== null && compare(v, a) >= 0 && compare(v, b) <= 0),
+};
+
+class CrmStore {
+  /** @param {() => number} now */
+  constructor(now) {
+    this.now = now;
+    /** @type {Map<string, { displayName: string, custom: boolean, fields: Field[], records: Map<string, Record<string, any>> }>} */
+    this.objects = new Map();
+    this.seq = 0;
+    /** Every write, in order (tests read what was created, updated, invalidated, deleted). @type {{ action: string, apiName: string, id: string, body?: any }[]} */
+    this.writes = [];
+    for (const [apiName, def] of Object.entries(OBJECTS)) {
+      this.objects.set(apiName, { displayName: def.displayName, custom: def.custom === true, fields: [...SYSTEM_FIELDS, ...def.fields], records: new Map() });
+    }
+  }
+
+  nextId() {
+    this.seq += 1;
+    return `6${this.seq.toString(16).padStart(23, '0')}`;
+  }
+
+  /**
+   * Adds `count` valid records to an object without requests (e.g. 25,000 for paging tests).
+   * @param {string} apiName @param {number} count @param {(i: number) => Record<string, any>} [make]
+   * @returns {string[]} the new ids
+   */
+  seed(apiName, count, make = (i) => ({ name: `${apiName} ${i + 1}` })) {
+    const object = this.objects.get(apiName);
+    if (!object) throw new Error(`unknown object ${apiName}`);
+    const ids = [];
+    for (let i = 0; i < count; i++) {
+      const id = this.nextId();
+      const at = this.now();
+      object.records.set(id, { _id: id, owner: ['1000'], created_by: ['1000'], create_time: at, last_modified_time: at, life_status: 'normal', ...make(i) });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /**
+   * One CRM call. `action` is the path's last part; `custom` whether it came by the custom-object path.
+   * @param {string} action @param {boolean} custom @param {any} body @param {string} userId
+   * @returns {{ problem: import('./codes').Problem } | { extra: Record<string, any>, applied: boolean }}
+   */
+  handle(action, custom, body, userId) {
+    if (action === 'list') {
+      const objects = [...this.objects].map(([apiName, o]) => ({ describeApiName: apiName, describeDisplayName: o.displayName, defineType: o.custom ? 'custom' : 'package', isActive: true }));
+      return { extra: { data: { objects } }, applied: false };
+    }
+    const data = body && typeof body.data === 'object' && body.data !== null ? body.data : null;
+    if (!data) return bad('data is required');
+    const apiName = action === 'describe' ? data.apiName : (data.object_data?.dataObjectApiName ?? data.dataObjectApiName);
+    const object = typeof apiName === 'string' ? this.objects.get(apiName) : undefined;
+    if (!object) return { problem: problem(CODES.OBJECT_NOT_FOUND, `no object ${JSON.stringify(apiName)}`) };
+    if (action === 'describe') {
+      const fields = Object.fromEntries(object.fields.map((f) => [f.api_name, { ...f, define_type: f.api_name.endsWith('__c') ? 'custom' : 'package' }]));
+      return { extra: { data: { describe: { api_name: apiName, display_name: object.displayName, fields } } }, applied: false };
+    }
+    if (object.custom !== custom) {
+      return bad(custom ? `${apiName} is a preset object: use /cgi/crm/v2/data/*` : `${apiName} is a custom object: use /cgi/crm/custom/v2/data/*`);
+    }
+    switch (action) {
+      case 'create':
+        return this.create(apiName, object, body, data, userId);
+      case 'get':
+        return this.get(object, data);
+      case 'update':
+        return this.update(apiName, object, data);
+      case 'query':
+        return this.query(object, data);
+      case 'invalid':
+        return this.invalidate(apiName, object, data);
+      case 'delete':
+        return this.remove(apiName, object, data);
+      case 'changeOwner':
+        return this.changeOwner(apiName, object, data);
+      default:
+        return bad(`unknown action ${action}`);
+    }
+  }
+
+  /** @param {any} object @param {Record<string, any>} values @param {boolean} creating */
+  checkValues(object, values, creating) {
+    for (const [name, value] of Object.entries(values)) {
+      if (name === 'dataObjectApiName' || name === '_id') continue;
+      const f = object.fields.find((/** @type {Field} */ x) => x.api_name === name);
+      if (!f) return `unknown field ${name}`;
+      if (['created_by', 'create_time', 'last_modified_time', 'life_status'].includes(name)) return `${name} is set by the system`;
+      if (name === 'owner' && !creating) return 'the owner changes only through changeOwner';
+      const wrong = valueProblem(f, value, this);
+      if (wrong) return wrong;
+    }
+    if (creating) {
+      const missing = object.fields.filter((/** @type {Field} */ f) => f.is_required && (values[f.api_name] === undefined || values[f.api_name] === null || values[f.api_name] === ''));
+      if (missing.length > 0) return `required field(s) missing: ${missing.map((/** @type {Field} */ f) => f.api_name).join(', ')}`;
+    }
+    return null;
+  }
+
+  create(apiName, object, body, data, userId) {
+    const values = data.object_data;
+    if (!values || typeof values !== 'object') return bad('data.object_data is required');
+    const wrong = this.checkValues(object, values, true);
+    if (wrong) return bad(wrong);
+    const id = this.nextId();
+    const at = this.now();
+    const { dataObjectApiName, ...fields } = values;
+    object.records.set(id, { _id: id, owner: [userId], created_by: [userId], ...fields, create_time: at, last_modified_time: at, life_status: 'normal' });
+    this.writes.push({ action: 'create', apiName, id, body: { triggerApprovalFlow: body.triggerApprovalFlow ?? true, triggerWorkFlow: body.triggerWorkFlow ?? true, fields } });
+    return { extra: { dataId: id }, applied: true };
+  }
+
+  get(object, data) {
+    const record = object.records.get(data.objectDataId);
+    if (!record) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(data.objectDataId)}`) };
+    return { extra: { data: { ...record } }, applied: false };
+  }
+
+  update(apiName, object, data) {
+    const values = data.object_data;
+    if (!values || typeof values !== 'object') return bad('data.object_data is required');
+    const record = object.records.get(values._id);
+    if (!record) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(values._id)}`) };
+    if (record.life_status === 'invalid') return bad('the record is in the recycle bin');
+    const wrong = this.checkValues(object, values, false);
+    if (wrong) return bad(wrong);
+    const { dataObjectApiName, _id, ...fields } = values;
+    Object.assign(record, fields, { last_modified_time: Math.max(this.now(), record.last_modified_time + 1) });
+    this.writes.push({ action: 'update', apiName, id: record._id, body: { fields } });
+    return { extra: {}, applied: true };
+  }
+
+  invalidate(apiName, object, data) {
+    const id = data.object_data_id;
+    if (Array.isArray(id)) return bad('V2 does not support batch invalidation: one object_data_id per call');
+    const record = object.records.get(id);
+    if (!record) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(id)}`) };
+    record.life_status = 'invalid';
+    record.last_modified_time = Math.max(this.now(), record.last_modified_time + 1);
+    this.writes.push({ action: 'invalid', apiName, id });
+    return { extra: {}, applied: true };
+  }
+
+  remove(apiName, object, data) {
+    const ids = data.idList;
+    if (!Array.isArray(ids) || ids.length === 0) return bad('data.idList is required');
+    for (const id of ids) {
+      const record = object.records.get(id);
+      if (!record) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(id)}`) };
+      if (record.life_status !== 'invalid') return bad(`record ${id} must be invalidated (moved to the recycle bin) before it is deleted`);
+    }
+    for (const id of ids) {
+      object.records.delete(id);
+      this.writes.push({ action: 'delete', apiName, id });
+    }
+    return { extra: {}, applied: true };
+  }
+
+  changeOwner(apiName, object, data) {
+    const changes = data.Data;
+    if (!Array.isArray(changes) || changes.length === 0) return bad('data.Data is required');
+    for (const change of changes) {
+      if (!object.records.has(change.objectDataId)) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(change.objectDataId)}`) };
+      if (!Array.isArray(change.ownerId) || change.ownerId.length !== 1) return bad('ownerId takes a list with one employee ID');
+    }
+    for (const change of changes) {
+      const record = object.records.get(change.objectDataId);
+      record.owner = [...change.ownerId];
+      record.last_modified_time = Math.max(this.now(), record.last_modified_time + 1);
+      this.writes.push({ action: 'changeOwner', apiName, id: record._id });
+    }
+    return { extra: {}, applied: true };
+  }
+
+  query(object, data) {
+    const info = data.search_query_info;
+    if (!info || typeof info !== 'object') return bad('data.search_query_info is required');
+    const limit = info.limit ?? 20;
+    const offset = info.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return bad(`limit must be 1 to ${MAX_LIMIT}`);
+    if (!Number.isInteger(offset) || offset < 0) return bad('offset must be a non-negative integer');
+    if (offset > MAX_OFFSET) return { problem: problem(CODES.DEEP_PAGING, `offset ${offset} is above ${MAX_OFFSET}: page by _id instead`) };
+    if (offset % limit !== 0) return bad('offset must be a multiple of limit');
+    const filters = info.filters ?? [];
+    if (!Array.isArray(filters)) return bad('filters must be a list');
+    for (const f of filters) {
+      if (!OPERATORS[f.operator]) return bad(`unknown operator ${JSON.stringify(f.operator)}`);
+      if (!Array.isArray(f.field_values)) return bad(`filter on ${f.field_name}: field_values must be a list`);
+      if (!object.fields.some((/** @type {Field} */ x) => x.api_name === f.field_name)) return bad(`filter on unknown field ${f.field_name}`);
+    }
+    const onLifeStatus = filters.some((f) => f.field_name === 'life_status');
+    let rows = [...object.records.values()].filter(
+      (r) => (onLifeStatus || r.life_status !== 'invalid') && filters.every((f) => OPERATORS[f.operator](r[f.field_name], f.field_values)),
+    );
+    const orders = Array.isArray(info.orders) && info.orders.length > 0 ? info.orders : [{ fieldName: 'last_modified_time', isAsc: false }];
+    rows.sort((a, b) => {
+      for (const o of orders) {
+        const c = compare(a[o.fieldName], b[o.fieldName]);
+        if (c !== 0) return o.isAsc === false ? -c : c;
+      }
+      return compare(a._id, b._id);
+    });
+    const total = rows.length;
+    rows = rows.slice(offset, offset + limit);
+    const projection = Array.isArray(info.fieldProjection) && info.fieldProjection.length > 0 ? info.fieldProjection : null;
+    const dataList = rows.map((r) => (projection ? Object.fromEntries(['_id', ...projection].filter((k) => k in r).map((k) => [k, r[k]])) : { ...r }));
+    const answer = { dataList, offset, limit };
+    if (data.find_explicit_total_num === true) answer.total = total;
+    return { extra: { data: answer }, applied: false };
+  }
+}
+
+/** @param {string} detail */
+const bad = (detail) => ({ problem: problem(CODES.INVALID_PARAMETER, detail) });
+
+module.exports = { CrmStore, OBJECTS };
