@@ -309,7 +309,7 @@ describe('common request checks on business endpoints', () => {
     const get = await axios.get(`${base}/cgi/message/send?thirdTraceId=${uuid()}`, { validateStatus: () => true });
     expect(get.status).toBe(404);
     expect(get.headers['content-type']).toMatch(/text\/html/);
-    const unknown = await post('/cgi/crm/v2/data/query', {}, { headers: authHeaders(token) });
+    const unknown = await post('/cgi/crm/v2/data/no-such-call', {}, { headers: authHeaders(token) });
     expect(unknown.status).toBe(404);
     expect(lastRecord().endpoint).toBe('other');
   });
