@@ -27,6 +27,8 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
 
+const { parseJson } = require('../test/support/n8n');
+
 const REPO_ROOT = path.resolve(__dirname, '..');
 const CREDENTIAL_ID = 'fxiaokeSandbox01'; // scripts/start.js imports the credential with this id
 const NODE_NAME = 'Revoke';
@@ -103,15 +105,7 @@ function request(method, url, body) {
 				let text = '';
 				res.setEncoding('utf8');
 				res.on('data', (d) => (text += d));
-				res.on('end', () => {
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						json = undefined;
-					}
-					resolve({ status: res.statusCode || 0, json });
-				});
+				res.on('end', () => resolve({ status: res.statusCode || 0, json: parseJson(text) }));
 			},
 		);
 		req.on('error', reject);

@@ -4,9 +4,7 @@ const { createSandbox } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
 const { runNode, sandboxCredential } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
-const { fieldsOf } = require('./support/items');
-
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const { fieldsOf, UUID_V4 } = require('./support/items');
 
 let sandbox;
 let baseUrl;

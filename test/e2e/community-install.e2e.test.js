@@ -12,24 +12,13 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
-const {
-	REPO_ROOT,
-	importCredentials,
-	importWorkflow,
-	executeWorkflowRaw,
-	getNodeOutput,
-	runN8nOk,
-	startN8nServer,
-	restRequest,
-} = require('../support/n8n');
+const { REPO_ROOT, importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput, runN8nOk } = require('../support/n8n');
+const { startN8nServer, restRequest } = require('../support/n8n');
 const { buildCredential } = require('../support/workflows');
-const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
-const { openE2e } = require('../support/e2e-fixture');
+const { useE2e, VERSION } = require('../support/e2e-fixture');
 
-const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
-const SETUP_TIMEOUT = 25 * 60 * 1000;
 const RUN_TIMEOUT = 3 * 60 * 1000;
 
 /** @param {string} name */
@@ -49,12 +38,10 @@ function withParameter(workflow, nodeName, parameter, value) {
 }
 
 describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
-	/** @type {ReturnType<typeof createSandbox>} */
+	/** @type {import('../support/e2e-fixture').Sandbox} */
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
-	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
-	let e2e;
 	const revokeMessages = example('revoke-messages.json');
 	const sendThenRevoke = example('send-then-revoke.json');
 	const fromWebhook = example('revoke-from-webhook.json');
@@ -65,16 +52,21 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	/** A local stand-in for the image URL of the picture-card example. */
 	let imageServer;
 
-	beforeAll(async () => {
-		// The demo data the examples name: messages msg-1 … msg-1000; sends answer with a message id.
-		e2e = await openE2e({
-			version: VERSION,
-			sandbox: { returnMessageId: true },
-			seed: Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`),
-			installAs: 'communityNodes',
-		});
+	/**
+	 * Executes an example workflow: its run and the sandbox requests it caused.
+	 * @param {{ id: string }} workflow @param {NodeJS.ProcessEnv} [env]
+	 */
+	async function run(workflow, env) {
+		const before = sb.requests.length;
+		const r = await executeWorkflowRaw(home, workflow.id, { timeoutMs: RUN_TIMEOUT, env });
+		return { r, requests: sb.requests.slice(before) };
+	}
+
+	// The demo data the examples name: messages msg-1 … msg-1000; sends answer with a message id.
+	const demoMessages = Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`);
+	useE2e({ version: VERSION, sandbox: { returnMessageId: true }, seed: demoMessages, installAs: 'communityNodes' }, async (e2e) => {
 		({ sb, home } = e2e);
-		const baseUrl = e2e.baseUrl;
+		const { baseUrl } = e2e;
 		const { id, name } = revokeMessages.nodes.find((n) => n.credentials?.fxiaokeApi).credentials.fxiaokeApi;
 		await importCredentials(home, [buildCredential({ baseUrl, app: DEMO, id, name })]);
 
@@ -99,11 +91,10 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 		]);
 		// A webhook workflow answers once published (it takes effect when n8n starts).
 		await runN8nOk(home, ['publish:workflow', `--id=${fromWebhook.id}`]);
-	}, SETUP_TIMEOUT);
+	});
 
 	afterAll(async () => {
 		if (imageServer) await new Promise((resolve) => imageServer.close(resolve));
-		if (e2e) await e2e.close();
 	});
 
 	test('the package sits in .n8n/nodes', () => {
@@ -167,14 +158,13 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	test(
 		'examples/revoke-messages.json runs: every demo message it names is revoked',
 		async () => {
-			const before = sb.requests.length;
-			const r = await executeWorkflowRaw(home, revokeMessages.id, { timeoutMs: RUN_TIMEOUT });
+			const { r, requests } = await run(revokeMessages);
 			expect(r.errorMessage).toBeUndefined();
 			expect(r.ok).toBe(true);
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items.length).toBeGreaterThan(0);
 			for (const item of out.items) expect(fieldsOf(item).errorCode).toBe(0);
-			const revoked = sb.requests.slice(before).filter((q) => q.endpoint === 'revoke' && q.response?.body?.errorCode === 0);
+			const revoked = requests.filter((q) => q.endpoint === 'revoke' && q.response?.body?.errorCode === 0);
 			expect(revoked).toHaveLength(out.items.length);
 			for (const q of revoked) expect(sb.messages.get(q.body.messageId)).toMatchObject({ revoked: true });
 		},
@@ -184,11 +174,9 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	test(
 		'examples/send-then-revoke.json runs: the message it sends is the one it revokes',
 		async () => {
-			const before = sb.requests.length;
-			const r = await executeWorkflowRaw(home, sendThenRevoke.id, { timeoutMs: RUN_TIMEOUT });
+			const { r, requests } = await run(sendThenRevoke);
 			expect(r.errorMessage).toBeUndefined();
 			expect(r.ok).toBe(true);
-			const requests = sb.requests.slice(before);
 			const sent = requests.filter((q) => q.endpoint === 'appSend');
 			const revoked = requests.filter((q) => q.endpoint === 'revoke');
 			expect(sent).toHaveLength(1);
@@ -202,7 +190,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	test(
 		'examples/bulk-revoke-from-csv.json runs: listed messages revoked, an unknown one under "Not Revoked"',
 		async () => {
-			const r = await executeWorkflowRaw(home, fromCsv.id, { timeoutMs: RUN_TIMEOUT, env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } });
+			const { r } = await run(fromCsv, { N8N_RESTRICT_FILE_ACCESS_TO: filesDir });
 			expect(r.errorMessage).toBeUndefined();
 			expect(getNodeOutput(r.run, 'Revoked').items.map((i) => i.json.errorCode)).toEqual([0, 0]);
 			expect(getNodeOutput(r.run, 'Not Revoked').items).toHaveLength(1);
@@ -214,10 +202,8 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	test(
 		'examples/picture-card-from-url.json runs: the downloaded image is uploaded and is the cover of the article sent',
 		async () => {
-			const before = sb.requests.length;
-			const r = await executeWorkflowRaw(home, pictureCard.id, { timeoutMs: RUN_TIMEOUT });
+			const { r, requests } = await run(pictureCard);
 			expect(r.errorMessage).toBeUndefined();
-			const requests = sb.requests.slice(before);
 			const uploads = requests.filter((q) => q.endpoint === 'upload');
 			const sends = requests.filter((q) => q.endpoint === 'send');
 			expect(uploads).toHaveLength(1);

@@ -18,28 +18,18 @@
  */
 const crypto = require('node:crypto');
 
-const {
-	importCredentials,
-	importWorkflow,
-	executeWorkflowRaw,
-	exportCredentials,
-	getNodeOutput,
-	startN8nServer,
-	restRequest,
-} = require('../support/n8n');
+const { importCredentials, importWorkflow, executeWorkflowRaw, exportCredentials, getNodeOutput } = require('../support/n8n');
+const { startN8nServer, restRequest } = require('../support/n8n');
 const { buildCredential, buildRevokeWorkflow, revokeItems, chainWorkflow, startWith, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE } = require('../support/workflows');
-const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
-const { fieldsOf, pairedIndex, messageIds } = require('../support/items');
-const { openE2e } = require('../support/e2e-fixture');
+const { fieldsOf, pairedIndex, messageIds, UUID_V4 } = require('../support/items');
+const { useE2e, throwIfFailed, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
 const VERSIONS = (process.env.N8N_COMPAT_VERSIONS || '1.123.81')
 	.split(',')
 	.map((v) => v.trim())
 	.filter(Boolean);
 const SETUP_TIMEOUT = 30 * 60 * 1000; // the first run installs n8n
-const RUN_TIMEOUT = 5 * 60 * 1000;
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 /** A 1×1 PNG. */
 const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
@@ -54,7 +44,7 @@ function oneItemWorkflow(name, item, parameters, credential, extra = []) {
 }
 
 describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => {
-	/** @type {ReturnType<typeof createSandbox>} */
+	/** @type {import('../support/e2e-fixture').Sandbox} */
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
@@ -64,8 +54,6 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	const printed = [];
 	/** @type {Record<string, any>} */
 	const wf = {};
-	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
-	let e2e;
 	/** @type {ReturnType<typeof buildCredential>} */
 	let wrongSecretCred;
 	const WRONG_SECRET = `wrong-${crypto.randomBytes(6).toString('hex')}`;
@@ -76,20 +64,21 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	const unknown3 = `unknown-${crypto.randomUUID()}`;
 	const ids3 = [known3[0], unknown3, known3[1], known3[2]];
 
-	/** @param {string} id */
-	async function execute(id) {
-		const r = await executeWorkflowRaw(home, id, { timeoutMs: RUN_TIMEOUT });
+	/**
+	 * Executes a workflow (a failed execution throws): the output of node `node` and the sandbox requests it caused.
+	 * @param {{ id: string }} workflow @param {string} node
+	 */
+	async function run(workflow, node) {
+		const before = sb.requests.length;
+		const r = await executeWorkflowRaw(home, workflow.id, { timeoutMs: RUN_TIMEOUT });
 		printed.push(r.stdout, r.stderr);
-		if (!r.ok) {
-			throw new Error(`n8n ${version}: execution failed: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
-		}
-		return r;
+		throwIfFailed(r, `n8n ${version}: execution failed`);
+		return { out: getNodeOutput(r.run, node), requests: sb.requests.slice(before) };
 	}
 
-	beforeAll(async () => {
-		e2e = await openE2e({ version, seed: [...ids1, ...ids2, ...known3] });
+	useE2e({ version, seed: [...ids1, ...ids2, ...known3], timeout: SETUP_TIMEOUT }, async (e2e) => {
 		({ sb, home } = e2e);
-		const baseUrl = e2e.baseUrl;
+		const { baseUrl } = e2e;
 		expect(home.n8n.version).toBe(version);
 
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
@@ -114,22 +103,15 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 			},
 		]);
 		await importWorkflow(home, Object.values(wf));
-	}, SETUP_TIMEOUT);
-
-	afterAll(async () => {
-		if (e2e) await e2e.close();
 	});
 
 	test(
 		'revokes a few messages: one token call, one request per item, answers paired with their items',
 		async () => {
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.first.id);
-			const out = getNodeOutput(r.run, 'Revoke');
+			const { out, requests } = await run(wf.first, 'Revoke');
 			expect(out.error).toBeUndefined();
 			expect(out.items).toHaveLength(ids1.length);
 
-			const requests = sb.requests.slice(reqBefore);
 			const tokenReqs = requests.filter((q) => q.endpoint === 'token');
 			const revokeReqs = requests.filter((q) => q.endpoint === 'revoke');
 			expect(tokenReqs).toHaveLength(1);
@@ -164,13 +146,10 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 		'a second execution reuses the token persisted in the credential',
 		async () => {
 			const tokenCallsBefore = sb.stats.tokenCalls;
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.second.id);
-			const out = getNodeOutput(r.run, 'Revoke');
+			const { out, requests } = await run(wf.second, 'Revoke');
 			expect(out.items).toHaveLength(ids2.length);
 			for (const item of out.items) expect(fieldsOf(item).errorCode).toBe(0);
 			expect(sb.stats.tokenCalls).toBe(tokenCallsBefore);
-			const requests = sb.requests.slice(reqBefore);
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
 			expect(requests.filter((q) => q.endpoint === 'revoke')).toHaveLength(ids2.length);
 			for (const id of ids2) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
@@ -189,11 +168,9 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	test(
 		'Continue On Fail: the unknown message becomes an error item in place, the others are revoked',
 		async () => {
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.continueOnFail.id);
-			const out = getNodeOutput(r.run, 'Revoke');
+			const { out, requests } = await run(wf.continueOnFail, 'Revoke');
 			expect(out.items).toHaveLength(ids3.length);
-			const revokeReqs = sb.requests.slice(reqBefore).filter((q) => q.endpoint === 'revoke');
+			const revokeReqs = requests.filter((q) => q.endpoint === 'revoke');
 			/** @type {Map<string, any>} */
 			const byMessage = new Map(revokeReqs.map((q) => [q.body.messageId, q]));
 			out.items.forEach((item, i) => {
@@ -220,10 +197,8 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	test(
 		'a text send: one request to /cgi/message/send with the item\'s recipients and content, Fxiaoke\'s answer as the output',
 		async () => {
-			const before = sb.requests.length;
-			const r = await execute(wf.send.id);
-			const out = getNodeOutput(r.run, 'Fxiaoke');
-			const sends = sb.requests.slice(before).filter((q) => q.endpoint === 'send');
+			const { out, requests } = await run(wf.send, 'Fxiaoke');
+			const sends = requests.filter((q) => q.endpoint === 'send');
 			expect(sends).toHaveLength(1);
 			expect(sends[0].body.toUser).toEqual(['1000']);
 			expect(sends[0].body.msgType).toBe('text');
@@ -238,10 +213,8 @@ describe.each(VERSIONS)('revoke in a real n8n %s (compatibility)', (version) => 
 	test(
 		'an image upload: the PNG reaches /media/upload/message as multipart, the output carries the mediaId',
 		async () => {
-			const before = sb.requests.length;
-			const r = await execute(wf.upload.id);
-			const out = getNodeOutput(r.run, 'Fxiaoke');
-			const uploads = sb.requests.slice(before).filter((q) => q.endpoint === 'upload');
+			const { out, requests } = await run(wf.upload, 'Fxiaoke');
+			const uploads = requests.filter((q) => q.endpoint === 'upload');
 			expect(uploads).toHaveLength(1);
 			expect(uploads[0].response.body.errorCode).toBe(0);
 			expect(out.items).toHaveLength(1);

@@ -16,23 +16,11 @@
  * Requires `npm run build` first (dist/).
  */
 
-const {
-	importCredentials,
-	importWorkflow,
-	executeWorkflowRaw,
-	exportCredentials,
-	getNodeOutput,
-} = require('../support/n8n');
+const { importCredentials, importWorkflow, executeWorkflowRaw, exportCredentials, getNodeOutput } = require('../support/n8n');
 const { buildCredential, buildRevokeWorkflow, revokeItems, CREDENTIAL_TYPE, chainWorkflow, startWith, SPLIT_OUT } = require('../support/workflows');
-const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
-const { fieldsOf, pairedIndex, messageIds } = require('../support/items');
-const { openE2e } = require('../support/e2e-fixture');
-
-const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
-const SETUP_TIMEOUT = 25 * 60 * 1000;
-const RUN_TIMEOUT = 5 * 60 * 1000;
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const { fieldsOf, pairedIndex, messageIds, UUID_V4 } = require('../support/items');
+const { useE2e, throwIfFailed, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
 /**
  * Manual Trigger → Set (raw JSON list) → Split Out → HTTP Request (POST {baseUrl}/cgi/app/message/revoke,
@@ -60,12 +48,10 @@ function buildHttpRequestWorkflow({ baseUrl, items, credential, name }) {
 }
 
 describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})`, () => {
-	/** @type {ReturnType<typeof createSandbox>} */
+	/** @type {import('../support/e2e-fixture').Sandbox} */
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
-	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
-	let e2e;
 	/** @type {ReturnType<typeof buildCredential>} */
 	let cred;
 	/** @type {string[]} */
@@ -79,14 +65,12 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 	const ids4 = messageIds('h4', 1); // Fxiaoke node: refreshes the token
 	const ids5 = messageIds('h5', 1); // HTTP Request again, with the refreshed token
 
-	/** @param {string} id */
-	async function execute(id) {
-		const r = await executeWorkflowRaw(home, id, { timeoutMs: RUN_TIMEOUT });
+	/** Executes a workflow (a failed execution throws): its run and the sandbox requests it caused. @param {{ id: string }} workflow */
+	async function run(workflow) {
+		const before = sb.requests.length;
+		const r = await executeWorkflowRaw(home, workflow.id, { timeoutMs: RUN_TIMEOUT });
 		printed.push(r.stdout, r.stderr);
-		if (!r.ok) {
-			throw new Error(`execution failed: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
-		}
-		return r;
+		return { r: throwIfFailed(r), requests: sb.requests.slice(before) };
 	}
 
 	/** @param {any} q @param {any} tokenBody */
@@ -99,10 +83,9 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 		expect(q.thirdTraceIdStatus).toBe('ok');
 	}
 
-	beforeAll(async () => {
-		e2e = await openE2e({ version: VERSION, seed: [...ids1, ...ids2, ...ids3, ...ids4, ...ids5] });
+	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...ids3, ...ids4, ...ids5] }, async (e2e) => {
 		({ sb, home } = e2e);
-		const baseUrl = e2e.baseUrl;
+		const { baseUrl } = e2e;
 
 		// imported without a token: accessToken, ea, tokenExpiresAt are blank
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
@@ -115,10 +98,6 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 		wf.node = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: cred, name: 'Fxiaoke node: revoke after expiry' });
 		wf.afterRefresh = http(ids5, 'HTTP Request: revoke after the Fxiaoke node refreshed');
 		await importWorkflow(home, Object.values(wf));
-	}, SETUP_TIMEOUT);
-
-	afterAll(async () => {
-		if (e2e) await e2e.close();
 	});
 
 	test(
@@ -127,9 +106,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			const before = await exportCredentials(home);
 			expect(before.find((/** @type {any} */ c) => c.id === cred.id).data.accessToken || '').toBe('');
 
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.first.id);
-			const requests = sb.requests.slice(reqBefore);
+			const { r, requests } = await run(wf.first);
 			expect(requests.map((q) => q.endpoint)).toEqual(['token', 'revoke']);
 			const [tokenReq, revokeReq] = requests;
 			expect(tokenReq.body).toMatchObject({ appId: DEMO.appId, grantType: 'app_secret' });
@@ -155,9 +132,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 	test(
 		'a later execution reuses the persisted token, with a fresh thirdTraceId per request',
 		async () => {
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.second.id);
-			const requests = sb.requests.slice(reqBefore);
+			const { r, requests } = await run(wf.second);
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
 			const revokes = requests.filter((q) => q.endpoint === 'revoke');
 			expect(revokes).toHaveLength(ids2.length);
@@ -182,9 +157,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			sb.expireTokens();
 
 			// HTTP Request node: Fxiaoke answers 200 with errorCode 20016, n8n does not re-authenticate
-			let reqBefore = sb.requests.length;
-			let r = await execute(wf.afterExpiry.id);
-			let requests = sb.requests.slice(reqBefore);
+			let { r, requests } = await run(wf.afterExpiry);
 			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
 			expect(requests[0].response.status).toBe(200);
 			expect(requests[0].response.body.errorCode).toBe(20016);
@@ -194,9 +167,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			expect(sb.messages.get(ids3[0])).toMatchObject({ revoked: false });
 
 			// the Fxiaoke node on the same credential: refreshes once, retries, succeeds
-			reqBefore = sb.requests.length;
-			r = await execute(wf.node.id);
-			requests = sb.requests.slice(reqBefore);
+			({ r, requests } = await run(wf.node));
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(1);
 			out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(1);
@@ -205,9 +176,7 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 			const refreshed = requests.find((q) => q.endpoint === 'token').response.body;
 
 			// … and n8n persisted the new token, so the HTTP Request node works again without a token call
-			reqBefore = sb.requests.length;
-			r = await execute(wf.afterRefresh.id);
-			requests = sb.requests.slice(reqBefore);
+			({ r, requests } = await run(wf.afterRefresh));
 			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
 			expectAuthenticated(requests[0], refreshed);
 			out = getNodeOutput(r.run, 'HTTP Request');

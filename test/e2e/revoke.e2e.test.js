@@ -8,30 +8,11 @@
  */
 const crypto = require('node:crypto');
 
-const {
-	importCredentials,
-	importWorkflow,
-	executeWorkflowRaw,
-	exportCredentials,
-	getNodeOutput,
-} = require('../support/n8n');
+const { importCredentials, importWorkflow, executeWorkflowRaw, exportCredentials, getNodeOutput } = require('../support/n8n');
 const { buildCredential, buildRevokeWorkflow, revokeItems, n8nId } = require('../support/workflows');
-const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
-const { fieldsOf, pairedIndex, messageIds } = require('../support/items');
-const { openE2e } = require('../support/e2e-fixture');
-
-const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
-const SETUP_TIMEOUT = 25 * 60 * 1000; // first run installs n8n
-const RUN_TIMEOUT = 5 * 60 * 1000;
-const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
-/** @param {any} r a sandbox request record @param {string} name */
-function header(r, name) {
-	const h = r.headers || {};
-	const v = h[name] ?? h[name.toLowerCase()];
-	return Array.isArray(v) ? v[0] : v;
-}
+const { fieldsOf, pairedIndex, messageIds, UUID_V4, header } = require('../support/items');
+const { useE2e, throwIfFailed, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
 /** @param {any} r */
 function traceIdOf(r) {
@@ -39,10 +20,8 @@ function traceIdOf(r) {
 }
 
 describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
-	/** @type {ReturnType<typeof createSandbox>} */
+	/** @type {import('../support/e2e-fixture').Sandbox} */
 	let sb;
-	/** @type {string} */
-	let baseUrl;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
 	/** @type {ReturnType<typeof buildCredential>} */
@@ -51,18 +30,12 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	/** @type {string[]} */
 	const printed = [];
 
-	/** @param {string} id */
-	async function execute(id) {
-		const r = await executeWorkflowRaw(home, id, { timeoutMs: RUN_TIMEOUT });
+	/** Executes a workflow: its run and the sandbox requests it caused. @param {{ id: string }} workflow @param {NodeJS.ProcessEnv} [env] */
+	async function run(workflow, env) {
+		const before = sb.requests.length;
+		const r = await executeWorkflowRaw(home, workflow.id, { timeoutMs: RUN_TIMEOUT, env });
 		printed.push(r.stdout, r.stderr);
-		return r;
-	}
-
-	/** @param {Awaited<ReturnType<typeof execute>>} r */
-	function expectOk(r) {
-		if (!r.ok) {
-			throw new Error(`execution failed: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
-		}
+		return { r, requests: sb.requests.slice(before) };
 	}
 
 	// Fixtures for every test, imported up front: each n8n CLI call boots n8n (seconds).
@@ -80,12 +53,10 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
 	/** @type {Record<string, any>} */
 	const wf = {};
-	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
-	let e2e;
 
-	beforeAll(async () => {
-		e2e = await openE2e({ version: VERSION, seed: [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6] });
-		({ sb, baseUrl, home } = e2e);
+	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6] }, async (e2e) => {
+		({ sb, home } = e2e);
+		const { baseUrl } = e2e;
 
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
 		const bad = buildCredential({ baseUrl, app: { ...DEMO, appSecret: wrongSecret }, id: n8nId(), name: 'Fxiaoke wrong secret' });
@@ -108,10 +79,6 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		wf.badSecret = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: bad, name: 'Revoke with bad secret' });
 		wf.ssrf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids5), credential: cred, name: 'Revoke behind SSRF protection' });
 		await importWorkflow(home, Object.values(wf));
-	}, SETUP_TIMEOUT);
-
-	afterAll(async () => {
-		if (e2e) await e2e.close();
 	});
 
 	test(
@@ -119,9 +86,8 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		async () => {
 			const ids = ids1;
 			const tokenCallsBefore = sb.stats.tokenCalls;
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.first.id);
-			expectOk(r);
+			const { r, requests } = await run(wf.first);
+			throwIfFailed(r);
 
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.error).toBeUndefined();
@@ -129,7 +95,6 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			expect(typeof out.executionTime).toBe('number');
 			if (process.env.DEBUG_E2E) process.stderr.write(`[e2e] Revoke node: 100 items in ${out.executionTime} ms (n8n execute ${r.durationMs} ms)\n`);
 
-			const requests = sb.requests.slice(reqBefore);
 			const tokenReqs = requests.filter((q) => q.endpoint === 'token');
 			const revokeReqs = requests.filter((q) => q.endpoint === 'revoke');
 			expect(sb.stats.tokenCalls - tokenCallsBefore).toBe(1);
@@ -184,16 +149,14 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		'a second execution reuses the token n8n persisted in the credential',
 		async () => {
 			const tokenCallsBefore = sb.stats.tokenCalls;
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.second.id);
-			expectOk(r);
+			const { r, requests } = await run(wf.second);
+			throwIfFailed(r);
 
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(100);
 			for (const item of out.items) expect(fieldsOf(item).errorCode).toBe(0);
 			for (const id of ids2) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
 			expect(sb.stats.tokenCalls).toBe(tokenCallsBefore);
-			const requests = sb.requests.slice(reqBefore);
 			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(0);
 			expect(requests.filter((q) => q.endpoint === 'revoke')).toHaveLength(100);
 
@@ -213,13 +176,12 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		async () => {
 			const ids = ids3;
 			const unknownAt = unknownAt3;
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.continueOnFail.id);
-			expectOk(r);
+			const { r, requests } = await run(wf.continueOnFail);
+			throwIfFailed(r);
 			const out = getNodeOutput(r.run, 'Revoke');
 			expect(out.items).toHaveLength(ids.length);
 
-			const revokeReqs = sb.requests.slice(reqBefore).filter((q) => q.endpoint === 'revoke');
+			const revokeReqs = requests.filter((q) => q.endpoint === 'revoke');
 			/** @type {Map<string, any>} */
 			const byMessage = new Map(revokeReqs.map((q) => [q.body.messageId, q]));
 			out.items.forEach((item, i) => {
@@ -247,8 +209,8 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	test(
 		'"On Error: Continue (using error output)": failed items go to the error output with the same fields as in the regular output',
 		async () => {
-			const r = await execute(wf.errorOutput.id);
-			expectOk(r);
+			const { r } = await run(wf.errorOutput);
+			throwIfFailed(r);
 			const ok = getNodeOutput(r.run, 'Revoke', { output: 0 }).items;
 			const failed = getNodeOutput(r.run, 'Revoke', { output: 1 }).items;
 			const unknownAt = ids6.map((id, i) => (id.startsWith('unknown-') ? i : -1)).filter((i) => i >= 0);
@@ -271,12 +233,10 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	test(
 		'a wrong appSecret fails the execution with the errorCode and never prints the secret',
 		async () => {
-			const reqBefore = sb.requests.length;
-			const r = await execute(wf.badSecret.id);
+			const { r, requests } = await run(wf.badSecret);
 			expect(r.ok).toBe(false);
 			expect(r.code).not.toBe(0);
 
-			const requests = sb.requests.slice(reqBefore);
 			const tokenReqs = requests.filter((q) => q.endpoint === 'token');
 			expect(tokenReqs.length).toBeGreaterThanOrEqual(1);
 			const code = tokenReqs[0].response.body.errorCode;
@@ -295,13 +255,11 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	test(
 		"n8n's SSRF protection refuses the sandbox's loopback address: n8n's message, nothing sent, not retried",
 		async () => {
-			const reqBefore = sb.requests.length;
-			const r = await executeWorkflowRaw(home, wf.ssrf.id, { timeoutMs: RUN_TIMEOUT, env: { N8N_SSRF_PROTECTION_ENABLED: 'true' } });
-			printed.push(r.stdout, r.stderr);
+			const { r, requests } = await run(wf.ssrf, { N8N_SSRF_PROTECTION_ENABLED: 'true' });
 			expect(r.ok).toBe(false);
 			expect(r.errorMessage).toMatch(/restricted IP address/);
 			expect(r.errorMessage).not.toMatch(/may have been/);
-			expect(sb.requests.slice(reqBefore)).toHaveLength(0);
+			expect(requests).toHaveLength(0);
 			for (const id of ids5) expect(sb.messages.get(id)).toMatchObject({ revoked: false });
 		},
 		RUN_TIMEOUT,

@@ -17,23 +17,13 @@
 const crypto = require('node:crypto');
 const path = require('node:path');
 
-const {
-	importCredentials,
-	importWorkflow,
-	executeWorkflowRaw,
-	exportCredentials,
-} = require('../support/n8n');
+const { importCredentials, importWorkflow, executeWorkflowRaw, exportCredentials } = require('../support/n8n');
 const { buildCredential, n8nId } = require('../support/workflows');
 const { buildFlow, fromItem, startControl, executeBatch, readExecutions, fxiaokeResult } = require('../support/e2e-kit');
 const { Scanner, trackIssuedTokens } = require('../support/scan');
 const audit = require('../support/fault-audit');
-const { createSandbox } = require('../../sandbox/server');
 const { fieldsOf } = require('../support/items');
-const { openE2e } = require('../support/e2e-fixture');
-
-const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
-const SETUP_TIMEOUT = 25 * 60 * 1000;
-const RUN_TIMEOUT = 5 * 60 * 1000;
+const { useE2e, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
 const APP = {
 	appId: `FSAID_e2e_${crypto.randomBytes(4).toString('hex')}`,
@@ -52,13 +42,11 @@ const FAULTS = [
 ];
 
 describe(`secrets never leak from a real n8n ${VERSION}`, () => {
-	/** @type {ReturnType<typeof createSandbox>} */
+	/** @type {import('../support/e2e-fixture').Sandbox} */
 	let sb;
 	let baseUrl = '';
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
-	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
-	let e2e;
 	/** @type {Awaited<ReturnType<typeof startControl>>} */
 	let control;
 	/** Everything n8n printed, by command. @type {Array<[string, string]>} */
@@ -72,6 +60,20 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 	const ids = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}-${crypto.randomBytes(3).toString('hex')}-${i}`);
 	const revokeItems = (prefix, n) => ids(prefix, n).map((messageId) => ({ serviceId: APP.serviceId, messageId }));
 	const sendItems = (prefix, n) => ids(prefix, n).map((id) => ({ toUser: '1000,1001', content: `secret-test ${id}` }));
+	/** Every fault of FAULTS once on `endpoint`, then the items. @param {string} endpoint @param {() => object[]} items */
+	const everyFault = (endpoint, items) => () => {
+		for (const fault of FAULTS) sb.injectNext(fault, 1, endpoint, { slowMs: 4000 });
+		return items();
+	};
+	/**
+	 * The node holds a token Fxiaoke forgot (20016); the token call that follows meets `fault`.
+	 * @param {string} fault @param {() => object[]} items
+	 */
+	const tokenFault = (fault, items) => () => {
+		sb.expireTokens();
+		sb.injectNext(fault, 1, 'token');
+		return items();
+	};
 
 	/** What each scenario arms in the sandbox and feeds the node (called by the workflow's first node). */
 	const arm = {
@@ -79,41 +81,19 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 		'ok-send': () => sendItems('ok', 2),
 		'wrong-secret': () => revokeItems('ws', 2),
 		'wrong-code': () => sendItems('wc', 2),
-		'revoke-faults': () => {
-			for (const fault of FAULTS) sb.injectNext(fault, 1, 'revoke', { slowMs: 4000 });
-			return revokeItems('rf', FAULTS.length);
-		},
-		'send-faults': () => {
-			for (const fault of FAULTS) sb.injectNext(fault, 1, 'send', { slowMs: 4000 });
-			return sendItems('sf', FAULTS.length);
-		},
+		'revoke-faults': everyFault('revoke', () => revokeItems('rf', FAULTS.length)),
+		'send-faults': everyFault('send', () => sendItems('sf', FAULTS.length)),
 		'20016-twice': () => {
 			sb.injectNext('error20016', 2, 'revoke');
 			return revokeItems('tw', 1);
 		},
 		'wrong-domain': () => revokeItems('wd', 1),
 		'password-in-url': () => revokeItems('pw', 1),
-		'token-truncated': () => {
-			// the node holds a token Fxiaoke forgot: 20016, then a token call whose reply is cut in half (inside the token)
-			sb.expireTokens();
-			sb.injectNext('truncatedJson', 1, 'token');
-			return revokeItems('tt', 2);
-		},
-		'token-redirect': () => {
-			sb.expireTokens();
-			sb.injectNext('redirectHtml', 1, 'token');
-			return sendItems('tr', 2);
-		},
-		'token-html': () => {
-			sb.expireTokens();
-			sb.injectNext('nonJson', 1, 'token');
-			return revokeItems('th', 1);
-		},
-		'token-reset-after-apply': () => {
-			sb.expireTokens();
-			sb.injectNext('resetAfterApply', 1, 'token');
-			return revokeItems('tra', 1);
-		},
+		// the token call's reply is cut in half (inside the token)
+		'token-truncated': tokenFault('truncatedJson', () => revokeItems('tt', 2)),
+		'token-redirect': tokenFault('redirectHtml', () => sendItems('tr', 2)),
+		'token-html': tokenFault('nonJson', () => revokeItems('th', 1)),
+		'token-reset-after-apply': tokenFault('resetAfterApply', () => revokeItems('tra', 1)),
 	};
 	const armed = Object.fromEntries(
 		Object.entries(arm).map(([name, fn]) => [
@@ -125,15 +105,12 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 		]),
 	);
 
-	beforeAll(async () => {
-		e2e = await openE2e({
-			version: VERSION,
-			sandbox: { apps: [APP], unknownMessages: 'accept' },
-			beforeListen: (created) => {
-				audit.keepEveryBody(created);
-				issuedTokens = trackIssuedTokens(created);
-			},
-		});
+	/** @param {import('../support/e2e-fixture').Sandbox} created */
+	const beforeListen = (created) => {
+		audit.keepEveryBody(created);
+		issuedTokens = trackIssuedTokens(created);
+	};
+	useE2e({ version: VERSION, sandbox: { apps: [APP], unknownMessages: 'accept' }, beforeListen }, async (e2e) => {
 		({ sb, baseUrl, home } = e2e);
 		control = await startControl(armed);
 
@@ -168,11 +145,10 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 		flow('token-reset-after-apply', creds.good, 'revoke', true, 'ok');
 		const imported = await importWorkflow(home, Object.values(scenarios).map((s) => s.wf));
 		printed.push(['import:workflow', `${imported.stdout}\n${imported.stderr}`]);
-	}, SETUP_TIMEOUT);
+	});
 
 	afterAll(async () => {
 		if (control) await control.close();
-		if (e2e) await e2e.close();
 	});
 
 	test(

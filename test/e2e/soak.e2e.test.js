@@ -15,14 +15,11 @@ const { importCredentials, importWorkflow, executeWorkflowRaw } = require('../su
 const { buildCredential } = require('../support/workflows');
 const { buildFlow, fromItem, fxiaokeResult } = require('../support/e2e-kit');
 const audit = require('../support/fault-audit');
-const { createSandbox, deliveryKey } = require('../../sandbox/server');
+const { deliveryKey } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
-const { openE2e } = require('../support/e2e-fixture');
+const { useE2e, throwIfFailed, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
-const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
-const SETUP_TIMEOUT = 25 * 60 * 1000;
-const RUN_TIMEOUT = 5 * 60 * 1000;
 const SOAK_ITEMS = 2000;
 const SEND_ITEMS = 150;
 const SEED = 20261125;
@@ -36,23 +33,19 @@ function summary(text) {
 }
 
 describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
-	/** @type {ReturnType<typeof createSandbox>} */
+	/** @type {import('../support/e2e-fixture').Sandbox} */
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
-	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
-	let e2e;
 	const tag = crypto.randomBytes(3).toString('hex');
 	const ids = Array.from({ length: SOAK_ITEMS }, (_, i) => `soak-${tag}-${String(i).padStart(4, '0')}`);
 	const contents = Array.from({ length: SEND_ITEMS }, (_, i) => `消息 ${tag} #${i} 🎉`);
 	/** @type {Record<string, any>} */
 	const wf = {};
 
-	beforeAll(async () => {
-		e2e = await openE2e({ version: VERSION, seed: ids, beforeListen: audit.keepEveryBody });
+	useE2e({ version: VERSION, seed: ids, beforeListen: audit.keepEveryBody }, async (e2e) => {
 		({ sb, home } = e2e);
-		const baseUrl = e2e.baseUrl;
-		const cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke soak' });
+		const cred = buildCredential({ baseUrl: e2e.baseUrl, app: DEMO, name: 'Fxiaoke soak' });
 		await importCredentials(home, [cred]);
 		wf.soak = buildFlow({
 			name: `Soak: revoke ${SOAK_ITEMS}`,
@@ -69,10 +62,6 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 			continueOnFail: true,
 		});
 		await importWorkflow(home, Object.values(wf));
-	}, SETUP_TIMEOUT);
-
-	afterAll(async () => {
-		if (e2e) await e2e.close();
 	});
 
 	test(
@@ -82,7 +71,7 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 			const started = Date.now();
 			const r = await executeWorkflowRaw(home, wf.soak.id, { timeoutMs: RUN_TIMEOUT });
 			sb.clearFaults();
-			if (!r.ok) throw new Error(`execution failed: ${r.errorMessage}\n${r.stderr.slice(-3000)}`);
+			throwIfFailed(r);
 			const { items } = fxiaokeResult(r.run);
 			const report = audit.checkRevokeSoak(ids, items, sb);
 			const faults = audit.tally(sb.requests.filter((q) => q.fault).map((q) => q.fault));
@@ -125,7 +114,7 @@ describe(`soak: faults under Continue On Fail in a real n8n ${VERSION}`, () => {
 			});
 			const r = await executeWorkflowRaw(home, wf.sends.id, { timeoutMs: RUN_TIMEOUT });
 			sb.clearFaults();
-			if (!r.ok) throw new Error(`execution failed: ${r.errorMessage}\n${r.stderr.slice(-3000)}`);
+			throwIfFailed(r);
 			const { items } = fxiaokeResult(r.run);
 			const deliveries = (/** @type {string} */ content) => sb.deliveries.get(deliveryKey({ msgType: 'text', text: { content } })) || 0;
 			const report = audit.checkSendSoak(contents, items, { requests: sb.requests.slice(before) }, deliveries);

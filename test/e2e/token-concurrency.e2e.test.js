@@ -13,24 +13,19 @@ const { importCredentials, importWorkflow } = require('../support/n8n');
 const { buildCredential } = require('../support/workflows');
 const { buildFlow, fromItem, executeBatch, fxiaokeResult } = require('../support/e2e-kit');
 const audit = require('../support/fault-audit');
-const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
-const { openE2e } = require('../support/e2e-fixture');
+const { useE2e, VERSION } = require('../support/e2e-fixture');
 
-const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
-const SETUP_TIMEOUT = 25 * 60 * 1000;
 const RUN_TIMEOUT = 4 * 60 * 1000;
 const TOKEN_DELAY_MS = 800;
 const PER_WORKFLOW = 30;
 
 describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} process`, () => {
-	/** @type {ReturnType<typeof createSandbox>} */
+	/** @type {import('../support/e2e-fixture').Sandbox} */
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
-	/** @type {Awaited<ReturnType<typeof openE2e>> | undefined} */
-	let e2e;
 	/** @type {Record<string, any[]>} phase → workflows */
 	const phases = {};
 	/** @type {Record<string, string[]>} workflow id → messageIds */
@@ -74,20 +69,23 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 		for (const a of spans) for (const b of spans) expect(a.start).toBeLessThan(b.end);
 	}
 
-	beforeAll(async () => {
-		e2e = await openE2e({ version: VERSION, sandbox: { unknownMessages: 'accept', tokenDelayMs: TOKEN_DELAY_MS }, beforeListen: audit.keepEveryBody });
+	/** Every item of every execution of the phase was revoked. @param {any} batch @param {string} phase */
+	function expectAllRevoked(batch, phase) {
+		for (const wf of phases[phase]) {
+			const { items } = fxiaokeResult(batch.runs[wf.id]);
+			expect(items.map((i) => fieldsOf(i).errorCode)).toEqual(Array(PER_WORKFLOW).fill(0));
+		}
+	}
+
+	const sandboxOptions = { unknownMessages: 'accept', tokenDelayMs: TOKEN_DELAY_MS };
+	useE2e({ version: VERSION, sandbox: sandboxOptions, beforeListen: audit.keepEveryBody }, async (e2e) => {
 		({ sb, home } = e2e);
-		const baseUrl = e2e.baseUrl;
-		const cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke shared' });
+		const cred = buildCredential({ baseUrl: e2e.baseUrl, app: DEMO, name: 'Fxiaoke shared' });
 		await importCredentials(home, [cred]);
 		phases.fresh = flows('fresh', cred);
 		phases.expired = flows('expired', cred);
 		phases.midRun = flows('midrun', cred, { concurrency: 4 });
 		await importWorkflow(home, Object.values(phases).flat());
-	}, SETUP_TIMEOUT);
-
-	afterAll(async () => {
-		if (e2e) await e2e.close();
 	});
 
 	test(
@@ -106,10 +104,7 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 				expect(r.headers.authorization).toBe(`Bearer ${token.response.body.accessToken}`);
 			}
 			expectOverlap(requests, 'fresh');
-			for (const wf of phases.fresh) {
-				const { items } = fxiaokeResult(batch.runs[wf.id]);
-				expect(items.map((i) => fieldsOf(i).errorCode)).toEqual(Array(PER_WORKFLOW).fill(0));
-			}
+			expectAllRevoked(batch, 'fresh');
 		},
 		RUN_TIMEOUT,
 	);
@@ -125,10 +120,7 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 			expect(rejected.length).toBeGreaterThanOrEqual(1);
 			expect(tokenCalls).toBe(1);
 			expectOverlap(requests, 'expired');
-			for (const wf of phases.expired) {
-				const { items } = fxiaokeResult(batch.runs[wf.id]);
-				expect(items.map((i) => fieldsOf(i).errorCode)).toEqual(Array(PER_WORKFLOW).fill(0));
-			}
+			expectAllRevoked(batch, 'expired');
 		},
 		RUN_TIMEOUT,
 	);

@@ -17,27 +17,12 @@ const path = require('node:path');
 const http = require('node:http');
 const crypto = require('node:crypto');
 
-const {
-	ensureN8n,
-	packPackage,
-	createN8nHome,
-	removeN8nHome,
-	runN8nOk,
-	importCredentials,
-	importWorkflow,
-	executeWorkflowRaw,
-	getNodeOutput,
-	REPO_ROOT,
-} = require('../support/n8n');
+const { runN8nOk, importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput, REPO_ROOT } = require('../support/n8n');
 const { buildCredential, n8nId } = require('../support/workflows');
-const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
+const { useE2e, throwIfFailed, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
-const VERSION = process.env.N8N_E2E_VERSION || '2.41.1';
-const SETUP_TIMEOUT = 25 * 60 * 1000;
 const PREFIX = 'CUSTOM.'; // nodes installed into ~/.n8n/custom (NOTES §1.5)
-
-const RUN_TIMEOUT = 5 * 60 * 1000;
 
 /**
  * A stand-in for OpenAI's chat completions API: to a request without a tool result it answers with a
@@ -149,6 +134,9 @@ function allFields(props, prefix = '') {
 }
 
 describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
+	/** @type {import('../support/e2e-fixture').Sandbox} */
+	let sb;
+	let baseUrl = '';
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
 	/** @type {any[]} */
@@ -158,24 +146,16 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 	/** @type {any} */
 	let base;
 
-	beforeAll(async () => {
-		await ensureN8n(VERSION);
-		const tgz = await packPackage();
-		home = await createN8nHome({ tgz, version: VERSION });
+	useE2e({ version: VERSION }, async (e2e) => {
+		({ sb, baseUrl, home } = e2e);
 		const file = path.join(home.dir, 'nodes.json');
 		await runN8nOk(home, ['export:nodes', `--output=${file}`]);
 		nodes = JSON.parse(fs.readFileSync(file, 'utf8'));
 		base = nodes.find((n) => n.name === `${PREFIX}fxiaoke`);
 		tool = nodes.find((n) => n.name === `${PREFIX}fxiaokeTool`);
-	}, SETUP_TIMEOUT);
-
-	afterAll(async () => {
-		if (home) await removeN8nHome(home);
 	});
 
 	describe('examples/ai-agent-tool.json with a stand-in chat model', () => {
-		/** @type {ReturnType<typeof createSandbox>} */
-		let sb;
 		/** @type {Awaited<ReturnType<typeof startMockChatModel>>} */
 		let llm;
 		const messageIds = [`agent-${crypto.randomBytes(3).toString('hex')}-1`, `agent-${crypto.randomBytes(3).toString('hex')}-2`];
@@ -183,8 +163,6 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 		const wfs = {};
 
 		beforeAll(async () => {
-			sb = createSandbox({ unknownMessages: 'error' });
-			const baseUrl = await sb.listen(0, '127.0.0.1');
 			sb.seedMessages(DEMO.serviceId, messageIds);
 			llm = await startMockChatModel();
 			const fxiaoke = buildCredential({ baseUrl, app: DEMO, id: 'fxiaokeSandbox', name: 'Fxiaoke sandbox' }); // the example's ids
@@ -197,7 +175,6 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 		}, RUN_TIMEOUT);
 
 		afterAll(async () => {
-			if (sb) await sb.close();
 			if (llm) await llm.close();
 		});
 
@@ -207,8 +184,7 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 			const reqBefore = sb.requests.length;
 			// what the "model" answers: a call of the Fxiaoke tool with these $fromAI values
 			llm.state.toolArgs = { serviceId: DEMO.serviceId, messageId };
-			const r = await executeWorkflowRaw(home, wf.id, { timeoutMs: RUN_TIMEOUT });
-			if (!r.ok) throw new Error(`agent run failed: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-5000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`);
+			const r = throwIfFailed(await executeWorkflowRaw(home, wf.id, { timeoutMs: RUN_TIMEOUT }), 'agent run failed');
 			return { r, requests: sb.requests.slice(reqBefore), calls: [...llm.calls] };
 		}
 

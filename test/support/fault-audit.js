@@ -201,18 +201,8 @@ function tally(list) {
  * @param {any} sb the sandbox (after keepEveryBody)
  */
 function checkRevokeSoak(ids, output, sb) {
-	const problems = [];
-	if (output.length !== ids.length) problems.push(`${output.length} output items for ${ids.length} inputs`);
 	const revokes = sb.requests.filter((/** @type {any} */ r) => r.endpoint === 'revoke');
-	const requestsOf = groupBy(revokes, (r) => bodyOf(r)?.messageId);
-	const tied = [...requestsOf.values()].flat().length;
-	if (tied !== revokes.length) problems.push(`${revokes.length - tied} revoke requests could not be tied to an item`);
-	/** @type {string[]} */
-	const kinds = [];
-	output.forEach((item, i) => {
-		if (pairedIndex(item) !== i) problems.push(`output ${i} is paired with ${JSON.stringify(item.pairedItem)}`);
-		const kind = classifyOutput(item.json);
-		kinds.push(kind);
+	return checkSoak(ids, output, revokes, 'revoke', (r) => bodyOf(r)?.messageId, (item, i, kind, requests, problems) => {
 		const message = sb.messages.get(ids[i]);
 		if (kind === 'invalid') problems.push(`item ${i}: ${JSON.stringify(item.json)}`);
 		if (!message) {
@@ -224,9 +214,8 @@ function checkRevokeSoak(ids, output, sb) {
 			problems.push(`item ${i}: revoked, but the error item does not say possiblyRevoked: ${JSON.stringify(item.json)}`);
 		}
 		if (message.revokedCount > 1) problems.push(`item ${i}: revoked ${message.revokedCount} times`);
-		for (const p of itemViolations(requestsOf.get(ids[i]) || [], { idempotent: true })) problems.push(`item ${i}: ${p}`);
+		for (const p of itemViolations(requests, { idempotent: true })) problems.push(`item ${i}: ${p}`);
 	});
-	return { problems, kinds: tally(kinds), requests: revokes.length };
 }
 
 /**
@@ -241,19 +230,8 @@ function checkRevokeSoak(ids, output, sb) {
  * @param {string} [endpoint] 'send' or 'appSend'
  */
 function checkSendSoak(contents, output, sb, deliveries, endpoint = 'send') {
-	const problems = [];
-	if (output.length !== contents.length) problems.push(`${output.length} output items for ${contents.length} inputs`);
 	const sends = sb.requests.filter((/** @type {any} */ r) => r.endpoint === endpoint);
-	const requestsOf = groupBy(sends, (r) => bodyOf(r)?.text?.content);
-	const tied = [...requestsOf.values()].flat().length;
-	if (tied !== sends.length) problems.push(`${sends.length - tied} send requests could not be tied to an item`);
-	/** @type {string[]} */
-	const kinds = [];
-	output.forEach((item, i) => {
-		if (pairedIndex(item) !== i) problems.push(`output ${i} is paired with ${JSON.stringify(item.pairedItem)}`);
-		const kind = classifyOutput(item.json);
-		kinds.push(kind);
-		const requests = requestsOf.get(contents[i]) || [];
+	return checkSoak(contents, output, sends, 'send', (r) => bodyOf(r)?.text?.content, (item, i, kind, requests, problems) => {
 		const delivered = deliveries(contents[i]);
 		if (kind === 'invalid') problems.push(`item ${i}: output ${JSON.stringify(item.json)}`);
 		if (delivered > 1) problems.push(`item ${i}: delivered ${delivered} times`);
@@ -262,7 +240,34 @@ function checkSendSoak(contents, output, sb, deliveries, endpoint = 'send') {
 		if (kind !== 'success' && nothingDone && delivered !== 0) problems.push(`item ${i}: failed before Fxiaoke acted, yet delivered`);
 		for (const p of itemViolations(requests, { idempotent: false })) problems.push(`item ${i}: ${p}`);
 	});
-	return { problems, kinds: tally(kinds), requests: sends.length };
+}
+
+/**
+ * What both soak checks share: one paired output per input, every request tied to an input by
+ * `keyOf`, and `checkItem` for each output item (with its kind and the requests of its input).
+ * @param {string[]} keys the inputs' keys in input order
+ * @param {any[]} output
+ * @param {any[]} requests the sandbox's requests to the endpoint
+ * @param {string} what the requests' name in a problem
+ * @param {(r: any) => string | undefined} keyOf
+ * @param {(item: any, i: number, kind: string, requests: any[], problems: string[]) => void} checkItem
+ */
+function checkSoak(keys, output, requests, what, keyOf, checkItem) {
+	/** @type {string[]} */
+	const problems = [];
+	if (output.length !== keys.length) problems.push(`${output.length} output items for ${keys.length} inputs`);
+	const requestsOf = groupBy(requests, keyOf);
+	const tied = [...requestsOf.values()].flat().length;
+	if (tied !== requests.length) problems.push(`${requests.length - tied} ${what} requests could not be tied to an item`);
+	/** @type {string[]} */
+	const kinds = [];
+	output.forEach((item, i) => {
+		if (pairedIndex(item) !== i) problems.push(`output ${i} is paired with ${JSON.stringify(item.pairedItem)}`);
+		const kind = classifyOutput(item.json);
+		kinds.push(kind);
+		checkItem(item, i, kind, requestsOf.get(keys[i]) || [], problems);
+	});
+	return { problems, kinds: tally(kinds), requests: requests.length };
 }
 
 module.exports = {

@@ -25,4 +25,14 @@ function messageIds(prefix, n) {
 	return Array.from({ length: n }, (_, i) => `${prefix}-${tag}-${String(i).padStart(3, '0')}`);
 }
 
-module.exports = { fieldsOf, pairedIndex, messageIds };
+/** A UUID v4 as crypto.randomUUID() writes it (lower case): the thirdTraceId of every request. */
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** A header of a sandbox request record. @param {any} r @param {string} name */
+function header(r, name) {
+	const h = r.headers || {};
+	const v = h[name] ?? h[name.toLowerCase()];
+	return Array.isArray(v) ? v[0] : v;
+}
+
+module.exports = { fieldsOf, pairedIndex, messageIds, UUID_V4, header };

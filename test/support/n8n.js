@@ -864,6 +864,15 @@ function getNodeOutput(runJson, nodeName, opts = {}) {
 	};
 }
 
+/** `text` as JSON, or undefined when it is not JSON (an HTML error page, an empty body). @param {string} text */
+function parseJson(text) {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * A request to n8n's REST API (JSON), with a fixed `browser-id` header (n8n ties a session cookie to it).
  * @param {number} port @param {string} method @param {string} urlPath @param {any} [body] @param {string} [cookie]
@@ -877,15 +886,7 @@ function restRequest(port, method, urlPath, body, cookie) {
 			(res) => {
 				let text = '';
 				res.on('data', (c) => (text += c));
-				res.on('end', () => {
-					let json;
-					try {
-						json = JSON.parse(text);
-					} catch {
-						json = undefined;
-					}
-					resolve({ status: res.statusCode, json, text, setCookie: res.headers['set-cookie'] || [] });
-				});
+				res.on('end', () => resolve({ status: res.statusCode, json: parseJson(text), text, setCookie: res.headers['set-cookie'] || [] }));
 			},
 		);
 		req.on('error', reject);
@@ -945,6 +946,7 @@ module.exports = {
 	exportCredentials,
 	getNodeOutput,
 	extractJson,
+	parseJson,
 	freePort,
 	cleanEnv,
 	killGroup,

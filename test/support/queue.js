@@ -56,6 +56,7 @@ const {
 	freePort,
 	cleanEnv,
 	killGroup,
+	parseJson,
 } = require('./n8n');
 
 const DEBUG = Boolean(process.env.DEBUG_E2E);
@@ -853,15 +854,7 @@ async function startQueue(opts = {}) {
 							let text = '';
 							res.setEncoding('utf8');
 							res.on('data', (d) => (text += d));
-							res.on('end', () => {
-								let parsed;
-								try {
-									parsed = JSON.parse(text);
-								} catch {
-									parsed = undefined;
-								}
-								resolve({ status: res.statusCode || 0, body: parsed, text, ms: Date.now() - started });
-							});
+							res.on('end', () => resolve({ status: res.statusCode || 0, body: parseJson(text), text, ms: Date.now() - started }));
 						},
 					);
 					req.on('timeout', () => req.destroy(new Error(`webhook ${webhookPath} timed out`)));
