@@ -178,6 +178,11 @@ class CrmStore {
     }
   }
 
+  /** Keys real records carry besides their fields (what Simplify leaves out). @param {string} apiName */
+  meta(apiName) {
+    return { object_describe_api_name: apiName, tenant_id: 'sandbox', version: 1, is_deleted: false };
+  }
+
   nextId() {
     this.seq += 1;
     return `6${this.seq.toString(16).padStart(23, '0')}`;
@@ -195,7 +200,7 @@ class CrmStore {
     for (let i = 0; i < count; i++) {
       const id = this.nextId();
       const at = this.now();
-      object.records.set(id, { _id: id, owner: ['1000'], created_by: ['1000'], create_time: at, last_modified_time: at, life_status: 'normal', ...make(i) });
+      object.records.set(id, { _id: id, owner: ['1000'], created_by: ['1000'], create_time: at, last_modified_time: at, life_status: 'normal', ...make(i), ...this.meta(apiName) });
       ids.push(id);
     }
     return ids;
@@ -269,7 +274,7 @@ class CrmStore {
     const id = this.nextId();
     const at = this.now();
     const { dataObjectApiName, ...fields } = values;
-    object.records.set(id, { _id: id, owner: [userId], created_by: [userId], ...fields, create_time: at, last_modified_time: at, life_status: 'normal' });
+    object.records.set(id, { _id: id, owner: [userId], created_by: [userId], ...fields, create_time: at, last_modified_time: at, life_status: 'normal', ...this.meta(apiName) });
     this.writes.push({ action: 'create', apiName, id, body: { triggerApprovalFlow: body.triggerApprovalFlow ?? true, triggerWorkFlow: body.triggerWorkFlow ?? true, fields } });
     return { extra: { dataId: id }, applied: true };
   }
@@ -289,7 +294,7 @@ class CrmStore {
     const wrong = this.checkValues(object, values, false);
     if (wrong) return bad(wrong);
     const { dataObjectApiName, _id, ...fields } = values;
-    Object.assign(record, fields, { last_modified_time: Math.max(this.now(), record.last_modified_time + 1) });
+    Object.assign(record, fields, { last_modified_time: Math.max(this.now(), record.last_modified_time + 1), version: record.version + 1 });
     this.writes.push({ action: 'update', apiName, id: record._id, body: { fields } });
     return { extra: {}, applied: true };
   }
@@ -336,6 +341,25 @@ class CrmStore {
     return { extra: {}, applied: true };
   }
 
+  /**
+   * The records a query looks at: all of them, or (for the cursor filter `_id GT x`, which paging
+   * past 10,000 sends on every page) only those after x, found by binary search: records are kept
+   * in creation order, which is _id order.
+   */
+  candidates(object, filters) {
+    const all = [...object.records.values()];
+    const cursor = filters.find((f) => f.field_name === '_id' && f.operator === 'GT' && typeof f.field_values[0] === 'string');
+    if (!cursor) return all;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]._id <= cursor.field_values[0]) lo = mid + 1;
+      else hi = mid;
+    }
+    return all.slice(lo);
+  }
+
   query(object, data) {
     const info = data.search_query_info;
     if (!info || typeof info !== 'object') return bad('data.search_query_info is required');
@@ -353,11 +377,13 @@ class CrmStore {
       if (!object.fields.some((/** @type {Field} */ x) => x.api_name === f.field_name)) return bad(`filter on unknown field ${f.field_name}`);
     }
     const onLifeStatus = filters.some((f) => f.field_name === 'life_status');
-    let rows = [...object.records.values()].filter(
+    let rows = this.candidates(object, filters).filter(
       (r) => (onLifeStatus || r.life_status !== 'invalid') && filters.every((f) => OPERATORS[f.operator](r[f.field_name], f.field_values)),
     );
     const orders = Array.isArray(info.orders) && info.orders.length > 0 ? info.orders : [{ fieldName: 'last_modified_time', isAsc: false }];
-    rows.sort((a, b) => {
+    // (Records are kept in creation order, which is _id order: no sort needed for that one.)
+    const byIdOnly = orders.length === 1 && orders[0].fieldName === '_id' && orders[0].isAsc !== false;
+    if (!byIdOnly) rows.sort((a, b) => {
       for (const o of orders) {
         const c = compare(a[o.fieldName], b[o.fieldName]);
         if (c !== 0) return o.isAsc === false ? -c : c;

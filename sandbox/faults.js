@@ -43,7 +43,10 @@ const FAULTS = Object.freeze({
 
 const FAULT_NAMES = Object.freeze(Object.keys(FAULTS));
 const BUSINESS_ENDPOINTS = Object.freeze(['revoke', 'send', 'appSend', 'upload']);
-const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS]);
+/** CRM calls (sandbox/crm.js): faults reach them only when named. */
+const CRM_ACTIONS = ['create', 'get', 'query', 'update', 'invalid', 'delete', 'changeOwner'];
+const CRM_ENDPOINTS = ['crm.list', 'crm.describe', ...CRM_ACTIONS.map((a) => `crm.${a}`), ...CRM_ACTIONS.map((a) => `crm.custom.${a}`)];
+const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS]);
 const DEFAULT_SLOW_MS = 30000;
 
 /** Small deterministic PRNG (mulberry32) so a seeded fault run is repeatable. */

@@ -6,10 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as crmObject from './actions/crmObject';
 import * as media from './actions/media';
 import * as message from './actions/message';
 import { optionsCollection } from './actions/options';
 import { router } from './actions/router';
+import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class Fxiaoke implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +21,7 @@ export class Fxiaoke implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send and revoke messages in Fxiaoke (ShareCRM)',
+		description: 'Send and revoke messages, and work with CRM records, in Fxiaoke (ShareCRM)',
 		defaults: { name: 'Fxiaoke' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -32,6 +34,7 @@ export class Fxiaoke implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'CRM Object', value: 'crmObject' },
 					{ name: 'Media', value: 'media' },
 					{ name: 'Message', value: 'message' },
 				],
@@ -39,9 +42,12 @@ export class Fxiaoke implements INodeType {
 			},
 			...message.description,
 			...media.description,
+			...crmObject.description,
 			optionsCollection,
 		],
 	};
+
+	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -89,9 +89,9 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 	const inputItems = () => items.map((json, i) => (binaries[i] ? { json, binary: binaries[i] } : { json }));
 	return {
 		getInputData: inputItems,
-		getNodeParameter(name, itemIndex, fallback) {
+		getNodeParameter(name, itemIndex, fallback, options) {
 			const values = parameters(itemIndex);
-			if (name in values) return values[name];
+			if (name in values) return options?.extractValue ? extracted(values[name]) : values[name];
 			if (fallback !== undefined) return fallback;
 			throw new Error(`Could not get parameter "${name}"`);
 		},
@@ -123,10 +123,34 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 	};
 }
 
+/** A resource locator's value, as n8n's `extractValue` gives it. @param {any} value */
+function extracted(value) {
+	return value && typeof value === 'object' && 'mode' in value ? value.value : value;
+}
+
+/**
+ * What the editor's option loading gets (list searches, load options, resource mapper fields):
+ * the current parameters, the credential and the authenticated HTTP helper.
+ * @param {{ parameters: object, credential: ReturnType<typeof createCredentialStore> }} options
+ */
+function createLoadOptionsContext({ parameters, credential }) {
+	const context = createContext({ items: [{}], parameters: () => parameters, credential });
+	const loadOptions = {
+		getNode: context.getNode,
+		getCredentials: context.getCredentials,
+		getNodeParameter: (/** @type {string} */ name, /** @type {any} */ fallback, /** @type {any} */ options) => context.getNodeParameter(name, 0, fallback, options),
+		getCurrentNodeParameter: (/** @type {string} */ name) => parameters[name],
+		logger: context.logger,
+		helpers: { httpRequest: context.helpers.httpRequest, httpRequestWithAuthentication: context.helpers.httpRequestWithAuthentication },
+	};
+	loadOptions.helpers.httpRequestWithAuthentication = loadOptions.helpers.httpRequestWithAuthentication.bind(loadOptions);
+	return loadOptions;
+}
+
 async function runNode(options) {
 	const context = createContext(options);
 	context.helpers.httpRequestWithAuthentication = context.helpers.httpRequestWithAuthentication.bind(context);
 	return await new Fxiaoke().execute.call(context);
 }
 
-module.exports = { runNode, createContext, createCredentialStore, sandboxCredential, credentialType, binaryData };
+module.exports = { runNode, createContext, createLoadOptionsContext, createCredentialStore, sandboxCredential, credentialType, binaryData };

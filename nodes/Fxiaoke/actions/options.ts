@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS } from '../transport/constants';
+import { crmOptions } from './crmObject';
 import { kindOf, quoteShortened } from './validation';
 
 const DEFAULT_CONCURRENCY = 5;
@@ -72,6 +73,7 @@ export const optionsCollection: INodeProperties = {
 			default: DEFAULT_TIMEOUT_MS,
 			description: 'How long to wait for Fxiaoke\'s reply to one request, in milliseconds',
 		},
+		...crmOptions,
 	],
 };
 

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { toNodeError } from '../transport';
+import * as crmObject from './crmObject';
 import * as media from './media';
 import * as message from './message';
 import { readOptions } from './options';
@@ -21,6 +22,14 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 		sendAsServiceAccount: message.sendAsServiceAccount.prepare,
 	},
 	media: { upload: media.upload.prepare },
+	crmObject: {
+		create: crmObject.create.prepare,
+		get: crmObject.get.prepare,
+		getAll: crmObject.getAll.prepare,
+		update: crmObject.update.prepare,
+		upsert: crmObject.upsert.prepare,
+		delete: crmObject.deleteRecord.prepare,
+	},
 };
 
 /** The value n8n gives the "Custom API Call" choice it adds to nodes whose credential authenticates. */
@@ -39,6 +48,7 @@ const ERROR_ITEM_KEYS = [
 	'failedChunk',
 	'deliveredChunks',
 	'deliveredRecipients',
+	'maybeCarriedOut',
 ];
 
 /**

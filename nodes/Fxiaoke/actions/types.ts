@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { NodeOptions } from './options';
 
-/** One item's request, checked and built: calling it sends it and gives the item's output. */
-export type PreparedRequest = () => Promise<IDataObject>;
+/** One item's request, checked and built: calling it sends it and gives the item's output (several items for Get Many). */
+export type PreparedRequest = () => Promise<IDataObject | IDataObject[]>;
 
 /** What every operation exports: read and check one item's parameters, send nothing yet. */
 export type OperationPrepare = (

@@ -1,5 +1,6 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import type { FxiaokeContext } from './context';
 import { FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
 import { sendOnce, type Payload } from './send';
 import type { Session } from './session';
@@ -16,7 +17,7 @@ export interface Attempt {
 
 /** One HTTP request with the granted token; the caller that has to refresh sends it with a blank one. */
 export async function attemptWithToken(
-	ctx: IExecuteFunctions,
+	ctx: FxiaokeContext,
 	s: Session,
 	grant: { state: TokenState } | { endRefresh: () => void },
 	path: string,

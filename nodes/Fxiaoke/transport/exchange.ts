@@ -1,9 +1,8 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
 import { InvalidBaseUrl } from './baseUrl';
 import { RequestCancelled, waitUnlessCancelled } from './cancel';
 import { attemptWithToken, type Attempt } from './attempt';
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS, type RequestOptions } from './constants';
+import type { FxiaokeContext } from './context';
 import { ERROR_CODES, FxiaokeApiFailure, FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
 import { limiterFor, type SlotOutcome } from './limiter';
 import { backoffDelay, isRateLimited, isRetryable, RETRY } from './retry';
@@ -33,7 +32,7 @@ const FRESH_TOKENS_REFUSED_TO_STOP = 3;
  * spent in attempts and backoff, not the time queued for a slot.
  */
 export async function exchange(
-	ctx: IExecuteFunctions,
+	ctx: FxiaokeContext,
 	s: Session,
 	path: string,
 	payload: Payload,

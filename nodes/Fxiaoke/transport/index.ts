@@ -1,5 +1,6 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { FxiaokeContext } from './context';
 import { ERROR_CODES, FxiaokeApiFailure, type FxiaokeEnvelope } from './errors';
 import { exchange } from './exchange';
 import { resetLimiters } from './limiter';
@@ -16,7 +17,7 @@ export type { UploadFile } from './multipart';
 export { toNodeError } from './nodeError';
 
 async function request(
-	ctx: IExecuteFunctions,
+	ctx: FxiaokeContext,
 	path: string,
 	payload: Payload,
 	itemIndex: number,
@@ -42,18 +43,20 @@ async function request(
  * Any `errorCode != 0` and any transport failure becomes a NodeApiError for that item.
  */
 export async function fxiaokeApiRequest(
-	this: IExecuteFunctions,
+	this: FxiaokeContext,
 	path: string,
 	body: IDataObject,
 	itemIndex: number,
 	options: RequestOptions = {},
 ): Promise<FxiaokeEnvelope> {
-	return await request(this, path, { body, contentType: 'application/json' }, itemIndex, options);
+	// n8n's HTTP helper sends no body for an empty object, and Fxiaoke answers an empty POST with 12004.
+	const json = Object.keys(body).length === 0 ? Buffer.from('{}') : body;
+	return await request(this, path, { body: json, contentType: 'application/json' }, itemIndex, options);
 }
 
 /** POSTs one file as multipart/form-data (the upload endpoints' documented example). */
 export async function fxiaokeApiUpload(
-	this: IExecuteFunctions,
+	this: FxiaokeContext,
 	path: string,
 	file: UploadFile,
 	itemIndex: number,

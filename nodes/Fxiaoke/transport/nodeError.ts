@@ -1,7 +1,8 @@
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type JsonObject } from 'n8n-workflow';
 
 import { InvalidBaseUrl } from './baseUrl';
 import { RequestCancelled } from './cancel';
+import type { FxiaokeContext } from './context';
 import { ERROR_HINTS, FxiaokeApiFailure, FxiaokeTransportFailure } from './errors';
 
 /**
@@ -9,7 +10,7 @@ import { ERROR_HINTS, FxiaokeApiFailure, FxiaokeTransportFailure } from './error
  * said. `context.maybeCarriedOut` says the call may have been carried out without an answer.
  */
 export function toNodeError(
-	ctx: IExecuteFunctions,
+	ctx: FxiaokeContext,
 	error: unknown,
 	itemIndex: number,
 ): NodeApiError | NodeOperationError {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'crypto';
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { InvalidBaseUrl } from './baseUrl';
 import { RequestCancelled } from './cancel';
 import { CREDENTIAL_TYPE } from './constants';
+import type { FxiaokeContext } from './context';
 import { FxiaokeApiFailure, FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
 import { toTransportFailure } from './network';
 import { parseEnvelope, type RawResponse } from './response';
@@ -20,7 +21,7 @@ export interface Payload {
  * with `data` as the credential: a blank token there makes n8n run the token call first.
  */
 export async function sendOnce(
-	ctx: IExecuteFunctions,
+	ctx: FxiaokeContext,
 	s: Session,
 	path: string,
 	payload: Payload,

@@ -1,7 +1,8 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { baseUrlOf } from './baseUrl';
 import { CREDENTIAL_TYPE } from './constants';
+import { cancelSignalOf, type FxiaokeContext } from './context';
 import { adoptStoredToken } from './tokenCache';
 import { tokenFingerprint } from './tokenFields';
 
@@ -22,9 +23,9 @@ export interface Session {
 	freshTokensRefused: number;
 }
 
-const sessions = new WeakMap<IExecuteFunctions, Promise<Session>>();
+const sessions = new WeakMap<FxiaokeContext, Promise<Session>>();
 
-async function openSession(ctx: IExecuteFunctions): Promise<Session> {
+async function openSession(ctx: FxiaokeContext): Promise<Session> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	const baseUrl = baseUrlOf(credentials);
@@ -36,12 +37,12 @@ async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 		baseUrl,
 		fingerprint,
 		app: `${baseUrl}|${String(credentials.appId ?? '')}`,
-		signal: ctx.getExecutionCancelSignal?.(),
+		signal: cancelSignalOf(ctx),
 		freshTokensRefused: 0,
 	};
 }
 
-export function session(ctx: IExecuteFunctions): Promise<Session> {
+export function session(ctx: FxiaokeContext): Promise<Session> {
 	let pending = sessions.get(ctx);
 	if (!pending) {
 		pending = openSession(ctx);

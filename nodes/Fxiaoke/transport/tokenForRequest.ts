@@ -1,7 +1,6 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
 import { isCancelled, unlessCancelled, waitUnlessCancelled } from './cancel';
 import { CREDENTIAL_TYPE } from './constants';
+import type { FxiaokeContext } from './context';
 import type { Session } from './session';
 import {
 	adoptStoredToken,
@@ -33,7 +32,7 @@ export type TokenGrant =
 	| { cancelled: true };
 
 /** Reads the credential again (n8n reads it from the database) and adopts a token stored since. */
-async function adoptFromStore(ctx: IExecuteFunctions, s: Session): Promise<boolean> {
+async function adoptFromStore(ctx: FxiaokeContext, s: Session): Promise<boolean> {
 	let stored;
 	try {
 		stored = await ctx.getCredentials(CREDENTIAL_TYPE);
@@ -49,7 +48,7 @@ async function adoptFromStore(ctx: IExecuteFunctions, s: Session): Promise<boole
  * than the minimum interval between token calls allows. Called before a limiter slot is taken, so
  * that items waiting for a token hold no slot and do not all go at once when it arrives.
  */
-export async function tokenForRequest(ctx: IExecuteFunctions, s: Session): Promise<TokenGrant> {
+export async function tokenForRequest(ctx: FxiaokeContext, s: Session): Promise<TokenGrant> {
 	for (;;) {
 		if (isCancelled(s.signal)) return { cancelled: true };
 		if (s.tokenFailure !== undefined) return { failure: s.tokenFailure };

@@ -1,0 +1,32 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { OperationPrepare } from '../types';
+import { readObjectApiName, readRecordId, recordIdField } from './fields';
+import { writeRecord } from './write';
+
+export const description: INodeProperties[] = [recordIdField(['delete'], 'The _id of the record to delete')];
+
+/** The Delete part of Options. */
+export const deleteOptions: INodeProperties[] = [
+	{
+		displayName: 'Delete Permanently',
+		name: 'deletePermanently',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to delete the record for good after moving it to the recycle bin. Off: it stays in the recycle bin, where an admin can restore it.',
+		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['delete'] } },
+	},
+];
+
+/** Delete: invalid (to the recycle bin, one id per call), then, if asked, delete (idList, permanent). */
+export const prepare: OperationPrepare = async function (itemIndex, options) {
+	const apiName = readObjectApiName(this, itemIndex);
+	const id = readRecordId(this, itemIndex);
+	const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const permanently = raw.deletePermanently === true;
+	return async () => {
+		let envelope = await writeRecord(this, itemIndex, apiName, 'invalid', { data: { dataObjectApiName: apiName, object_data_id: id } }, options);
+		if (permanently) envelope = await writeRecord(this, itemIndex, apiName, 'delete', { data: { dataObjectApiName: apiName, idList: [id] } }, options);
+		return { ...envelope, dataId: id, deleted: permanently ? 'permanently' : 'recycleBin' };
+	};
+};

@@ -1,0 +1,116 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { inputError, requireId } from '../validation';
+
+/** Shows a property for the given CRM Object operations. */
+export const showFor = (...operation: string[]) => ({ show: { resource: ['crmObject'], operation } });
+
+export const objectApiNameField: INodeProperties = {
+	displayName: 'Object',
+	name: 'objectApiName',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The CRM object: a preset one such as AccountObj, or a custom one (its API name ends in __c)',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchObjects', searchable: true },
+		},
+		{
+			displayName: 'By API Name',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. AccountObj or object_x__c',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^[A-Za-z][A-Za-z0-9_]*$', errorMessage: 'An API name has letters, digits and underscores only' },
+				},
+			],
+		},
+	],
+	displayOptions: { show: { resource: ['crmObject'] } },
+};
+
+export const recordIdField = (operations: string[], description: string): INodeProperties => ({
+	displayName: 'Record ID',
+	name: 'recordId',
+	type: 'string',
+	required: true,
+	default: '',
+	description,
+	displayOptions: showFor(...operations),
+});
+
+/** The resource mapper of create, update and upsert, filled from the object's describe. */
+export const recordFieldsMapper = (operation: 'create' | 'update' | 'upsert'): INodeProperties => ({
+	displayName: operation === 'upsert' ? 'Fields (Match On and Write)' : 'Fields',
+	name: 'fields',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'defineBelow', value: null },
+	required: true,
+	typeOptions: {
+		loadOptionsDependsOn: ['objectApiName.value'],
+		resourceMapper: {
+			resourceMapperMethod: operation === 'create' ? 'getCreateFields' : operation === 'update' ? 'getUpdateFields' : 'getUpsertFields',
+			mode: operation === 'upsert' ? 'upsert' : 'add',
+			fieldWords: { singular: 'field', plural: 'fields' },
+			addAllFields: operation === 'create',
+			multiKeyMatch: true,
+			supportAutoMap: true,
+			matchingFieldsLabels:
+				operation === 'upsert'
+					? {
+							title: 'Fields to Match On',
+							description: 'No record matching all of them: one is created. One: it is updated. Several: the item fails, naming them.',
+						}
+					: undefined,
+		},
+	},
+	displayOptions: showFor(operation),
+});
+
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** The object's API name, from either mode of the locator; checked, nothing sent when it is wrong. */
+export function readObjectApiName(ctx: IExecuteFunctions, itemIndex: number): string {
+	const value = ctx.getNodeParameter('objectApiName', itemIndex, '', { extractValue: true }) as unknown;
+	const field = { label: 'Object', name: 'objectApiName' };
+	if (typeof value !== 'string' || value.trim() === '') throw inputError(ctx, itemIndex, field, 'is empty');
+	if (!API_NAME.test(value.trim())) throw inputError(ctx, itemIndex, field, 'is not an API name (letters, digits and underscores)');
+	return value.trim();
+}
+
+export function readRecordId(ctx: IExecuteFunctions, itemIndex: number): string {
+	return requireId(ctx, 'recordId', 'Record ID', itemIndex);
+}
+
+/** The CRM part of Options: Fxiaoke runs both flows on a create or update unless told not to. */
+export const flowOptions: INodeProperties[] = [
+	{
+		displayName: 'Trigger Approval Flow',
+		name: 'triggerApprovalFlow',
+		type: 'boolean',
+		default: true,
+		description: 'Whether Fxiaoke starts the approval flows set up for this object (Fxiaoke\'s default: yes)',
+		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['create', 'update', 'upsert'] } },
+	},
+	{
+		displayName: 'Trigger Workflow',
+		name: 'triggerWorkFlow',
+		type: 'boolean',
+		default: true,
+		description: 'Whether Fxiaoke runs the workflows (automations) set up for this object (Fxiaoke\'s default: yes)',
+		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['create', 'update', 'upsert'] } },
+	},
+];
+
+/** The flow flags for one item's write, as the create and update bodies take them. */
+export function readFlowFlags(ctx: IExecuteFunctions, itemIndex: number): { triggerApprovalFlow: boolean; triggerWorkFlow: boolean } {
+	const raw = ctx.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	return { triggerApprovalFlow: raw.triggerApprovalFlow !== false, triggerWorkFlow: raw.triggerWorkFlow !== false };
+}

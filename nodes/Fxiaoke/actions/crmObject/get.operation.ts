@@ -1,0 +1,28 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { fxiaokeApiRequest } from '../../transport';
+import type { OperationPrepare } from '../types';
+import { readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
+import { dataPath } from './paths';
+import { describeObject } from './schema';
+import { simplifyField, simplifyRecord } from './simplify';
+
+export const description: INodeProperties[] = [
+	recordIdField(['get'], 'The _id of the record'),
+	{ ...simplifyField, displayOptions: showFor('get') },
+];
+
+/** Get: POST …/data/get with data{dataObjectApiName, objectDataId}; outputs the record. */
+export const prepare: OperationPrepare = async function (itemIndex, options) {
+	const apiName = readObjectApiName(this, itemIndex);
+	const objectDataId = readRecordId(this, itemIndex);
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
+	return async () => {
+		const body = { data: { dataObjectApiName: apiName, objectDataId } };
+		const envelope = await fxiaokeApiRequest.call(this, dataPath(apiName, 'get'), body, itemIndex, { ...options, idempotent: true });
+		const record = envelope.data;
+		// An answer without a record object is given as it came.
+		if (typeof record !== 'object' || record === null || Array.isArray(record)) return envelope;
+		return simplify ? simplifyRecord(record as IDataObject, await describeObject(this, apiName, itemIndex, options)) : (record as IDataObject);
+	};
+};

@@ -1,0 +1,45 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as create from './create.operation';
+import * as deleteRecord from './delete.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+import * as update from './update.operation';
+import * as upsert from './upsert.operation';
+import { flowOptions, objectApiNameField } from './fields';
+
+export { create, deleteRecord, get, getAll, update, upsert };
+
+/** What CRM Object adds to the Options collection. */
+export const crmOptions: INodeProperties[] = [...flowOptions, ...getAll.queryOptions, ...deleteRecord.deleteOptions];
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['crmObject'] } },
+		options: [
+			{ name: 'Create', value: 'create', description: 'Create a record', action: 'Create a record' },
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
+				action: 'Create or update a record',
+			},
+			{ name: 'Delete', value: 'delete', description: 'Move a record to the recycle bin, or delete it for good', action: 'Delete a record' },
+			{ name: 'Get', value: 'get', description: 'Get a record by its ID', action: 'Get a record' },
+			{ name: 'Get Many', value: 'getAll', description: 'Get records that match filters', action: 'Get many records' },
+			{ name: 'Update', value: 'update', description: 'Update a record by its ID', action: 'Update a record' },
+		],
+		default: 'getAll',
+	},
+	objectApiNameField,
+	...create.description,
+	...get.description,
+	...getAll.description,
+	...update.description,
+	...upsert.description,
+	...deleteRecord.description,
+];

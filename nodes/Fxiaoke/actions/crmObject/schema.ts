@@ -1,0 +1,84 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { fxiaokeApiRequest, type RequestOptions } from '../../transport';
+import type { FxiaokeContext } from '../../transport/context';
+import { OBJECT_DESCRIBE_PATH, OBJECT_LIST_PATH } from './paths';
+
+export interface CrmField {
+	apiName: string;
+	label: string;
+	/** Fxiaoke's field type: text, number, currency, date, date_time, select_one, employee, … */
+	type: string;
+	required: boolean;
+	options: Array<{ label: string; value: string }>;
+}
+
+export interface CrmObjectSummary {
+	apiName: string;
+	displayName: string;
+	active: boolean;
+}
+
+/** Fields the system sets: never written, skipped when an input item carries them. */
+export const SYSTEM_FIELDS = ['_id', 'created_by', 'create_time', 'last_modified_time', 'life_status'];
+
+const describes = new WeakMap<object, Map<string, Promise<CrmField[]>>>();
+
+function optionsOf(raw: unknown): CrmField['options'] {
+	if (!Array.isArray(raw)) return [];
+	return raw
+		.filter((o): o is IDataObject => typeof o === 'object' && o !== null)
+		.map((o) => ({ label: String(o.label ?? o.value ?? ''), value: String(o.value ?? '') }));
+}
+
+/** `data.describe.fields` is an object keyed by API name in the manual; a list is read too. */
+function fieldsOf(envelope: IDataObject): CrmField[] {
+	const describe = (envelope.data as IDataObject | undefined)?.describe as IDataObject | undefined;
+	const raw = describe?.fields;
+	const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? Object.values(raw) : [];
+	return (list as IDataObject[])
+		.filter((f) => typeof f === 'object' && f !== null && typeof f.api_name === 'string')
+		.map((f) => ({
+			apiName: f.api_name as string,
+			label: typeof f.label === 'string' && f.label !== '' ? f.label : (f.api_name as string),
+			type: typeof f.type === 'string' ? f.type : 'text',
+			required: f.is_required === true,
+			options: optionsOf(f.options),
+		}));
+}
+
+/** The object's fields, asked once per node run (or editor request) and object. */
+export async function describeObject(
+	ctx: FxiaokeContext,
+	apiName: string,
+	itemIndex: number,
+	options: RequestOptions = {},
+): Promise<CrmField[]> {
+	let cache = describes.get(ctx);
+	if (!cache) {
+		cache = new Map();
+		describes.set(ctx, cache);
+	}
+	let pending = cache.get(apiName);
+	if (!pending) {
+		// (The manual puts includeDetail inside data; another source puts it at the top level.)
+		const body = { data: { apiName, includeDetail: false } };
+		pending = fxiaokeApiRequest.call(ctx, OBJECT_DESCRIBE_PATH, body, itemIndex, { ...options, idempotent: true }).then(fieldsOf);
+		pending.catch(() => cache!.delete(apiName));
+		cache.set(apiName, pending);
+	}
+	return await pending;
+}
+
+export async function listObjects(ctx: FxiaokeContext): Promise<CrmObjectSummary[]> {
+	const envelope = await fxiaokeApiRequest.call(ctx, OBJECT_LIST_PATH, {}, 0, { idempotent: true });
+	const objects = (envelope.data as IDataObject | undefined)?.objects;
+	if (!Array.isArray(objects)) return [];
+	return (objects as IDataObject[])
+		.filter((o) => typeof o?.describeApiName === 'string')
+		.map((o) => ({
+			apiName: o.describeApiName as string,
+			displayName: typeof o.describeDisplayName === 'string' ? o.describeDisplayName : (o.describeApiName as string),
+			active: o.isActive !== false,
+		}));
+}

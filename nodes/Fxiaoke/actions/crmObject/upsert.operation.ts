@@ -1,0 +1,52 @@
+import { NodeOperationError, type INodeProperties } from 'n8n-workflow';
+
+import type { OperationPrepare } from '../types';
+import { inputError } from '../validation';
+import { readFlowFlags, readObjectApiName, recordFieldsMapper } from './fields';
+import { readRecordFields } from './mapper';
+import { queryRecords } from './query';
+import { describeObject } from './schema';
+import { writeRecord } from './write';
+
+export const description: INodeProperties[] = [recordFieldsMapper('upsert')];
+
+/**
+ * Upsert: find the records whose match fields equal the item's values; none → create, one →
+ * update it, several → fail naming them (never a guess). (Between the query and the write another
+ * client may create a match: Fxiaoke offers no atomic upsert.)
+ */
+export const prepare: OperationPrepare = async function (itemIndex, options) {
+	const apiName = readObjectApiName(this, itemIndex);
+	const fields = await describeObject(this, apiName, itemIndex, options);
+	const { values, matchingColumns } = readRecordFields(this, itemIndex, apiName, fields, 'create');
+	if (matchingColumns.length === 0) {
+		throw inputError(this, itemIndex, { label: 'Fields to Match On', name: 'fields' }, 'are not chosen');
+	}
+	const filters = matchingColumns.map((name) => {
+		const value = values[name];
+		if (value === undefined) throw inputError(this, itemIndex, { label: 'Fields to Match On', name: 'fields', where: `(${name})` }, 'has no value');
+		return { field_name: name, field_values: Array.isArray(value) ? value : [value], operator: 'EQ' };
+	});
+	const flags = readFlowFlags(this, itemIndex);
+	return async () => {
+		const spec = { filters, orders: [], fieldProjection: ['_id'], extra: {} };
+		const matches = await queryRecords(this, itemIndex, apiName, spec, 2, options);
+		if (matches.length > 1) {
+			const on = matchingColumns.map((name) => `${name} = ${JSON.stringify(values[name])}`).join(', ');
+			throw new NodeOperationError(this.getNode(), `Upsert found several ${apiName} records with ${on} in item ${itemIndex}`, {
+				itemIndex,
+				description: `Matches include ${matches.map((m) => String(m._id)).join(', ')}. Nothing was written: choose match fields that identify one record.`,
+			});
+		}
+		if (matches.length === 0) {
+			const envelope = await writeRecord(this, itemIndex, apiName, 'create', { ...flags, data: { object_data: { dataObjectApiName: apiName, ...values } } }, options);
+			return { ...envelope, upsert: 'created' };
+		}
+		const _id = String(matches[0]._id);
+		// The owner changes only through Change Owner.
+		const changes = { ...values };
+		delete changes.owner;
+		const body = { ...flags, data: { object_data: { _id, dataObjectApiName: apiName, ...changes } } };
+		return { ...(await writeRecord(this, itemIndex, apiName, 'update', body, options)), dataId: _id, upsert: 'updated' };
+	};
+};

@@ -1,0 +1,31 @@
+import { NodeApiError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { fxiaokeApiRequest, type FxiaokeEnvelope, type RequestOptions } from '../../transport';
+import { dataPath, type DataAction } from './paths';
+
+/**
+ * A write (create, update, invalidate, delete, change owner): sent once, never repeated after it
+ * may have been carried out; an error after an unanswered attempt says so.
+ */
+export async function writeRecord(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	apiName: string,
+	action: DataAction,
+	body: IDataObject,
+	options: RequestOptions,
+): Promise<FxiaokeEnvelope> {
+	try {
+		return await fxiaokeApiRequest.call(ctx, dataPath(apiName, action), body, itemIndex, { ...options, idempotent: false });
+	} catch (error) {
+		throw withWriteNote(error, action, apiName);
+	}
+}
+
+/** An error after an unanswered attempt says the write may have been carried out. */
+function withWriteNote(error: unknown, action: DataAction, apiName: string): unknown {
+	if (error instanceof NodeApiError && error.context.maybeCarriedOut === true) {
+		error.description = `${error.description ?? ''}. The ${action} of this ${apiName} record got no answer after it was sent, so it may have been carried out. Writes are never repeated automatically: check in Fxiaoke before running this item again.`;
+	}
+	return error;
+}

@@ -1,0 +1,88 @@
+import type {
+	FieldType,
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	INodePropertyOptions,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
+
+import { describeObject, listObjects, SYSTEM_FIELDS, type CrmField } from '../actions/crmObject/schema';
+
+/** The object chosen in the editor, from either mode of its locator. */
+function chosenObject(ctx: ILoadOptionsFunctions): string {
+	const value = ctx.getNodeParameter('objectApiName', undefined, { extractValue: true }) as unknown;
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+export async function searchObjects(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const wanted = (filter ?? '').toLowerCase();
+	const objects = (await listObjects(this))
+		.filter((o) => o.active && (wanted === '' || o.apiName.toLowerCase().includes(wanted) || o.displayName.toLowerCase().includes(wanted)))
+		.sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return { results: objects.map((o) => ({ name: `${o.displayName} (${o.apiName})`, value: o.apiName })) };
+}
+
+export async function getFieldNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const apiName = chosenObject(this);
+	if (apiName === '') return [];
+	const fields = await describeObject(this, apiName, 0);
+	return fields
+		.map((f) => ({ name: `${f.label} (${f.apiName})`, value: f.apiName, description: f.type }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** How the mapper shows a Fxiaoke field type; the node converts the value on the way out. */
+function fieldTypeOf(field: CrmField): FieldType {
+	switch (field.type) {
+		case 'number':
+		case 'currency':
+			return 'number';
+		case 'date':
+		case 'date_time':
+			return 'dateTime';
+		case 'true_or_false':
+			return 'boolean';
+		case 'select_one':
+			return 'options';
+		default:
+			// Text, lookups, and lists (employees, departments, several options) given as IDs or text
+			return 'string';
+	}
+}
+
+function mapperFields(fields: CrmField[], mode: 'create' | 'update' | 'upsert'): ResourceMapperFields {
+	const writable = fields.filter((f) => !SYSTEM_FIELDS.includes(f.apiName) && !(mode === 'update' && f.apiName === 'owner'));
+	return {
+		fields: writable.map(
+			(f): ResourceMapperField => ({
+				id: f.apiName,
+				displayName: `${f.label} (${f.apiName})`,
+				required: mode !== 'update' && f.required && f.apiName !== 'owner',
+				defaultMatch: false,
+				canBeUsedToMatch: mode === 'upsert',
+				display: true,
+				type: fieldTypeOf(f),
+				options: f.type === 'select_one' ? f.options.map((o) => ({ name: o.label, value: o.value })) : undefined,
+			}),
+		),
+	};
+}
+
+async function fieldsFor(ctx: ILoadOptionsFunctions, mode: 'create' | 'update' | 'upsert'): Promise<ResourceMapperFields> {
+	const apiName = chosenObject(ctx);
+	if (apiName === '') return { fields: [] };
+	return mapperFields(await describeObject(ctx, apiName, 0), mode);
+}
+
+export async function getCreateFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await fieldsFor(this, 'create');
+}
+
+export async function getUpdateFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await fieldsFor(this, 'update');
+}
+
+export async function getUpsertFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return await fieldsFor(this, 'upsert');
+}

@@ -1,0 +1,290 @@
+// CRM Object against the sandbox over real HTTP, with the node's own execute() and option loaders.
+const { NodeApiError, NodeOperationError } = require('n8n-workflow');
+const { createSandbox } = require('../sandbox/server');
+const { runNode, createLoadOptionsContext, sandboxCredential } = require('./support/harness');
+const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const methods = require('../nodes/Fxiaoke/methods');
+const { fieldsOf } = require('./support/items');
+
+/** @type {ReturnType<typeof createSandbox>} */
+let sandbox;
+let baseUrl;
+
+beforeAll(async () => {
+	sandbox = createSandbox();
+	baseUrl = await sandbox.listen(0, '127.0.0.1');
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+	sandbox.reset();
+	resetTokenCache();
+});
+
+/** Pacing out of the way: the paging tests send hundreds of queries. */
+const FAST = { rateLimit: 100000, rateLimitWindow: 1 };
+const object = (apiName) => ({ __rl: true, mode: 'id', value: apiName });
+const requestsTo = (action) => sandbox.requests.filter((r) => r.endpoint.endsWith(`.${action}`));
+const bodyOf = (r) => JSON.parse(r.rawBody);
+
+/** @param {object} common parameters of every item @param {object[]} [perItem] @param {object} [extra] runNode options */
+function run(common, perItem = [{}], extra = {}) {
+	const credential = extra.credential ?? sandboxCredential(baseUrl);
+	const items = extra.items ?? perItem.map(() => ({}));
+	return runNode({ items, parameters: (i) => ({ resource: 'crmObject', options: FAST, ...common, ...perItem[i] }), credential, ...extra });
+}
+
+const defineBelow = (value) => ({ mappingMode: 'defineBelow', value, matchingColumns: [], schema: [] });
+
+describe('create', () => {
+	test('converts values to what Fxiaoke takes and sends both flow flags (true by default)', async () => {
+		const [out] = await run({
+			operation: 'create',
+			objectApiName: object('AccountObj'),
+			fields: defineBelow({ name: 'Acme', employees: 12, annual_revenue: 1500.5, account_level: 'Key', remark: null, email: '' }),
+		});
+		const [req] = requestsTo('create');
+		expect(req.path).toBe('/cgi/crm/v2/data/create');
+		expect(bodyOf(req)).toEqual({
+			triggerApprovalFlow: true,
+			triggerWorkFlow: true,
+			data: { object_data: { dataObjectApiName: 'AccountObj', name: 'Acme', employees: '12', annual_revenue: '1500.5', account_level: '1' } },
+		});
+		const { dataId, errorCode } = fieldsOf(out[0]);
+		expect(errorCode).toBe(0);
+		expect(sandbox.crm.objects.get('AccountObj').records.get(dataId)).toMatchObject({ name: 'Acme', employees: '12', account_level: '1' });
+	});
+
+	test('Map Automatically: dates to milliseconds, one employee ID to a list, flows off when told; custom objects by their own path', async () => {
+		const items = [{ name: 'Ticket 1', field_due__c: '2026-12-24T10:00:00Z', field_done__c: 'false', owner: '1001', field_priority__c: 'High' }];
+		const [out] = await run(
+			{
+				operation: 'create',
+				objectApiName: object('object_ticket__c'),
+				fields: { mappingMode: 'autoMapInputData', value: null, matchingColumns: [], schema: [] },
+				options: { ...FAST, triggerApprovalFlow: false, triggerWorkFlow: false },
+			},
+			[{}],
+			{ items },
+		);
+		expect(fieldsOf(out[0]).errorCode).toBe(0);
+		const [req] = requestsTo('create');
+		expect(req.endpoint).toBe('crm.custom.create');
+		expect(bodyOf(req)).toEqual({
+			triggerApprovalFlow: false,
+			triggerWorkFlow: false,
+			data: {
+				object_data: {
+					dataObjectApiName: 'object_ticket__c',
+					name: 'Ticket 1',
+					field_due__c: Date.parse('2026-12-24T10:00:00Z'),
+					field_done__c: false,
+					owner: ['1001'],
+					field_priority__c: 'p1',
+				},
+			},
+		});
+	});
+
+	test('a value that cannot be converted names the field, its type and the item; nothing is sent', async () => {
+		const error = await run({ operation: 'create', objectApiName: object('AccountObj') }, [
+			{ fields: defineBelow({ name: 'Good' }) },
+			{ fields: defineBelow({ name: 'Bad', employees: 'twelve' }) },
+		]).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Employees (employees) must be a number, not the text "twelve", in item 1');
+		expect(requestsTo('create')).toHaveLength(0);
+	});
+
+	test('with Continue On Fail: unknown fields, a missing required field and a bad option each fail their own item, paired', async () => {
+		const [out] = await run(
+			{ operation: 'create', objectApiName: object('LeadsObj') },
+			[
+				{ fields: defineBelow({ name: 'Lead A', tags: 'VIP, web' }) },
+				{ fields: defineBelow({ name: 'Lead B', nickname: 'x' }) },
+				{ fields: defineBelow({ company: 'No name' }) },
+				{ fields: defineBelow({ name: 'Lead D', leads_status: 'Lost' }) },
+			],
+			{ continueOnFail: true },
+		);
+		expect(out.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(fieldsOf(out[0]).errorCode).toBe(0);
+		expect(bodyOf(requestsTo('create')[0]).data.object_data.tags).toEqual(['vip', 'web']);
+		expect(out[1].json.error).toBe('Fields (fields) name a field LeadsObj does not have (nickname) in item 1');
+		expect(out[2].json.error).toBe('Fields (fields) lack what LeadsObj requires (Lead Name (name)) in item 2');
+		expect(out[3].json.error).toMatch(/^Lead Status \(leads_status\) has no option "Lost" \(options: New \(1\), Contacted \(2\), Qualified \(3\)\), in item 3$/);
+		expect(requestsTo('create')).toHaveLength(1);
+	});
+
+	test('a Fxiaoke refusal becomes a NodeApiError with errorCode, errorDescription, traceId and the item', async () => {
+		const error = await run({
+			operation: 'create',
+			objectApiName: object('NewOpportunityObj'),
+			fields: defineBelow({ name: 'Deal', account_id: 'no-such-account', close_date: 1798675200000 }),
+		}).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context).toMatchObject({ errorCode: 15002, itemIndex: 0, traceId: expect.any(String) });
+		expect(error.context.errorDescription).toContain('account_id');
+	});
+
+	test('a create that got no answer after it was carried out is not repeated, and the error says it may have been', async () => {
+		sandbox.injectNext('resetAfterApply', 1, 'crm.create');
+		const error = await run({ operation: 'create', objectApiName: object('AccountObj'), fields: defineBelow({ name: 'Once' }) }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context.maybeCarriedOut).toBe(true);
+		expect(error.description).toContain('may have been carried out');
+		expect(requestsTo('create')).toHaveLength(1);
+		expect([...sandbox.crm.objects.get('AccountObj').records.values()].filter((r) => r.name === 'Once')).toHaveLength(1);
+	});
+});
+
+describe('get, update, delete', () => {
+	test('get outputs the record; Simplify leaves out the keys the describe does not list', async () => {
+		const [id] = sandbox.crm.seed('ContactObj', 1, () => ({ name: 'Ann', mobile: '13800000000' }));
+		const [[simple]] = await run({ operation: 'get', objectApiName: object('ContactObj'), recordId: id });
+		expect(simple.json).toMatchObject({ _id: id, name: 'Ann', mobile: '13800000000', life_status: 'normal' });
+		expect(simple.json).not.toHaveProperty('tenant_id');
+		const [[raw]] = await run({ operation: 'get', objectApiName: object('ContactObj'), recordId: id, simplify: false });
+		expect(raw.json).toMatchObject({ _id: id, tenant_id: 'sandbox', version: 1 });
+		expect(bodyOf(requestsTo('get')[0])).toEqual({ data: { dataObjectApiName: 'ContactObj', objectDataId: id } });
+	});
+
+	test('update sends _id with the changed fields; the owner and system fields of an auto-mapped record are skipped', async () => {
+		const [id] = sandbox.crm.seed('AccountObj', 1, () => ({ name: 'Old' }));
+		const record = { ...sandbox.crm.objects.get('AccountObj').records.get(id) };
+		const items = [{ _id: record._id, owner: ['1000'], create_time: record.create_time, life_status: 'normal', name: 'New', employees: 7 }];
+		const [out] = await run(
+			{ operation: 'update', objectApiName: object('AccountObj'), recordId: id, fields: { mappingMode: 'autoMapInputData', value: null } },
+			[{}],
+			{ items },
+		);
+		expect(fieldsOf(out[0])).toMatchObject({ errorCode: 0, dataId: id });
+		expect(bodyOf(requestsTo('update')[0]).data).toEqual({ object_data: { _id: id, dataObjectApiName: 'AccountObj', name: 'New', employees: '7' } });
+		expect(sandbox.crm.objects.get('AccountObj').records.get(id)).toMatchObject({ name: 'New', employees: '7', version: 2 });
+	});
+
+	test('delete moves to the recycle bin by default; Delete Permanently invalidates, then deletes', async () => {
+		const [a, b] = sandbox.crm.seed('LeadsObj', 2);
+		const [[first]] = await run({ operation: 'delete', objectApiName: object('LeadsObj'), recordId: a });
+		expect(fieldsOf(first)).toMatchObject({ errorCode: 0, dataId: a, deleted: 'recycleBin' });
+		expect(sandbox.crm.objects.get('LeadsObj').records.get(a).life_status).toBe('invalid');
+		const [[second]] = await run({ operation: 'delete', objectApiName: object('LeadsObj'), recordId: b, options: { ...FAST, deletePermanently: true } });
+		expect(fieldsOf(second)).toMatchObject({ errorCode: 0, dataId: b, deleted: 'permanently' });
+		expect(sandbox.crm.objects.get('LeadsObj').records.has(b)).toBe(false);
+		expect(sandbox.crm.writes.map((w) => `${w.action} ${w.id}`)).toEqual([`invalid ${a}`, `invalid ${b}`, `delete ${b}`]);
+		expect(bodyOf(requestsTo('delete')[0])).toEqual({ data: { dataObjectApiName: 'LeadsObj', idList: [b] } });
+	});
+});
+
+describe('get many', () => {
+	test('filters (converted by field type), a limit and the fields to return', async () => {
+		sandbox.crm.seed('AccountObj', 30, (i) => ({ name: `Account ${i}`, account_level: i % 3 === 0 ? '1' : '2', employees: String(i) }));
+		const [out] = await run({
+			operation: 'getAll',
+			objectApiName: object('AccountObj'),
+			returnAll: false,
+			limit: 4,
+			filters: { conditions: [{ field: 'account_level', operator: 'EQ', value: 'Key' }, { field: 'employees', operator: 'GTE', value: '10' }] },
+			options: { ...FAST, fieldProjection: ['name'] },
+		});
+		expect(out.map((item) => item.json.name)).toEqual(['Account 12', 'Account 15', 'Account 18', 'Account 21']);
+		expect(Object.keys(out[0].json).sort()).toEqual(['_id', 'name']);
+		const info = bodyOf(requestsTo('query')[0]).data.search_query_info;
+		expect(info.filters).toEqual([
+			{ field_name: 'account_level', field_values: ['1'], operator: 'EQ' },
+			{ field_name: 'employees', field_values: ['10'], operator: 'GTE' },
+		]);
+		expect(info).toMatchObject({ limit: 4, offset: 0, orders: [{ fieldName: '_id', isAsc: true }], fieldProjection: ['_id', 'name'] });
+	});
+
+	test('Return All pages by _id past 10,000: 25,000 records, each exactly once, in _id order', async () => {
+		const ids = sandbox.crm.seed('LeadsObj', 25000);
+		const [out] = await run({ operation: 'getAll', objectApiName: object('LeadsObj'), returnAll: true });
+		expect(out).toHaveLength(25000);
+		expect(out.map((item) => item.json._id)).toEqual(ids);
+		expect(out.every((item) => item.pairedItem.item === 0)).toBe(true);
+		const queries = requestsTo('query');
+		expect(queries).toHaveLength(251);
+		expect(queries.every((r) => bodyOf(r).data.search_query_info.offset === 0)).toBe(true);
+		expect(queries.every((r) => r.response.body.errorCode === 0)).toBe(true);
+	}, 60000);
+
+	test('with a sort, pages go by offset; a result too large for offset paging fails before any output', async () => {
+		sandbox.crm.seed('LeadsObj', 250, (i) => ({ name: `Lead ${String(249 - i).padStart(3, '0')}` }));
+		const [out] = await run({
+			operation: 'getAll',
+			objectApiName: object('LeadsObj'),
+			returnAll: true,
+			sort: { rules: [{ field: 'name', direction: 'asc' }] },
+		});
+		expect(out.map((item) => item.json.name)).toEqual(Array.from({ length: 250 }, (_, i) => `Lead ${String(i).padStart(3, '0')}`));
+		expect(requestsTo('query').map((r) => bodyOf(r).data.search_query_info.offset)).toEqual([0, 100, 200]);
+
+		sandbox.crm.seed('LeadsObj', 10000);
+		const error = await run({ operation: 'getAll', objectApiName: object('LeadsObj'), returnAll: true, sort: { rules: [{ field: 'name' }] } }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('10250 records match, more than a sorted query can page through, in item 0');
+	});
+
+	test('an unknown filter field is an input error, nothing sent', async () => {
+		const unknown = await run({
+			operation: 'getAll',
+			objectApiName: object('AccountObj'),
+			returnAll: true,
+			filters: { conditions: [{ field: 'nope', operator: 'EQ', value: 'x' }] },
+		}).catch((e) => e);
+		expect(unknown.message).toBe('Field (field) of filter 1 names no field of the object ("nope") in item 0');
+		expect(requestsTo('query')).toHaveLength(0);
+	});
+});
+
+describe('upsert', () => {
+	const upsert = (value, matchingColumns) => ({
+		operation: 'upsert',
+		objectApiName: object('ContactObj'),
+		fields: { mappingMode: 'defineBelow', value, matchingColumns, schema: [] },
+	});
+
+	test('no match: created; one match: updated; several: the item fails naming them, nothing written', async () => {
+		const [first] = await run(upsert({ name: 'Bo', email: 'bo@example.com', mobile: '1' }, ['email']));
+		expect(fieldsOf(first[0])).toMatchObject({ errorCode: 0, upsert: 'created' });
+		const created = fieldsOf(first[0]).dataId;
+		const [second] = await run(upsert({ name: 'Bo', email: 'bo@example.com', mobile: '2' }, ['email']));
+		expect(fieldsOf(second[0])).toMatchObject({ errorCode: 0, upsert: 'updated', dataId: created });
+		expect(sandbox.crm.objects.get('ContactObj').records.get(created).mobile).toBe('2');
+
+		sandbox.crm.seed('ContactObj', 2, () => ({ name: 'Twin', email: 'twin@example.com' }));
+		const writes = sandbox.crm.writes.length;
+		const error = await run(upsert({ name: 'Twin', email: 'twin@example.com' }, ['email', 'name'])).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Upsert found several ContactObj records with email = "twin@example.com", name = "Twin" in item 0');
+		expect(sandbox.crm.writes.length).toBe(writes);
+	});
+});
+
+describe('editor: objects and fields', () => {
+	test('the object list, field names, and the resource mapper\'s fields for create, update and upsert', async () => {
+		const credential = sandboxCredential(baseUrl);
+		const ctx = (parameters) => createLoadOptionsContext({ parameters: { resource: 'crmObject', ...parameters }, credential });
+		const { results } = await methods.listSearch.searchObjects.call(ctx({}), 'tick');
+		expect(results).toEqual([{ name: 'Ticket (object_ticket__c)', value: 'object_ticket__c' }]);
+
+		const chosen = ctx({ objectApiName: { __rl: true, mode: 'list', value: 'NewOpportunityObj' } });
+		const names = await methods.loadOptions.getFieldNames.call(chosen);
+		expect(names.map((o) => o.value)).toEqual(expect.arrayContaining(['_id', 'name', 'amount', 'close_date', 'sales_stage']));
+
+		const create = await methods.resourceMapping.getCreateFields.call(chosen);
+		const byId = Object.fromEntries(create.fields.map((f) => [f.id, f]));
+		expect(byId.name).toMatchObject({ required: true, type: 'string', displayName: 'Opportunity Name (name)' });
+		expect(byId.close_date).toMatchObject({ required: true, type: 'dateTime' });
+		expect(byId.amount.type).toBe('number');
+		expect(byId.sales_stage).toMatchObject({ type: 'options', options: expect.arrayContaining([{ name: 'Won', value: '3' }]) });
+		expect(byId).not.toHaveProperty('_id');
+		expect(byId).not.toHaveProperty('create_time');
+
+		const update = await methods.resourceMapping.getUpdateFields.call(chosen);
+		expect(update.fields.every((f) => f.required === false)).toBe(true);
+		expect(update.fields.map((f) => f.id)).not.toContain('owner');
+		const upsertFields = await methods.resourceMapping.getUpsertFields.call(chosen);
+		expect(upsertFields.fields.every((f) => f.canBeUsedToMatch === true)).toBe(true);
+	});
+});
