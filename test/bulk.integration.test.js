@@ -191,6 +191,25 @@ describe('RateLimiter', () => {
 		expect(Date.now() - started).toBeLessThan(50);
 	});
 
+	test('rate-limit answers in a row pause the next request a quarter window, then half, then a whole one; an accepted answer ends the row', async () => {
+		const limiter = new RateLimiter(1000, 800);
+		/** How long the next request waited for its slot, answered with `outcome`. @param {string} outcome */
+		const next = async (outcome) => {
+			const started = Date.now();
+			const slot = await limiter.acquire();
+			const waited = Date.now() - started;
+			slot.release(outcome);
+			return waited;
+		};
+		await next('rateLimited');
+		expect(await next('rateLimited')).toBeGreaterThanOrEqual(195); // 200 ms after the first
+		expect(await next('rateLimited')).toBeGreaterThanOrEqual(395); // 400 ms after the second
+		expect(await next('answered')).toBeGreaterThanOrEqual(795); // 800 ms: a whole window
+		await new Promise((r) => setTimeout(r, 3 * 800)); // past the hold: the rate is back up
+		expect(await next('rateLimited')).toBeLessThan(100); // the row ended: no pause before this one
+		expect(await next('answered')).toBeGreaterThanOrEqual(195); // a new row starts at a quarter
+	});
+
 	test('a rate-limit answer lowers the rate to the share that got through, then it grows back to the limit', async () => {
 		const limiter = new RateLimiter(40, 300);
 		for (let i = 0; i < 8; i++) (await limiter.acquire()).release('answered');

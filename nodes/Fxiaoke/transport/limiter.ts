@@ -12,11 +12,17 @@ export interface Slot {
 }
 
 /**
- * A burst may use a tenth of the allowed rate (and at least 3 requests); the rest is spread over the
+ * A burst may use a tenth of the allowed rate (and at least 2 requests); the rest is spread over the
  * window, so that a worker joining others does not send a burst into a window they already filled.
  */
 const BURST_SHARE = 10;
-const MIN_BURST = 3;
+const MIN_BURST = 2;
+/**
+ * A rate-limit answer to a request sent after the previous one arrived says the window is still
+ * full: the next request waits a quarter of a window, then half, up to a whole one, while such
+ * answers come in a row (a worker joining a window others filled stops probing it).
+ */
+const PAUSE_SHARE = 4;
 /**
  * After a rate-limit answer the rate holds for one window plus a random part of another (so that
  * workers sharing the limit do not all probe at once), then grows by 1, 2, 4, … sixteenths of its
@@ -73,6 +79,10 @@ export class RateLimiter {
 	private tokens: number;
 	private refilledAt = Date.now();
 	private wakeAt = Infinity;
+	/** When the last rate-limit answer arrived, how many came in a row (see PAUSE_SHARE), and the pause they set. */
+	private refusedAt = -Infinity;
+	private refusedInARow = 0;
+	private pausedUntil = 0;
 
 	constructor(
 		private limit: number,
@@ -89,6 +99,7 @@ export class RateLimiter {
 		this.windowMs = windowMs;
 		this.reducedTo = limit;
 		this.reducedAt = -Infinity;
+		this.pausedUntil = 0;
 		this.tokens = Math.min(this.tokens, this.burst(limit));
 		this.pump();
 	}
@@ -132,7 +143,7 @@ export class RateLimiter {
 			wait = index < this.finished.length ? this.finished[index].at + this.windowMs - now : Infinity;
 		}
 		if (this.tokens < 1) wait = Math.max(wait, ((1 - this.tokens) * this.windowMs) / allowed);
-		return Math.max(0, wait);
+		return Math.max(0, wait, this.pausedUntil - now);
 	}
 
 	private pump(): void {
@@ -196,10 +207,23 @@ export class RateLimiter {
 				const now = Date.now();
 				if (outcome === 'notSent') this.tokens = Math.min(this.burst(this.allowed(now)), this.tokens + 1);
 				else this.finished.push({ at: now, accepted: outcome === 'answered' });
-				if (outcome === 'rateLimited') this.slowDown(now, startedAt);
+				if (outcome === 'answered') this.refusedInARow = 0;
+				if (outcome === 'rateLimited') {
+					this.pauseAfterRefusal(now, startedAt);
+					this.slowDown(now, startedAt);
+				}
 				this.pump();
 			},
 		};
+	}
+
+	private pauseAfterRefusal(now: number, startedAt: number): void {
+		if (startedAt >= this.refusedAt) {
+			this.refusedInARow++;
+			const pause = Math.min(this.windowMs, (this.windowMs / PAUSE_SHARE) * 2 ** (this.refusedInARow - 1));
+			this.pausedUntil = Math.max(this.pausedUntil, now + pause);
+		}
+		this.refusedAt = now;
 	}
 
 	/**
