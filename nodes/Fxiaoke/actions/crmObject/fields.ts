@@ -53,6 +53,10 @@ export const recordFieldsMapper = (operation: 'create' | 'update' | 'upsert'): I
 	noDataExpression: true,
 	default: { mappingMode: 'defineBelow', value: null },
 	required: true,
+	description:
+		operation === 'upsert'
+			? 'The record\'s fields, from the object\'s describe; the ones chosen to match on find the record to update'
+			: 'The record\'s fields, from the object\'s describe; values are converted to the formats Fxiaoke expects',
 	typeOptions: {
 		loadOptionsDependsOn: ['objectApiName.value'],
 		resourceMapper: {

@@ -59,6 +59,7 @@ export const description: INodeProperties[] = [
 						name: 'operator',
 						type: 'options',
 						default: 'EQ',
+						description: 'How the field is compared with the value',
 						options: [
 							{ name: 'Between (Two Values)', value: 'BETWEEN' },
 							{ name: 'Contains', value: 'LIKE' },
@@ -109,6 +110,7 @@ export const description: INodeProperties[] = [
 						displayName: 'Direction',
 						name: 'direction',
 						type: 'options',
+						description: 'Whether the smallest or the largest values come first',
 						options: [
 							{ name: 'Ascending', value: 'asc' },
 							{ name: 'Descending', value: 'desc' },

@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['crmObject'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create a record', action: 'Create a record' },
+			{ name: 'Create', value: 'create', description: 'Create a record of the object from the mapped fields', action: 'Create a record' },
 			{
 				name: 'Create or Update',
 				value: 'upsert',
