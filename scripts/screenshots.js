@@ -4,6 +4,7 @@
  * PNG screenshots of the Fxiaoke node and its credential in the n8n editor, for the README:
  *   docs/screenshots/node-revoke.png   the node's panel, Message → Revoke (after one run on the sandbox)
  *   docs/screenshots/credential.png    the Fxiaoke API credential dialog
+ *   docs/screenshots/crm-mapper.png    CRM Object → Create, the fields the mapper loaded from AccountObj's describe
  *
  * By default it starts its own instance the way `npm start` does (scripts/start.js: sandbox + n8n
  * with the packed package, credential and example workflow imported) on ports of its own and in a
@@ -32,6 +33,9 @@ const { parseJson } = require('../test/support/n8n');
 const REPO_ROOT = path.resolve(__dirname, '..');
 const CREDENTIAL_ID = 'fxiaokeSandbox01'; // scripts/start.js imports the credential with this id
 const NODE_NAME = 'Revoke';
+/** examples/crm-records.json (scripts/start.js imports it) and its Create node. */
+const CRM_WORKFLOW_ID = 'fxkCrmRecords';
+const CRM_NODE_NAME = 'Create accounts';
 const DEBUG = Boolean(process.env.DEBUG_SHOTS);
 
 /** @param {string} msg */
@@ -291,6 +295,23 @@ async function takeScreenshots(o) {
 		const credShot = path.join(o.out, 'credential.png');
 		await dialog.screenshot({ path: credShot, animations: 'disabled' });
 		say(`wrote ${path.relative(process.cwd(), credShot)}`);
+
+		// CRM Object → Create: the fields the resource mapper loads from the object's describe
+		page.on('dialog', (d) => void d.accept());
+		await page.setViewportSize({ width: 1440, height: 1100 });
+		await page.goto(`${o.url}/workflow/${CRM_WORKFLOW_ID}`, { waitUntil: 'networkidle' });
+		const crmNode = page.locator(`[data-test-id=canvas-node][data-node-name="${CRM_NODE_NAME}"]`);
+		await crmNode.waitFor({ timeout: 120_000 });
+		await page.waitForTimeout(1000);
+		await crmNode.dblclick();
+		const crmNdv = page.locator('[data-test-id=ndv]');
+		await crmNdv.locator('[data-test-id=mapping-fields-container]').waitFor({ timeout: 60_000 });
+		await page.waitForTimeout(1000);
+		await page.mouse.move(0, 0);
+		await dismissToasts(page);
+		const crmShot = path.join(o.out, 'crm-mapper.png');
+		await crmNdv.screenshot({ path: crmShot, animations: 'disabled' });
+		say(`wrote ${path.relative(process.cwd(), crmShot)}`);
 	} catch (e) {
 		const debugShot = path.join(os.tmpdir(), `fxiaoke-shots-failure-${Date.now()}.png`);
 		await page.screenshot({ path: debugShot }).catch(() => {});
