@@ -175,6 +175,18 @@ describe('get, update, delete', () => {
 	});
 });
 
+test('change owner: one employee ID as a list, through changeOwner; a missing owner sends nothing', async () => {
+	const [id] = sandbox.crm.seed('object_ticket__c', 1, () => ({ name: 'T' }));
+	const [[out]] = await run({ operation: 'changeOwner', objectApiName: object('object_ticket__c'), recordId: id, ownerId: 1001 });
+	expect(fieldsOf(out)).toMatchObject({ errorCode: 0, dataId: id, owner: ['1001'] });
+	expect(requestsTo('changeOwner')[0].endpoint).toBe('crm.custom.changeOwner');
+	expect(bodyOf(requestsTo('changeOwner')[0])).toEqual({ data: { dataObjectApiName: 'object_ticket__c', Data: [{ objectDataId: id, ownerId: ['1001'] }] } });
+	expect(sandbox.crm.objects.get('object_ticket__c').records.get(id).owner).toEqual(['1001']);
+	const error = await run({ operation: 'changeOwner', objectApiName: object('object_ticket__c'), recordId: id, ownerId: ' ' }).catch((e) => e);
+	expect(error.message).toBe('New Owner (ownerId) is empty in item 0');
+	expect(requestsTo('changeOwner')).toHaveLength(1);
+});
+
 describe('get many', () => {
 	test('filters (converted by field type), a limit and the fields to return', async () => {
 		sandbox.crm.seed('AccountObj', 30, (i) => ({ name: `Account ${i}`, account_level: i % 3 === 0 ? '1' : '2', employees: String(i) }));

@@ -47,6 +47,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	const fromWebhook = example('revoke-from-webhook.json');
 	const fromCsv = example('bulk-revoke-from-csv.json');
 	const pictureCard = example('picture-card-from-url.json');
+	const crmRecords = example('crm-records.json');
 	/** Where the CSV example reads from here, instead of the Docker path it names. */
 	let filesDir = '';
 	/** A local stand-in for the image URL of the picture-card example. */
@@ -87,6 +88,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			fromWebhook,
 			withParameter(fromCsv, 'Read CSV File', 'fileSelector', csvFile),
 			withParameter(pictureCard, 'Download Image', 'url', imageUrl),
+			crmRecords,
 			example('ai-agent-tool.json'), // imported only: it needs a chat model (tool.e2e runs it with a stand-in)
 		]);
 		// A webhook workflow answers once published (it takes effect when n8n starts).
@@ -130,7 +132,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 				expect(values).not.toContain('__CUSTOM_API_CALL__');
 				// every Fxiaoke node type the examples name is one n8n serves from this install
 				const served = new Set(r.json.map((/** @type {any} */ n) => n.name));
-				for (const wf of [revokeMessages, sendThenRevoke, fromWebhook, fromCsv, pictureCard, example('ai-agent-tool.json')]) {
+				for (const wf of [revokeMessages, sendThenRevoke, fromWebhook, fromCsv, pictureCard, crmRecords, example('ai-agent-tool.json')]) {
 					for (const n of wf.nodes.filter((/** @type {any} */ x) => x.type.startsWith('n8n-nodes-fxiaoke.'))) expect(served.has(n.type)).toBe(true);
 				}
 			},
@@ -195,6 +197,21 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			expect(getNodeOutput(r.run, 'Revoked').items.map((i) => i.json.errorCode)).toEqual([0, 0]);
 			expect(getNodeOutput(r.run, 'Not Revoked').items).toHaveLength(1);
 			for (const id of ['msg-900', 'msg-901']) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'examples/crm-records.json runs: two accounts created with converted values, found, and moved to the recycle bin',
+		async () => {
+			const { r } = await run(crmRecords);
+			expect(r.errorMessage).toBeUndefined();
+			const created = getNodeOutput(r.run, 'Create accounts').items.map(fieldsOf);
+			const found = getNodeOutput(r.run, 'Find them').items.map(fieldsOf);
+			expect(found.map((a) => a._id).sort()).toEqual(created.map((c) => c.dataId).sort());
+			expect(found.find((a) => a.name === 'Example Acme')).toMatchObject({ employees: '12', account_level: '1', annual_revenue: '2500.75' });
+			expect(getNodeOutput(r.run, 'Delete them').items.map((i) => fieldsOf(i).deleted)).toEqual(['recycleBin', 'recycleBin']);
+			for (const c of created) expect(sb.crm.objects.get('AccountObj').records.get(c.dataId).life_status).toBe('invalid');
 		},
 		RUN_TIMEOUT,
 	);

@@ -29,6 +29,7 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 		update: crmObject.update.prepare,
 		upsert: crmObject.upsert.prepare,
 		delete: crmObject.deleteRecord.prepare,
+		changeOwner: crmObject.changeOwner.prepare,
 	},
 };
 

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as changeOwner from './changeOwner.operation';
 import * as create from './create.operation';
 import * as deleteRecord from './delete.operation';
 import * as get from './get.operation';
@@ -8,7 +9,7 @@ import * as update from './update.operation';
 import * as upsert from './upsert.operation';
 import { flowOptions, objectApiNameField } from './fields';
 
-export { create, deleteRecord, get, getAll, update, upsert };
+export { changeOwner, create, deleteRecord, get, getAll, update, upsert };
 
 /** What CRM Object adds to the Options collection. */
 export const crmOptions: INodeProperties[] = [...flowOptions, ...getAll.queryOptions, ...deleteRecord.deleteOptions];
@@ -21,6 +22,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['crmObject'] } },
 		options: [
+			{ name: 'Change Owner', value: 'changeOwner', description: 'Give a record to another employee', action: 'Change the owner of a record' },
 			{ name: 'Create', value: 'create', description: 'Create a record of the object from the mapped fields', action: 'Create a record' },
 			{
 				name: 'Create or Update',
@@ -42,4 +44,5 @@ export const description: INodeProperties[] = [
 	...update.description,
 	...upsert.description,
 	...deleteRecord.description,
+	...changeOwner.description,
 ];
