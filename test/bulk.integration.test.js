@@ -1,9 +1,7 @@
 // Concurrency, rate limiting and retries (issue 4) against the sandbox over real HTTP.
 const { NodeApiError } = require('n8n-workflow');
-const { createSandbox } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
-const { runNode, sandboxCredential } = require('./support/harness');
-const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { runNode, sandboxCredential, useSandbox } = require('./support/harness');
 const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
 const { RateLimiter } = require('../nodes/Fxiaoke/transport/limiter');
 const { fieldsOf } = require('./support/items');
@@ -11,22 +9,8 @@ const { fieldsOf } = require('./support/items');
 let sandbox;
 let baseUrl;
 const savedRetry = { ...RETRY };
-
-beforeAll(async () => {
-	sandbox = createSandbox();
-	baseUrl = await sandbox.listen(0, '127.0.0.1');
-	// Keep backoff short in tests; the policy (what is retried) is what is under test.
-	Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 20 });
-});
-afterAll(async () => {
-	Object.assign(RETRY, savedRetry);
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.configure({ rateLimit: null, latencyMs: 0 });
-	resetTokenCache();
-});
+// Backoff kept short: the policy (what is retried) is what is under test.
+useSandbox({ each: { rateLimit: null, latencyMs: 0 }, retry: { baseDelayMs: 5, maxDelayMs: 20 } }, (env) => ({ sandbox, baseUrl } = env));
 
 const ids = (n, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 const revokes = () => sandbox.requests.filter((r) => r.endpoint === 'revoke');

@@ -1,24 +1,14 @@
 // CRM Object against the sandbox over real HTTP, with the node's own execute() and option loaders.
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
-const { createSandbox } = require('../sandbox/server');
-const { runNode, createLoadOptionsContext, sandboxCredential } = require('./support/harness');
-const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { runNode, createLoadOptionsContext, sandboxCredential, useSandbox } = require('./support/harness');
 const methods = require('../nodes/Fxiaoke/methods');
 const { fieldsOf } = require('./support/items');
 
-/** @type {ReturnType<typeof createSandbox>} */
+/** @type {any} */
 let sandbox;
 let baseUrl;
 
-beforeAll(async () => {
-	sandbox = createSandbox();
-	baseUrl = await sandbox.listen(0, '127.0.0.1');
-});
-afterAll(() => sandbox.close());
-beforeEach(() => {
-	sandbox.reset();
-	resetTokenCache();
-});
+useSandbox({}, (env) => ({ sandbox, baseUrl } = env));
 
 /** Pacing out of the way: the paging tests send hundreds of queries. */
 const FAST = { rateLimit: 100000, rateLimitWindow: 1 };

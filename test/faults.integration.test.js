@@ -3,9 +3,9 @@
 // `possiblyRevoked` where it cannot know. The same rules, in a real n8n, are in test/e2e/soak.e2e.test.js.
 const crypto = require('node:crypto');
 const { NodeApiError } = require('n8n-workflow');
-const { createSandbox, deliveryKey } = require('../sandbox/server');
+const { deliveryKey } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
-const { binaryData, runNode, sandboxCredential } = require('./support/harness');
+const { binaryData, runNode, sandboxCredential, useSandbox } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
 const { TOKEN_ATTEMPTS } = require('../nodes/Fxiaoke/transport/token');
@@ -19,24 +19,15 @@ const PNG = Buffer.from(
 
 let sandbox;
 let baseUrl;
-const savedRetry = { ...RETRY };
-
-beforeAll(async () => {
-	sandbox = createSandbox();
-	audit.keepEveryBody(sandbox);
-	baseUrl = await sandbox.listen(0, '127.0.0.1');
-	// Short backoff: what is retried is under test here; the real delays run in the e2e soak.
-	Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 40 });
-});
-afterAll(async () => {
-	Object.assign(RETRY, savedRetry);
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.configure({ rateLimit: null, latencyMs: 0, tokenDelayMs: 0, unknownMessages: 'error', returnMessageId: false });
-	resetTokenCache();
-});
+// Short backoff: what is retried is under test here; the real delays run in the e2e soak.
+useSandbox(
+	{
+		beforeListen: (sb) => audit.keepEveryBody(sb),
+		each: { rateLimit: null, latencyMs: 0, tokenDelayMs: 0, unknownMessages: 'error', returnMessageId: false },
+		retry: { baseDelayMs: 5, maxDelayMs: 40 },
+	},
+	(env) => ({ sandbox, baseUrl } = env),
+);
 
 const tag = () => crypto.randomBytes(4).toString('hex');
 const byEndpoint = (endpoint) => sandbox.requests.filter((r) => r.endpoint === endpoint);

@@ -1,9 +1,7 @@
 // Media → Upload Image against the sandbox over real HTTP, with the node's own execute().
 const crypto = require('node:crypto');
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
-const { createSandbox } = require('../sandbox/server');
-const { binaryData, runNode, sandboxCredential } = require('./support/harness');
-const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
+const { binaryData, runNode, sandboxCredential, useSandbox } = require('./support/harness');
 const { fieldsOf } = require('./support/items');
 
 const MAX = 5 * 1024 * 1024;
@@ -24,15 +22,7 @@ const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
 let sandbox;
 let baseUrl;
 
-beforeAll(async () => {
-	sandbox = createSandbox();
-	baseUrl = await sandbox.listen(0, '127.0.0.1');
-});
-afterAll(() => sandbox.close());
-beforeEach(() => {
-	sandbox.reset();
-	resetTokenCache();
-});
+useSandbox({}, (env) => ({ sandbox, baseUrl } = env));
 
 const uploads = () => sandbox.requests.filter((r) => r.endpoint === 'upload');
 const businessRequests = () => sandbox.requests.filter((r) => r.endpoint !== 'token');

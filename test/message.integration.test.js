@@ -2,9 +2,9 @@
 // HTTP, with the node's own execute().
 const crypto = require('node:crypto');
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
-const { createSandbox, deliveryKey } = require('../sandbox/server');
+const { deliveryKey } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
-const { binaryData, runNode, sandboxCredential } = require('./support/harness');
+const { binaryData, runNode, sandboxCredential, useSandbox } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { fieldsOf } = require('./support/items');
 
@@ -19,16 +19,7 @@ const UNICODE_TEXT = 'Hello 你好，纷享销客！👋🏽 Café\u0301 — ✓
 let sandbox;
 let baseUrl;
 
-beforeAll(async () => {
-	sandbox = createSandbox();
-	baseUrl = await sandbox.listen(0, '127.0.0.1');
-});
-afterAll(() => sandbox.close());
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.configure({ returnMessageId: false, rateLimit: null });
-	resetTokenCache();
-});
+useSandbox({ each: { returnMessageId: false, rateLimit: null } }, (env) => ({ sandbox, baseUrl } = env));
 
 const byEndpoint = (endpoint) => sandbox.requests.filter((r) => r.endpoint === endpoint);
 const sends = () => byEndpoint('send');

@@ -3,33 +3,19 @@
 // refresh that never stalls or storms, error classes, and items checked before anything is sent.
 // The same figures in a real n8n, queue mode included: test/e2e/queue-mode.e2e.test.js.
 const { NodeOperationError } = require('n8n-workflow');
-const { createSandbox } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
 const harness = require('./support/harness');
-const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { RETRY } = require('../nodes/Fxiaoke/transport/retry');
 const { TOKEN_PACING } = require('../nodes/Fxiaoke/transport/tokenForRequest');
 const { fieldsOf } = require('./support/items');
 
 let sandbox;
 let baseUrl;
-const savedRetry = { ...RETRY };
-
-beforeAll(async () => {
-	sandbox = createSandbox({ unknownMessages: 'accept' });
-	baseUrl = await sandbox.listen(0, '127.0.0.1');
-	Object.assign(RETRY, { baseDelayMs: 5, maxDelayMs: 20 });
-});
-afterAll(async () => {
-	Object.assign(RETRY, savedRetry);
-	await sandbox.close();
-});
-beforeEach(() => {
-	sandbox.reset();
-	sandbox.configure({ rateLimit: null, latencyMs: 0, tokenDelayMs: 0 });
-	resetTokenCache();
-	Object.assign(TOKEN_PACING, { minIntervalMs: 0, jitterMs: 0 });
-});
+harness.useSandbox(
+	{ options: { unknownMessages: 'accept' }, each: { rateLimit: null, latencyMs: 0, tokenDelayMs: 0 }, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+	(env) => ({ sandbox, baseUrl } = env),
+);
+beforeEach(() => Object.assign(TOKEN_PACING, { minIntervalMs: 0, jitterMs: 0 }));
 
 const byEndpoint = (endpoint) => sandbox.requests.filter((r) => r.endpoint === endpoint);
 const codeOf = (r) => r.response?.body?.errorCode;

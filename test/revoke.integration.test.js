@@ -1,23 +1,14 @@
 // Message → Revoke against the sandbox over real HTTP, with the node's own execute().
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
-const { createSandbox } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
-const { runNode, sandboxCredential } = require('./support/harness');
+const { runNode, sandboxCredential, useSandbox } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
 const { fieldsOf, UUID_V4 } = require('./support/items');
 
 let sandbox;
 let baseUrl;
 
-beforeAll(async () => {
-	sandbox = createSandbox();
-	baseUrl = await sandbox.listen(0, '127.0.0.1');
-});
-afterAll(() => sandbox.close());
-beforeEach(() => {
-	sandbox.reset();
-	resetTokenCache();
-});
+useSandbox({}, (env) => ({ sandbox, baseUrl } = env));
 
 const ids = (n, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 const revokeParams = (items) => (i) => ({ resource: 'message', operation: 'revoke', ...items[i] });

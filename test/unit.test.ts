@@ -270,6 +270,6 @@ describe('UI text in English (n8n verification)', () => {
 			'https://github.com/n8n-nodes-fxiaoke/n8n-nodes-fxiaoke/blob/main/docs/reference.md',
 		]);
 		// The Chinese and the other English name help search; generic words like "CRM" would not.
-		expect(codex.alias).toEqual(['纷享销客', 'ShareCRM']);
+		expect(codex.alias).toEqual(['纷享销客', 'ShareCRM', 'CRM']);
 	});
 });

@@ -13,11 +13,11 @@ const http = require('node:http');
 const path = require('node:path');
 
 const { REPO_ROOT, importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput, runN8nOk } = require('../support/n8n');
-const { startN8nServer, restRequest } = require('../support/n8n');
+const { restRequest } = require('../support/n8n');
 const { buildCredential } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
-const { useE2e, VERSION } = require('../support/e2e-fixture');
+const { useE2e, useN8nServer, VERSION } = require('../support/e2e-fixture');
 
 const RUN_TIMEOUT = 3 * 60 * 1000;
 
@@ -107,16 +107,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	// One n8n server for what needs it (a second start would find the owner already set up); the
 	// executions below run after it has stopped, since `n8n execute` uses the same ports.
 	describe('with n8n running', () => {
-		/** @type {Awaited<ReturnType<typeof startN8nServer>>} */
-		let n8n;
-
-		beforeAll(async () => {
-			n8n = await startN8nServer(home);
-		}, RUN_TIMEOUT);
-
-		afterAll(async () => {
-			if (n8n) await n8n.stop();
-		});
+		const n8n = useN8nServer(() => home);
 
 		test(
 			'the node types n8n serves to the editor list no "Custom API Call" for this node',

@@ -12,11 +12,11 @@
  *
  * Requires `npm run build` first (dist/).
  */
-const { importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput, startN8nServer, restRequest } = require('../support/n8n');
+const { importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput, restRequest } = require('../support/n8n');
 const { buildCredential, chainWorkflow, startWith, SPLIT_OUT, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf } = require('../support/items');
-const { useE2e, throwIfFailed, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
+const { useE2e, useN8nServer, throwIfFailed, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
 const LEADS = 25000;
 /** Pacing out of the way (the paging run sends 251 queries). */
@@ -167,14 +167,7 @@ describe(`Fxiaoke CRM Object in a real n8n ${VERSION}`, () => {
 	);
 
 	describe('the editor, through n8n\'s REST API', () => {
-		/** @type {Awaited<ReturnType<typeof startN8nServer>>} */
-		let n8n;
-		beforeAll(async () => {
-			n8n = await startN8nServer(home);
-		}, RUN_TIMEOUT);
-		afterAll(async () => {
-			if (n8n) await n8n.stop();
-		});
+		const n8n = useN8nServer(() => home);
 
 		/** @param {string} path @param {Record<string, unknown>} extra */
 		const dynamic = (path, extra) =>

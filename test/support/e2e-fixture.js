@@ -87,4 +87,24 @@ function throwIfFailed(r, what = 'execution failed') {
 	throw new Error(`${what}: ${r.errorMessage}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`);
 }
 
-module.exports = { VERSION, SETUP_TIMEOUT, RUN_TIMEOUT, openE2e, useE2e, throwIfFailed };
+/**
+ * `n8n start` on the home `homeOf()` gives, for the tests of the describe it is called in (its
+ * `cookie` is a logged-in session for the REST API). One per home: a second start would find the
+ * owner already set up.
+ * @param {() => import('./n8n').N8nHome} homeOf
+ * @returns {{ cookie?: string }} filled in once it runs
+ */
+function useN8nServer(homeOf) {
+	const { startN8nServer } = require('./n8n');
+	/** @type {{ cookie?: string, stop?: () => Promise<void> }} */
+	const server = {};
+	beforeAll(async () => {
+		Object.assign(server, await startN8nServer(homeOf()));
+	}, RUN_TIMEOUT);
+	afterAll(async () => {
+		if (server.stop) await server.stop();
+	});
+	return server;
+}
+
+module.exports = { VERSION, SETUP_TIMEOUT, RUN_TIMEOUT, openE2e, useE2e, useN8nServer, throwIfFailed };

@@ -147,10 +147,43 @@ function createLoadOptionsContext({ parameters, credential }) {
 	return loadOptions;
 }
 
+/**
+ * The jest hooks of an integration test file: one sandbox on a free port for the file (`options`
+ * for createSandbox; `beforeListen` e.g. to keep every body); before each test it is reset and
+ * configured with `each`, and the node forgets its tokens and limiters; `retry` shortens the node's
+ * backoff for the file (restored after it). `bind` receives `{ sandbox, baseUrl }` once it listens.
+ * @param {{ options?: object, each?: object, retry?: object, beforeListen?: (sandbox: any) => void }} opts
+ * @param {(env: { sandbox: any, baseUrl: string }) => void} bind
+ */
+function useSandbox({ options, each, retry, beforeListen }, bind) {
+	// (Required here, not at the top: harness.js is also loaded by tests that start no sandbox.)
+	const { createSandbox } = require('../../sandbox/server');
+	const { resetTokenCache } = require('../../nodes/Fxiaoke/transport');
+	const { RETRY } = require('../../nodes/Fxiaoke/transport/retry');
+	const savedRetry = { ...RETRY };
+	/** @type {any} */
+	let sandbox;
+	beforeAll(async () => {
+		sandbox = createSandbox(options);
+		if (beforeListen) beforeListen(sandbox);
+		bind({ sandbox, baseUrl: await sandbox.listen(0, '127.0.0.1') });
+		if (retry) Object.assign(RETRY, retry);
+	});
+	afterAll(async () => {
+		Object.assign(RETRY, savedRetry);
+		if (sandbox) await sandbox.close();
+	});
+	beforeEach(() => {
+		sandbox.reset();
+		if (each) sandbox.configure(each);
+		resetTokenCache();
+	});
+}
+
 async function runNode(options) {
 	const context = createContext(options);
 	context.helpers.httpRequestWithAuthentication = context.helpers.httpRequestWithAuthentication.bind(context);
 	return await new Fxiaoke().execute.call(context);
 }
 
-module.exports = { runNode, createContext, createLoadOptionsContext, createCredentialStore, sandboxCredential, credentialType, binaryData };
+module.exports = { runNode, useSandbox, createContext, createLoadOptionsContext, createCredentialStore, sandboxCredential, credentialType, binaryData };
