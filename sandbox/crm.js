@@ -41,6 +41,7 @@ const OBJECTS = {
       field('annual_revenue', 'Annual Revenue', 'currency'),
       field('employees', 'Employees', 'number'),
       field('remark', 'Remark', 'long_text'),
+      field('account_no', 'Account No.', 'auto_number', { is_readonly: true }),
     ],
   },
   ContactObj: {
@@ -254,7 +255,7 @@ class CrmStore {
       if (name === 'dataObjectApiName' || name === '_id') continue;
       const f = object.fields.find((/** @type {Field} */ x) => x.api_name === name);
       if (!f) return `unknown field ${name}`;
-      if (['created_by', 'create_time', 'last_modified_time', 'life_status'].includes(name)) return `${name} is set by the system`;
+      if (['created_by', 'create_time', 'last_modified_time', 'life_status'].includes(name) || f.is_readonly) return `${name} is set by the system`;
       if (name === 'owner' && !creating) return 'the owner changes only through changeOwner';
       const wrong = valueProblem(f, value, this);
       if (wrong) return wrong;

@@ -127,6 +127,65 @@ describe('create', () => {
 	});
 });
 
+describe('dates, read-only fields, upserts in one run, writes that may have happened', () => {
+	test('a date or time without an offset is read in the workflow\'s time zone; a day that does not exist is an error', async () => {
+		const [out] = await run(
+			{ operation: 'create', objectApiName: object('ContactObj') },
+			[{ fields: defineBelow({ name: 'Li', birthday: '2000-05-01' }) }, { fields: defineBelow({ name: 'Wu', birthday: '2024-02-30' }) }],
+			{ continueOnFail: true, timezone: 'Asia/Shanghai' },
+		);
+		expect(bodyOf(requestsTo('create')[0]).data.object_data.birthday).toBe(Date.UTC(2000, 3, 30, 16)); // midnight in Shanghai (UTC+8)
+		expect(out[1].json.error).toBe('Birthday (birthday) must be a date (ISO text or milliseconds), not the text "2024-02-30", in item 1');
+		await run(
+			{ operation: 'create', objectApiName: object('object_ticket__c'), fields: defineBelow({ name: 'T', field_due__c: '2026-12-24T10:00:00' }) },
+			[{}],
+			{ timezone: 'Asia/Shanghai' },
+		);
+		expect(bodyOf(requestsTo('create')[1]).data.object_data.field_due__c).toBe(Date.UTC(2026, 11, 24, 2));
+	});
+
+	test('read-only and empty-list fields of an auto-mapped item are left out; the mapper does not offer read-only ones', async () => {
+		const items = [{ name: 'Auto', account_no: 'A-1', owner: [], tel: '123' }];
+		await run({ operation: 'create', objectApiName: object('AccountObj'), fields: { mappingMode: 'autoMapInputData', value: null } }, [{}], { items });
+		expect(bodyOf(requestsTo('create')[0]).data.object_data).toEqual({ dataObjectApiName: 'AccountObj', name: 'Auto', tel: '123' });
+		const ctx = createLoadOptionsContext({ parameters: { objectApiName: object('AccountObj') }, credential: sandboxCredential(baseUrl) });
+		const { fields } = await methods.resourceMapping.getCreateFields.call(ctx);
+		expect(fields.map((f) => f.id)).not.toContain('account_no');
+	});
+
+	test('two items with the same match values in one run: the first creates, the second updates that record', async () => {
+		const [out] = await run(
+			{ operation: 'upsert', objectApiName: object('ContactObj') },
+			[
+				{ fields: { mappingMode: 'defineBelow', value: { name: 'Same', email: 'same@example.com', mobile: '1' }, matchingColumns: ['email'] } },
+				{ fields: { mappingMode: 'defineBelow', value: { name: 'Same', email: 'same@example.com', mobile: '2' }, matchingColumns: ['email'] } },
+			],
+		);
+		expect(out.map((o) => fieldsOf(o).upsert)).toEqual(['created', 'updated']);
+		expect(fieldsOf(out[1]).dataId).toBe(fieldsOf(out[0]).dataId);
+		const same = [...sandbox.crm.objects.get('ContactObj').records.values()].filter((r) => r.email === 'same@example.com');
+		expect(same).toHaveLength(1);
+		expect(same[0].mobile).toBe('2');
+	});
+
+	test('"system busy" on a create is not retried and the error says it may have been carried out', async () => {
+		sandbox.injectNext('busy', 1, 'crm.create');
+		const error = await run({ operation: 'create', objectApiName: object('AccountObj'), fields: defineBelow({ name: 'Busy' }) }).catch((e) => e);
+		expect(error.context).toMatchObject({ errorCode: -1, maybeCarriedOut: true });
+		expect(error.description).toContain('may have been carried out');
+		expect(requestsTo('create')).toHaveLength(1);
+	});
+
+	test('a permanent delete that fails after the record went to the recycle bin says so', async () => {
+		const [id] = sandbox.crm.seed('LeadsObj', 1);
+		sandbox.injectNext('quotaNone30003', 1, 'crm.delete');
+		const error = await run({ operation: 'delete', objectApiName: object('LeadsObj'), recordId: id, options: { ...FAST, deletePermanently: true } }).catch((e) => e);
+		expect(error.context.errorCode).toBe(30003);
+		expect(error.description).toMatch(/^The record is in the recycle bin; the permanent delete failed\./);
+		expect(sandbox.crm.objects.get('LeadsObj').records.get(id).life_status).toBe('invalid');
+	});
+});
+
 describe('get, update, delete', () => {
 	test('get outputs the record; Simplify leaves out the keys the describe does not list', async () => {
 		const [id] = sandbox.crm.seed('ContactObj', 1, () => ({ name: 'Ann', mobile: '13800000000' }));
@@ -220,6 +279,8 @@ describe('get many', () => {
 		});
 		expect(out.map((item) => item.json.name)).toEqual(Array.from({ length: 250 }, (_, i) => `Lead ${String(i).padStart(3, '0')}`));
 		expect(requestsTo('query').map((r) => bodyOf(r).data.search_query_info.offset)).toEqual([0, 100, 200]);
+		// _id last: records equal in the sort keep one order from page to page
+		expect(bodyOf(requestsTo('query')[0]).data.search_query_info.orders).toEqual([{ fieldName: 'name', isAsc: true }, { fieldName: '_id', isAsc: true }]);
 
 		sandbox.crm.seed('LeadsObj', 10000);
 		const error = await run({ operation: 'getAll', objectApiName: object('LeadsObj'), returnAll: true, sort: { rules: [{ field: 'name' }] } }).catch((e) => e);

@@ -74,8 +74,9 @@ function binaryData(buffer, { mimeType = 'application/octet-stream', fileName } 
  * @param {boolean} [options.continueOnFail]
  * @param {AbortSignal} [options.signal] the execution's cancel signal
  * @param {string} [options.onError] the node's On Error setting
+ * @param {string} [options.timezone] the workflow's time zone (default UTC)
  */
-function createContext({ items, binaries = [], parameters, credential, continueOnFail = false, signal, onError }) {
+function createContext({ items, binaries = [], parameters, credential, continueOnFail = false, signal, onError, timezone = 'UTC' }) {
 	const node = {
 		id: 'node-1',
 		name: 'Fxiaoke',
@@ -96,6 +97,7 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 			throw new Error(`Could not get parameter "${name}"`);
 		},
 		getNode: () => node,
+		getTimezone: () => timezone,
 		getCredentials: async () => ({ ...credential.data }),
 		continueOnFail: () => continueOnFail,
 		getExecutionCancelSignal: () => signal,

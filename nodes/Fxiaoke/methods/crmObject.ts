@@ -7,7 +7,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import { describeObject, listObjects, SYSTEM_FIELDS, type CrmField } from '../actions/crmObject/schema';
+import { describeObject, listObjects, type CrmField } from '../actions/crmObject/schema';
 
 /** The object chosen in the editor, from either mode of its locator. */
 function chosenObject(ctx: ILoadOptionsFunctions): string {
@@ -52,7 +52,7 @@ function fieldTypeOf(field: CrmField): FieldType {
 }
 
 function mapperFields(fields: CrmField[], mode: 'create' | 'update' | 'upsert'): ResourceMapperFields {
-	const writable = fields.filter((f) => !SYSTEM_FIELDS.includes(f.apiName) && !(mode === 'update' && f.apiName === 'owner'));
+	const writable = fields.filter((f) => (f.writable || f.apiName === 'owner') && !(mode === 'update' && f.apiName === 'owner'));
 	return {
 		fields: writable.map(
 			(f): ResourceMapperField => ({

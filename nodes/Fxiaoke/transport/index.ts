@@ -15,6 +15,7 @@ export type { FxiaokeEnvelope } from './errors';
 export type { RequestOptions } from './constants';
 export type { UploadFile } from './multipart';
 export { toNodeError } from './nodeError';
+export { ERROR_CODES } from './errors';
 
 async function request(
 	ctx: FxiaokeContext,

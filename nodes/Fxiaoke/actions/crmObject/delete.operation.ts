@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type INodeProperties } from 'n8n-workflow';
 
 import type { OperationPrepare } from '../types';
 import { readObjectApiName, readRecordId, recordIdField } from './fields';
@@ -18,6 +18,14 @@ export const deleteOptions: INodeProperties[] = [
 	},
 ];
 
+/** The first step went through: the record is in the recycle bin, only the permanent delete failed. */
+function halfDone(error: unknown): unknown {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.description = `The record is in the recycle bin; the permanent delete failed. ${error.description ?? ''}`.trim();
+	}
+	return error;
+}
+
 /** Delete: invalid (to the recycle bin, one id per call), then, if asked, delete (idList, permanent). */
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
@@ -26,7 +34,13 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const permanently = raw.deletePermanently === true;
 	return async () => {
 		let envelope = await writeRecord(this, itemIndex, apiName, 'invalid', { data: { dataObjectApiName: apiName, object_data_id: id } }, options);
-		if (permanently) envelope = await writeRecord(this, itemIndex, apiName, 'delete', { data: { dataObjectApiName: apiName, idList: [id] } }, options);
+		if (permanently) {
+			try {
+				envelope = await writeRecord(this, itemIndex, apiName, 'delete', { data: { dataObjectApiName: apiName, idList: [id] } }, options);
+			} catch (error) {
+				throw halfDone(error);
+			}
+		}
 		return { ...envelope, dataId: id, deleted: permanently ? 'permanently' : 'recycleBin' };
 	};
 };

@@ -159,7 +159,7 @@ function fieldOf(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[], 
 	const found = fields.find((f) => f.apiName === name.trim());
 	if (found) return found;
 	if (fields.length > 0) throw inputError(ctx, itemIndex, ref, `names no field of the object (${JSON.stringify(name.trim())})`);
-	return { apiName: name.trim(), label: name.trim(), type: 'text', required: false, options: [] };
+	return { apiName: name.trim(), label: name.trim(), type: 'text', required: false, options: [], writable: false };
 }
 
 function readFilters(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[]): QueryFilter[] {

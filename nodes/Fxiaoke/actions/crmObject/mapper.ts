@@ -33,6 +33,8 @@ export function readRecordFields(
 			unknown.push(name);
 			continue;
 		}
+		// What Fxiaoke computes or locks is left out, as the system fields are.
+		if (!field.writable && name !== 'owner') continue;
 		values[name] = toFxiaokeValue(ctx, itemIndex, field, value) as IDataObject[string];
 	}
 	if (unknown.length > 0) {
@@ -45,7 +47,7 @@ export function readRecordFields(
 		);
 	}
 	if (mode === 'create') {
-		const missing = fields.filter((f) => f.required && !SYSTEM_FIELDS.includes(f.apiName) && f.apiName !== 'owner' && values[f.apiName] === undefined);
+		const missing = fields.filter((f) => f.required && f.writable && f.apiName !== 'owner' && values[f.apiName] === undefined);
 		if (missing.length > 0) {
 			throw inputError(
 				ctx,

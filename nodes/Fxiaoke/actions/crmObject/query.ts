@@ -59,6 +59,8 @@ export async function queryRecords(
 ): Promise<IDataObject[]> {
 	const limit = Math.min(PAGE_LIMIT, max);
 	const byOffset = spec.orders.length > 0;
+	// _id last, so that records equal in the sort keep one order from page to page.
+	const orders = byOffset && !spec.orders.some((o) => o.fieldName === '_id') ? [...spec.orders, { fieldName: '_id', isAsc: true }] : spec.orders;
 	const projection = spec.fieldProjection.length > 0 && !spec.fieldProjection.includes('_id') ? ['_id', ...spec.fieldProjection] : spec.fieldProjection;
 	const base: IDataObject = { ...spec.extra, limit };
 	if (projection.length > 0) base.fieldProjection = projection;
@@ -68,7 +70,7 @@ export async function queryRecords(
 	for (;;) {
 		let info: IDataObject;
 		if (byOffset) {
-			info = { ...base, offset, filters: spec.filters, orders: spec.orders };
+			info = { ...base, offset, filters: spec.filters, orders };
 		} else {
 			const after = cursor === undefined ? [] : [{ field_name: '_id', field_values: [cursor], operator: 'GT' }];
 			info = { ...base, offset: 0, filters: [...spec.filters, ...after], orders: [{ fieldName: '_id', isAsc: true }] };
@@ -85,7 +87,13 @@ export async function queryRecords(
 		if (records.length >= max || page.records.length < limit) break;
 		if (byOffset) {
 			offset += limit;
-			if (offset > MAX_OFFSET) break;
+			if (offset > MAX_OFFSET) {
+				// (Only when Fxiaoke gave no total: then the limit shows only here.)
+				throw new NodeOperationError(ctx.getNode(), `More records match than a sorted query can page through, in item ${itemIndex}`, {
+					itemIndex,
+					description: `Fxiaoke refuses offsets above ${MAX_OFFSET}; ${records.length} records were read. Remove the sort (records then come in _id order, all of them), narrow the filters, or set a lower limit.`,
+				});
+			}
 		} else {
 			const last = page.records[page.records.length - 1]._id;
 			if (typeof last !== 'string' || last === cursor) break;

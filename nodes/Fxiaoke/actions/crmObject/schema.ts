@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { fxiaokeApiRequest, type RequestOptions } from '../../transport';
 import type { FxiaokeContext } from '../../transport/context';
@@ -11,6 +11,8 @@ export interface CrmField {
 	type: string;
 	required: boolean;
 	options: Array<{ label: string; value: string }>;
+	/** False for what Fxiaoke computes or locks (read-only, inactive, formula, count, quote, auto-number). */
+	writable: boolean;
 }
 
 export interface CrmObjectSummary {
@@ -21,6 +23,9 @@ export interface CrmObjectSummary {
 
 /** Fields the system sets: never written, skipped when an input item carries them. */
 export const SYSTEM_FIELDS = ['_id', 'created_by', 'create_time', 'last_modified_time', 'life_status'];
+
+/** Field types whose value Fxiaoke computes. */
+const COMPUTED_TYPES = new Set(['formula', 'count', 'quote', 'auto_number']);
 
 const describes = new WeakMap<object, Map<string, Promise<CrmField[]>>>();
 
@@ -44,6 +49,11 @@ function fieldsOf(envelope: IDataObject): CrmField[] {
 			type: typeof f.type === 'string' ? f.type : 'text',
 			required: f.is_required === true,
 			options: optionsOf(f.options),
+			writable:
+				f.is_readonly !== true &&
+				f.is_active !== false &&
+				!COMPUTED_TYPES.has(String(f.type)) &&
+				!SYSTEM_FIELDS.includes(f.api_name as string),
 		}));
 }
 
@@ -63,7 +73,17 @@ export async function describeObject(
 	if (!pending) {
 		// (The manual puts includeDetail inside data; another source puts it at the top level.)
 		const body = { data: { apiName, includeDetail: false } };
-		pending = fxiaokeApiRequest.call(ctx, OBJECT_DESCRIBE_PATH, body, itemIndex, { ...options, idempotent: true }).then(fieldsOf);
+		pending = fxiaokeApiRequest.call(ctx, OBJECT_DESCRIBE_PATH, body, itemIndex, { ...options, idempotent: true }).then((envelope) => {
+			const fields = fieldsOf(envelope);
+			// An answer in a shape this node does not know must not read as "the object has no such field".
+			if (fields.length === 0) {
+				throw new NodeOperationError(ctx.getNode(), `Fxiaoke's describe of ${apiName} lists no fields in item ${itemIndex}`, {
+					itemIndex,
+					description: `Expected data.describe.fields; the answer: ${JSON.stringify(envelope).slice(0, 300)}`,
+				});
+			}
+			return fields;
+		});
 		pending.catch(() => cache!.delete(apiName));
 		cache.set(apiName, pending);
 	}

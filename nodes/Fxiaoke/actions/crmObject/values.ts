@@ -17,17 +17,55 @@ function listOf(value: unknown): unknown[] {
 	return [value];
 }
 
-function toMilliseconds(value: unknown): number | undefined {
+/** A date, or a date and time, without an offset: read on the workflow's clock. */
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+
+/** How far `zone`'s clock is ahead of UTC at the instant `utc`. */
+function zoneOffsetMs(utc: number, zone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone: zone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric',
+		hour: 'numeric',
+		minute: 'numeric',
+		second: 'numeric',
+	}).formatToParts(new Date(utc));
+	const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+	return wall - Math.floor(utc / 1000) * 1000;
+}
+
+/** A wall-clock date and time in `zone` as milliseconds; undefined for a day that does not exist (2024-02-30). */
+function fromWallClock(match: RegExpExecArray, zone: string): number | undefined {
+	const [y, mo, d, h, mi, s] = match.slice(1, 7).map((v) => Number(v ?? 0));
+	const ms = Number((match[7] ?? '0').padEnd(3, '0'));
+	const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+	const check = new Date(wall);
+	if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+	try {
+		// Twice, so that a wall clock just after a daylight-saving change gets the offset it has then.
+		const first = wall - zoneOffsetMs(wall, zone);
+		return wall - zoneOffsetMs(first, zone);
+	} catch {
+		return wall; // (an unknown time zone name: UTC)
+	}
+}
+
+function toMilliseconds(value: unknown, zone: string): number | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value) : undefined;
 	if (typeof value === 'string') {
 		const text = value.trim();
 		if (/^-?\d+$/.test(text)) return Number(text);
-		// An ISO date or date-time (a date alone is midnight UTC, as Date.parse reads it).
-		const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
+		const wallClock = WALL_CLOCK.exec(text);
+		if (wallClock) return fromWallClock(wallClock, zone);
+		// With an offset or Z, the text names its instant itself.
+		const ms = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text) ? Date.parse(text) : NaN;
 		return Number.isNaN(ms) ? undefined : ms;
 	}
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
-	// Luxon DateTime (what n8n's date picker and $now give)
+	// A Luxon DateTime (what a Code node or a custom expression may hand over)
 	if (typeof value === 'object' && value !== null && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
 		return (value as { toMillis: () => number }).toMillis();
 	}
@@ -48,7 +86,7 @@ function optionValue(field: CrmField, value: unknown): Converted {
 	return { problem: `has no option ${quoteShortened(text)} (options: ${known}${field.options.length > 8 ? ', …' : ''}),` };
 }
 
-function convert(field: CrmField, value: unknown): Converted {
+function convert(field: CrmField, value: unknown, zone: string): Converted {
 	switch (field.type) {
 		case 'number':
 		case 'currency': {
@@ -59,7 +97,7 @@ function convert(field: CrmField, value: unknown): Converted {
 		}
 		case 'date':
 		case 'date_time': {
-			const ms = toMilliseconds(value);
+			const ms = toMilliseconds(value, zone);
 			return ms === undefined ? { problem: `must be a date (ISO text or milliseconds), not ${shown(value)},` } : { ok: ms };
 		}
 		case 'true_or_false':
@@ -78,11 +116,20 @@ function convert(field: CrmField, value: unknown): Converted {
 			return { ok: values };
 		}
 		case 'employee':
-		case 'department': {
+		case 'employee_many':
+		case 'department':
+		case 'department_many': {
 			// One ID or a list of them; Fxiaoke always takes a list.
 			const ids = listOf(value);
 			if (ids.length === 0 || !ids.every((id) => (typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isInteger(id)))) {
 				return { problem: `must be an ID or a list of IDs, not ${shown(value)},` };
+			}
+			return { ok: ids.map((id) => String(id).trim()) };
+		}
+		case 'object_reference_many': {
+			const ids = listOf(value);
+			if (ids.length === 0 || !ids.every((id) => typeof id === 'string' && id.trim() !== '')) {
+				return { problem: `must be a record _id or a list of them, not ${shown(value)},` };
 			}
 			return { ok: ids.map((id) => String(id).trim()) };
 		}
@@ -95,12 +142,15 @@ function convert(field: CrmField, value: unknown): Converted {
 
 /** Empty values are not sent (a field left empty in the mapper stays as it is in Fxiaoke). */
 export function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || value === '';
+	return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
-/** One value in the format Fxiaoke expects for the field, or an error naming field, value and item. */
+/**
+ * One value in the format Fxiaoke expects for the field, or an error naming field, value and item.
+ * A date or time without an offset (as n8n's date picker gives it) is read in the workflow's time zone.
+ */
 export function toFxiaokeValue(ctx: IExecuteFunctions, itemIndex: number, field: CrmField, value: unknown): unknown {
-	const converted = convert(field, value);
+	const converted = convert(field, value, ctx.getTimezone());
 	if ('problem' in converted) throw inputError(ctx, itemIndex, { label: field.label, name: field.apiName }, converted.problem);
 	return converted.ok;
 }

@@ -1,6 +1,6 @@
 import { NodeApiError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { fxiaokeApiRequest, type FxiaokeEnvelope, type RequestOptions } from '../../transport';
+import { ERROR_CODES, fxiaokeApiRequest, type FxiaokeEnvelope, type RequestOptions } from '../../transport';
 import { dataPath, type DataAction } from './paths';
 
 /**
@@ -22,8 +22,14 @@ export async function writeRecord(
 	}
 }
 
-/** An error after an unanswered attempt says the write may have been carried out. */
+/**
+ * An error after an unanswered attempt says the write may have been carried out; so does "system
+ * busy" (-1) or "service exception, e.g. timeout" (50009): the docs do not say the write did not happen.
+ */
 function withWriteNote(error: unknown, action: DataAction, apiName: string): unknown {
+	if (error instanceof NodeApiError && (ERROR_CODES.transient as readonly unknown[]).includes(error.context.errorCode)) {
+		error.context.maybeCarriedOut = true;
+	}
 	if (error instanceof NodeApiError && error.context.maybeCarriedOut === true) {
 		error.description = `${error.description ?? ''}. The ${action} of this ${apiName} record got no answer after it was sent, so it may have been carried out. Writes are never repeated automatically: check in Fxiaoke before running this item again.`;
 	}
