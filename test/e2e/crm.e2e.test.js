@@ -5,7 +5,8 @@
  *
  *   1. one workflow creates records (Map Automatically from the items), finds them (Get Many with a
  *      filter, executed once), and deletes them for good, one Delete per record found;
- *   2. upsert: one item updates the record it matches, one creates a record;
+ *   2. create, then Get, Update (fields defined below, with expressions) and Change Owner of that record;
+ *      upsert: one item updates the record it matches, one creates a record;
  *   3. Get Many with Return All reads 25,000 records through the _id cursor: each exactly once;
  *   4. the editor's calls through n8n's REST API (logged in): the object list search and the resource
  *      mapper's fields, as the dialog loads them.
@@ -87,6 +88,22 @@ describe(`Fxiaoke CRM Object in a real n8n ${VERSION}`, () => {
 				}),
 			],
 		});
+		wf.getUpdate = chainWorkflow({
+			name: 'CRM create, get, update, change owner',
+			nodes: [
+				...startWith({ items: [{ name: 'E2E Gamma', employees: 1 }] }),
+				SPLIT_OUT,
+				crmNode('Create Gamma', { operation: 'create', objectApiName: byApiName('AccountObj'), fields: autoMap }),
+				crmNode('Get', { operation: 'get', objectApiName: byApiName('AccountObj'), recordId: '={{ $json.dataId }}' }),
+				crmNode('Update', {
+					operation: 'update',
+					objectApiName: byApiName('AccountObj'),
+					recordId: '={{ $json._id }}',
+					fields: { mappingMode: 'defineBelow', value: { employees: '={{ $json.employees * 10 }}', account_level: '2' }, matchingColumns: [], schema: [] },
+				}),
+				crmNode('Change Owner', { operation: 'changeOwner', objectApiName: byApiName('AccountObj'), recordId: '={{ $json.dataId }}', ownerId: '1001' }),
+			],
+		});
 		wf.upsert = chainWorkflow({
 			name: 'CRM upsert',
 			nodes: [
@@ -134,6 +151,22 @@ describe(`Fxiaoke CRM Object in a real n8n ${VERSION}`, () => {
 			for (const c of created) {
 				expect(sb.crm.writes.filter((w) => w.id === c.dataId).map((w) => w.action)).toEqual(['create', 'invalid', 'delete']);
 			}
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'create, Get by the new dataId, Update with fields defined below (expressions), Change Owner',
+		async () => {
+			const runData = await run(wf.getUpdate);
+			const [created] = getNodeOutput(runData, 'Create Gamma').items.map(fieldsOf);
+			const [got] = getNodeOutput(runData, 'Get').items.map(fieldsOf);
+			expect(got).toMatchObject({ _id: created.dataId, name: 'E2E Gamma', employees: '1' });
+			const [updated] = getNodeOutput(runData, 'Update').items.map(fieldsOf);
+			expect(updated).toMatchObject({ errorCode: 0, dataId: created.dataId });
+			const [owned] = getNodeOutput(runData, 'Change Owner').items.map(fieldsOf);
+			expect(owned).toMatchObject({ errorCode: 0, owner: ['1001'] });
+			expect(sb.crm.objects.get('AccountObj').records.get(created.dataId)).toMatchObject({ employees: '10', account_level: '2', owner: ['1001'] });
 		},
 		RUN_TIMEOUT,
 	);
