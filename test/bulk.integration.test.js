@@ -201,7 +201,7 @@ describe('RateLimiter', () => {
 		expect(limiter.allowed()).toBe(10); // a quarter of 40 at least; 8 got through
 		await new Promise((r) => setTimeout(r, 4 * 300)); // past the hold (one to two windows)
 		expect(limiter.allowed()).toBeGreaterThan(10);
-		await new Promise((r) => setTimeout(r, 4 * 300 + 50)); // 1, 3, 7, 15, 31 sixteenths of the way: back at 40
+		await new Promise((r) => setTimeout(r, 4 * 300 + 50)); // 1, 3, 7, 15 eighths of the way: back at 40
 		expect(limiter.allowed()).toBe(40);
 	});
 

@@ -25,13 +25,13 @@ const MIN_BURST = 2;
 const PAUSE_SHARE = 4;
 /**
  * After a rate-limit answer the rate holds for one window plus a random part of another (so that
- * workers sharing the limit do not all probe at once), then grows by 1, 2, 4, … sixteenths of its
+ * workers sharing the limit do not all probe at once), then grows by 1, 2, 4, … eighths of its
  * distance from the limit per window: small steps while others still take their share, the whole
  * limit within a few windows once they are done, soonest for the worker that was furthest below.
  */
 const HOLD_WINDOWS = 1;
 const HOLD_JITTER_WINDOWS = 1;
-const GROWTH_STEPS = 16;
+const GROWTH_STEPS = 8;
 /**
  * A rate-limit answer takes the rate down to at most this share of it, so that a worker with a
  * high rate gives up more than one with a low rate and workers converge on equal shares…
@@ -62,7 +62,7 @@ interface Finished {
  * adapts: a rate-limit answer lowers the allowed rate by a quarter, or to what this process got
  * through in the last window if that is less (its share, but not below a quarter of the window's
  * starting rate nor an eighth of `limit`); after a short hold the rate grows back, slowly at first
- * and then faster, up to `limit` (sixteenths of the distance to it: a worker left alone once the
+ * and then faster, up to `limit` (eighths of the distance to it: a worker left alone once the
  * others are done soon has the whole limit).
  */
 export class RateLimiter {
