@@ -191,6 +191,88 @@ describe('bad input is rejected before anything is sent', () => {
 	});
 });
 
+describe('Input Data: Map Automatically', () => {
+	const autoParams = (extra = {}) => () => ({ resource: 'message', operation: 'revoke', dataMode: 'autoMapInputData', serviceIdField: 'serviceId', messageIdField: 'messageId', ...extra });
+
+	test('serviceId and messageId come from each input item; other fields are ignored', async () => {
+		sandbox.seedMessages(demo.serviceId, ids(5));
+		const credential = sandboxCredential(baseUrl);
+		const items = ids(5).map((messageId, i) => ({ serviceId: demo.serviceId, messageId, note: `n${i}` }));
+		const [output] = await runNode({ items, parameters: autoParams(), credential });
+		expect(output.map((o) => o.pairedItem.item)).toEqual([0, 1, 2, 3, 4]);
+		expect(output.every((o) => fieldsOf(o).errorCode === 0)).toBe(true);
+		expect(revokes().map((r) => JSON.parse(r.rawBody))).toEqual(items.map(({ serviceId, messageId }) => ({ serviceId, messageId })));
+	});
+
+	test('the field names are configurable', async () => {
+		sandbox.seedMessages(demo.serviceId, ['x-1']);
+		const credential = sandboxCredential(baseUrl);
+		const items = [{ sa: demo.serviceId, id: 'x-1' }];
+		await runNode({ items, parameters: autoParams({ serviceIdField: 'sa', messageIdField: 'id' }), credential });
+		expect(revokes().map((r) => JSON.parse(r.rawBody))).toEqual([{ serviceId: demo.serviceId, messageId: 'x-1' }]);
+	});
+
+	test.each([
+		['a missing field', { serviceId: 'FSAID_x' }, 'Message ID (messageId) of the input item is missing in item 1'],
+		['an empty field', { serviceId: 'FSAID_x', messageId: ' ' }, 'Message ID (messageId) of the input item is empty in item 1'],
+		['an object', { serviceId: { a: 1 }, messageId: 'm' }, 'Service ID (serviceId) of the input item must be a string or a number, not an object, in item 1'],
+	])('%s in item 1: the error names the field and the item, nothing is sent', async (_name, bad, message) => {
+		const credential = sandboxCredential(baseUrl);
+		const items = [{ serviceId: demo.serviceId, messageId: 'm-0' }, bad, { serviceId: demo.serviceId, messageId: 'm-2' }];
+		const error = await runNode({ items, parameters: autoParams(), credential }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(message);
+		expect(revokes()).toHaveLength(0);
+	});
+
+	test('with Continue On Fail a bad item is an error item paired to it, the others are sent', async () => {
+		sandbox.seedMessages(demo.serviceId, ['a', 'c']);
+		const credential = sandboxCredential(baseUrl);
+		const items = [{ serviceId: demo.serviceId, messageId: 'a' }, { serviceId: demo.serviceId }, { serviceId: demo.serviceId, messageId: 'c' }];
+		const [output] = await runNode({ items, parameters: autoParams(), credential, continueOnFail: true });
+		expect(output.map((o) => o.pairedItem.item)).toEqual([0, 1, 2]);
+		expect(output[1].json.error).toBe('Message ID (messageId) of the input item is missing in item 1');
+		expect(revokes().map((r) => JSON.parse(r.rawBody).messageId)).toEqual(['a', 'c']);
+	});
+});
+
+describe('parameters are read once per run unless they hold an expression', () => {
+	/** Counts getNodeParameter calls per name, on the harness context. */
+	function counting() {
+		const calls = {};
+		return { calls, wrap: (ctx) => {
+			const read = ctx.getNodeParameter;
+			ctx.getNodeParameter = (name, ...rest) => {
+				calls[name] = (calls[name] ?? 0) + 1;
+				return read.call(ctx, name, ...rest);
+			};
+		} };
+	}
+
+	test('a constant Service ID is read once, an expression Message ID once per item', async () => {
+		sandbox.seedMessages(demo.serviceId, ids(20));
+		const credential = sandboxCredential(baseUrl);
+		const items = ids(20).map((messageId) => ({ serviceId: demo.serviceId, messageId }));
+		const { calls, wrap } = counting();
+		const [output] = await runNode({ items, parameters: revokeParams(items), credential, onContext: wrap });
+		expect(output.every((o) => fieldsOf(o).errorCode === 0)).toBe(true);
+		expect(calls.serviceId).toBe(1);
+		expect(calls.messageId).toBe(20);
+		expect(revokes().map((r) => JSON.parse(r.rawBody).messageId)).toEqual(ids(20));
+	});
+
+	test('Map Automatically evaluates no parameter per item', async () => {
+		sandbox.seedMessages(demo.serviceId, ids(20));
+		const credential = sandboxCredential(baseUrl);
+		const items = ids(20).map((messageId) => ({ serviceId: demo.serviceId, messageId }));
+		const parameters = () => ({ resource: 'message', operation: 'revoke', dataMode: 'autoMapInputData', serviceIdField: 'serviceId', messageIdField: 'messageId' });
+		const { calls, wrap } = counting();
+		await runNode({ items, parameters, credential, onContext: wrap });
+		expect(Math.max(...Object.values(calls))).toBe(1);
+		expect(revokes()).toHaveLength(20);
+	});
+});
+
 describe('credential problems', () => {
 	test('wrong appSecret: the token errorCode is reported once for the run, the secret nowhere', async () => {
 		const credential = sandboxCredential(baseUrl, { appSecret: 'not-the-secret-value-42' });

@@ -50,11 +50,16 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	const ids5 = messageIds('m5', 3);
 	const known6 = messageIds('m6', 4);
 	const ids6 = [known6[0], `unknown-${crypto.randomUUID()}`, known6[1], known6[2], `unknown-${crypto.randomUUID()}`, known6[3]];
+	const ids7 = messageIds('m7', 50);
+	const known8 = messageIds('m8', 2);
+	const AUTO_MAP = { dataMode: 'autoMapInputData', serviceIdField: 'sa', messageIdField: 'mid' };
+	/** Items with the ids under the field names AUTO_MAP gives. @param {string[]} ids */
+	const mappedItems = (ids) => ids.map((mid) => ({ sa: DEMO.serviceId, mid, note: 'not sent' }));
 	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
 	/** @type {Record<string, any>} */
 	const wf = {};
 
-	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6] }, async (e2e) => {
+	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6, ...ids7, ...known8] }, async (e2e) => {
 		({ sb, home } = e2e);
 		const { baseUrl } = e2e;
 
@@ -78,6 +83,10 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		});
 		wf.badSecret = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: bad, name: 'Revoke with bad secret' });
 		wf.ssrf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids5), credential: cred, name: 'Revoke behind SSRF protection' });
+		wf.autoMap = buildRevokeWorkflow({ items: mappedItems(ids7), credential: cred, revokeParameters: AUTO_MAP, name: 'Revoke, Map Automatically' });
+		const badItems = [...mappedItems([known8[0]]), { sa: DEMO.serviceId }, { sa: DEMO.serviceId, mid: { id: 1 } }, ...mappedItems([known8[1]])];
+		wf.autoMapBad = buildRevokeWorkflow({ items: badItems, credential: cred, revokeParameters: AUTO_MAP, continueOnFail: true, name: 'Revoke, Map Automatically, bad items' });
+		wf.autoMapStop = buildRevokeWorkflow({ items: badItems, credential: cred, revokeParameters: AUTO_MAP, name: 'Revoke, Map Automatically, bad item stops' });
 		await importWorkflow(home, Object.values(wf));
 	});
 
@@ -261,6 +270,46 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			expect(r.errorMessage).not.toMatch(/may have been/);
 			expect(requests).toHaveLength(0);
 			for (const id of ids5) expect(sb.messages.get(id)).toMatchObject({ revoked: false });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'Map Automatically: 50 revokes with the ids taken from the input fields, nothing else sent',
+		async () => {
+			const { r, requests } = await run(wf.autoMap);
+			throwIfFailed(r);
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items).toHaveLength(50);
+			out.items.forEach((item, i) => {
+				expect(pairedIndex(item)).toBe(i);
+				expect(fieldsOf(item).errorCode).toBe(0);
+			});
+			const revokeReqs = requests.filter((q) => q.endpoint === 'revoke');
+			expect(revokeReqs.map((q) => q.body.messageId).sort()).toEqual([...ids7].sort());
+			for (const q of revokeReqs) expect(q.body).toEqual({ serviceId: DEMO.serviceId, messageId: q.body.messageId });
+			for (const id of ids7) expect(sb.messages.get(id)).toMatchObject({ revoked: true });
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'Map Automatically, bad fields: without Continue On Fail nothing is sent and the error names the field and the item; with it, one error item each',
+		async () => {
+			const stopped = await run(wf.autoMapStop);
+			expect(stopped.r.ok).toBe(false);
+			expect(stopped.r.errorMessage).toContain('Message ID (mid) of the input item is missing in item 1');
+			expect(stopped.requests.filter((q) => q.endpoint === 'revoke')).toHaveLength(0);
+
+			const { r, requests } = await run(wf.autoMapBad);
+			throwIfFailed(r);
+			const out = getNodeOutput(r.run, 'Revoke');
+			expect(out.items.map(pairedIndex)).toEqual([0, 1, 2, 3]);
+			expect(out.items[1].json.error).toBe('Message ID (mid) of the input item is missing in item 1');
+			expect(out.items[2].json.error).toBe('Message ID (mid) of the input item must be a string or a number, not an object, in item 2');
+			expect(fieldsOf(out.items[0]).errorCode).toBe(0);
+			expect(fieldsOf(out.items[3]).errorCode).toBe(0);
+			expect(requests.filter((q) => q.endpoint === 'revoke').map((q) => q.body.messageId).sort()).toEqual([...known8].sort());
 		},
 		RUN_TIMEOUT,
 	);

@@ -83,10 +83,27 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 		type: 'fxiaoke',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: parameters(0),
+		parameters: {},
 		credentials: { fxiaokeApi: { id: credential.id, name: credential.name } },
 		...(onError ? { onError } : {}),
 	};
+	// The saved parameters as n8n keeps them: a value that differs between items can only come from
+	// an expression, so it is saved as one (the node reads constant values once per run).
+	let saved;
+	Object.defineProperty(node, 'parameters', {
+		enumerable: true,
+		get() {
+			if (saved) return saved;
+			saved = { ...parameters(0) };
+			const first = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, JSON.stringify(v)]));
+			for (let i = 1; i < items.length; i++) {
+				for (const [k, v] of Object.entries(parameters(i))) {
+					if (JSON.stringify(v) !== first[k]) saved[k] = '={{ $json.varies }}';
+				}
+			}
+			return saved;
+		},
+	});
 	const inputItems = () => items.map((json, i) => (binaries[i] ? { json, binary: binaries[i] } : { json }));
 	return {
 		getInputData: inputItems,
@@ -185,6 +202,7 @@ function useSandbox({ options, each, retry, beforeListen }, bind) {
 async function runNode(options) {
 	const context = createContext(options);
 	context.helpers.httpRequestWithAuthentication = context.helpers.httpRequestWithAuthentication.bind(context);
+	options.onContext?.(context); // a test may watch the context's calls
 	return await new Fxiaoke().execute.call(context);
 }
 

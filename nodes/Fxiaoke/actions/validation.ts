@@ -1,5 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { nodeParameter } from './parameters';
+
 /** Longer than any Fxiaoke id; anything bigger is a mistake (e.g. a whole file in an expression). */
 export const MAX_ID_LENGTH = 256;
 
@@ -37,13 +39,18 @@ export function kindOf(value: unknown): string {
 
 /** Reads a required id parameter (string or number) and rejects empty, oversized or control-character values. */
 export function requireId(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const field = { label, name };
-	const value = ctx.getNodeParameter(name, itemIndex) as unknown;
+	return checkId(ctx, itemIndex, nodeParameter(ctx, name, itemIndex), { label, name });
+}
+
+/** An id (string or number), trimmed; empty, oversized or control-character values are rejected. */
+export function checkId(ctx: IExecuteFunctions, itemIndex: number, value: unknown, field: FieldRef): string {
 	let text: string;
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		text = String(value);
 	} else if (typeof value === 'string') {
 		text = value.trim();
+	} else if (value === undefined) {
+		throw inputError(ctx, itemIndex, field, 'is missing');
 	} else {
 		throw inputError(ctx, itemIndex, field, `must be a string or a number, not ${kindOf(value)},`);
 	}
@@ -59,7 +66,7 @@ export function requireId(ctx: IExecuteFunctions, name: string, label: string, i
 
 /** A parameter's value as n8n gives it, still to be checked (an expression can return anything). */
 export function parameterValue(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: unknown = ''): unknown {
-	return ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
+	return nodeParameter(ctx, name, itemIndex, fallback);
 }
 
 /** A value as an error message shows it: quoted, cut after 40 characters so a long value is not echoed back. */

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError, type INodeProperties } from 'n8n-work
 import type { OperationPrepare } from '../types';
 import { readObjectApiName, readRecordId, recordIdField } from './fields';
 import { writeRecord } from './write';
+import { nodeParameter } from '../parameters';
 
 export const description: INodeProperties[] = [recordIdField(['delete'], 'The _id of the record to delete')];
 
@@ -30,7 +31,7 @@ function halfDone(error: unknown): unknown {
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const id = readRecordId(this, itemIndex);
-	const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const raw = nodeParameter(this, 'options', itemIndex, {}) as Record<string, unknown>;
 	const permanently = raw.deletePermanently === true;
 	return async () => {
 		let envelope = await writeRecord(this, itemIndex, apiName, 'invalid', { data: { dataObjectApiName: apiName, object_data_id: id } }, options);

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError, requireId } from '../validation';
+import { nodeParameter } from '../parameters';
 
 /** Shows a property for the given CRM Object operations. */
 export const showFor = (...operation: string[]) => ({ show: { resource: ['crmObject'], operation } });
@@ -82,7 +83,7 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** The object's API name, from either mode of the locator; checked, nothing sent when it is wrong. */
 export function readObjectApiName(ctx: IExecuteFunctions, itemIndex: number): string {
-	const value = ctx.getNodeParameter('objectApiName', itemIndex, '', { extractValue: true }) as unknown;
+	const value = nodeParameter(ctx, 'objectApiName', itemIndex, '', { extractValue: true });
 	const field = { label: 'Object', name: 'objectApiName' };
 	if (typeof value !== 'string' || value.trim() === '') throw inputError(ctx, itemIndex, field, 'is empty');
 	if (!API_NAME.test(value.trim())) throw inputError(ctx, itemIndex, field, 'is not an API name (letters, digits and underscores)');
@@ -115,6 +116,6 @@ export const flowOptions: INodeProperties[] = [
 
 /** The flow flags for one item's write, as the create and update bodies take them. */
 export function readFlowFlags(ctx: IExecuteFunctions, itemIndex: number): { triggerApprovalFlow: boolean; triggerWorkFlow: boolean } {
-	const raw = ctx.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const raw = nodeParameter(ctx, 'options', itemIndex, {}) as Record<string, unknown>;
 	return { triggerApprovalFlow: raw.triggerApprovalFlow !== false, triggerWorkFlow: raw.triggerWorkFlow !== false };
 }

@@ -6,6 +6,7 @@ import { readObjectApiName, readRecordId, recordIdField, showFor } from './field
 import { dataPath } from './paths';
 import { describeObject } from './schema';
 import { simplifyField, simplifyRecord } from './simplify';
+import { nodeParameter } from '../parameters';
 
 export const description: INodeProperties[] = [
 	recordIdField(['get'], 'The _id of the record'),
@@ -16,7 +17,7 @@ export const description: INodeProperties[] = [
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const objectDataId = readRecordId(this, itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
+	const simplify = nodeParameter(this, 'simplify', itemIndex, true) === true;
 	return async () => {
 		const body = { data: { dataObjectApiName: apiName, objectDataId } };
 		const envelope = await fxiaokeApiRequest.call(this, dataPath(apiName, 'get'), body, itemIndex, { ...options, idempotent: true });

@@ -7,6 +7,7 @@ import { MAX_OFFSET, PAGE_LIMIT, queryRecords, type QueryFilter, type QuerySpec 
 import { describeObject, type CrmField } from './schema';
 import { simplifyField, simplifyRecord } from './simplify';
 import { toFxiaokeValue } from './values';
+import { nodeParameter } from '../parameters';
 
 const fieldChoice: INodeProperties = {
 	displayName: 'Field Name or ID',
@@ -163,7 +164,7 @@ function fieldOf(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[], 
 }
 
 function readFilters(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[]): QueryFilter[] {
-	const rows = ((ctx.getNodeParameter('filters', itemIndex, {}) as { conditions?: Row[] }).conditions ?? []) as Row[];
+	const rows = ((nodeParameter(ctx, 'filters', itemIndex, {}) as { conditions?: Row[] }).conditions ?? []) as Row[];
 	return rows.map((row, i) => {
 		const where = `of filter ${i + 1}`;
 		const field = fieldOf(ctx, itemIndex, fields, row.field, where);
@@ -201,16 +202,16 @@ function readSearchQueryInfo(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 /** Get Many: POST …/data/query, page after page, one output item per record. */
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const returnAll = nodeParameter(this, 'returnAll', itemIndex, false) === true;
+	const limit = returnAll ? Infinity : (nodeParameter(this, 'limit', itemIndex, 50) as number);
 	if (!returnAll && !(Number.isInteger(limit) && limit >= 1)) {
 		throw inputError(this, itemIndex, { label: 'Limit', name: 'limit' }, `must be a whole number of at least 1, not ${String(limit)},`);
 	}
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
+	const simplify = nodeParameter(this, 'simplify', itemIndex, true) === true;
 	const fields = await describeObject(this, apiName, itemIndex, options);
-	const raw = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+	const raw = nodeParameter(this, 'options', itemIndex, {}) as Record<string, unknown>;
 	const custom = readSearchQueryInfo(this, itemIndex, raw.searchQueryInfo);
-	const sortRows = ((this.getNodeParameter('sort', itemIndex, {}) as { rules?: Row[] }).rules ?? []) as Row[];
+	const sortRows = ((nodeParameter(this, 'sort', itemIndex, {}) as { rules?: Row[] }).rules ?? []) as Row[];
 	const { filters: customFilters, orders: customOrders, fieldProjection: customProjection, ...extra } = custom;
 	// (Limit and offset are the node's: it pages.)
 	delete extra.limit;

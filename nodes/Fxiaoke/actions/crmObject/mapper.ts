@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-wo
 import { inputError } from '../validation';
 import { SYSTEM_FIELDS, type CrmField } from './schema';
 import { isEmpty, toFxiaokeValue } from './values';
+import { nodeParameter } from '../parameters';
 
 export type WriteMode = 'create' | 'update';
 
@@ -19,7 +20,7 @@ export function readRecordFields(
 	fields: CrmField[],
 	mode: WriteMode,
 ): { values: IDataObject; matchingColumns: string[] } {
-	const mapper = ctx.getNodeParameter('fields', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
+	const mapper = nodeParameter(ctx, 'fields', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
 	const source: IDataObject =
 		mapper.mappingMode === 'autoMapInputData' ? ctx.getInputData()[itemIndex]?.json ?? {} : ((mapper.value ?? {}) as IDataObject);
 	const byName = new Map(fields.map((f) => [f.apiName, f]));

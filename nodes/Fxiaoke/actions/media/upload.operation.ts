@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationPrepare } from '../types';
 import { readImage, uploadImage } from './image';
+import { nodeParameter } from '../parameters';
 
 const showFor = { show: { resource: ['media'], operation: ['upload'] } };
 
@@ -22,7 +23,7 @@ export const description: INodeProperties[] = [
 
 /** Upload Image: POST /media/upload/message, multipart field `media`; returns Fxiaoke's raw answer (mediaId). */
 export const prepare: OperationPrepare = async function (itemIndex, options) {
-	const image = await readImage(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex), {
+	const image = await readImage(this, itemIndex, nodeParameter(this, 'binaryPropertyName', itemIndex), {
 		label: 'Input Binary Field',
 		name: 'binaryPropertyName',
 	});

@@ -1,14 +1,40 @@
 import { NodeApiError, type INodeProperties } from 'n8n-workflow';
 
 import { fxiaokeApiRequest } from '../../transport';
+import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
-import { requireId } from '../validation';
+import { checkId, requireId } from '../validation';
 import { serviceIdField } from './fields';
 
-const showFor = { show: { resource: ['message'], operation: ['revoke'] } };
+const showFor = { resource: ['message'], operation: ['revoke'] };
+const AUTO_MAP = 'autoMapInputData';
 
 export const description: INodeProperties[] = [
-	{ ...serviceIdField('ID of the service account the message was sent through'), displayOptions: showFor },
+	{
+		displayName: 'Input Data',
+		name: 'dataMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Define Below',
+				value: 'defineBelow',
+				description: 'Set Service ID and Message ID here, as values or expressions',
+			},
+			{
+				name: 'Map Automatically',
+				value: AUTO_MAP,
+				description:
+					"Take them from each input item's fields (serviceId and messageId by default): no expression to evaluate per item, the fastest way to revoke many messages",
+			},
+		],
+		default: 'defineBelow',
+		displayOptions: { show: showFor },
+	},
+	{
+		...serviceIdField('ID of the service account the message was sent through'),
+		displayOptions: { show: { ...showFor, dataMode: ['defineBelow'] } },
+	},
 	{
 		displayName: 'Message ID',
 		name: 'messageId',
@@ -16,16 +42,44 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'ID of the message to revoke',
-		displayOptions: showFor,
+		displayOptions: { show: { ...showFor, dataMode: ['defineBelow'] } },
+	},
+	{
+		displayName: 'Service ID Field',
+		name: 'serviceIdField',
+		type: 'string',
+		required: true,
+		default: 'serviceId',
+		description: "Name of the input item's top-level field that holds the Service ID",
+		displayOptions: { show: { ...showFor, dataMode: [AUTO_MAP] } },
+	},
+	{
+		displayName: 'Message ID Field',
+		name: 'messageIdField',
+		type: 'string',
+		required: true,
+		default: 'messageId',
+		description: "Name of the input item's top-level field that holds the Message ID",
+		displayOptions: { show: { ...showFor, dataMode: [AUTO_MAP] } },
 	},
 ];
 
 /** Revoke Message: POST /cgi/app/message/revoke with exactly {serviceId, messageId}. */
 export const prepare: OperationPrepare = async function (itemIndex, options) {
-	const body = {
-		serviceId: requireId(this, 'serviceId', 'Service ID', itemIndex),
-		messageId: requireId(this, 'messageId', 'Message ID', itemIndex),
-	};
+	let body: { serviceId: string; messageId: string };
+	if (nodeParameter(this, 'dataMode', itemIndex, 'defineBelow') === AUTO_MAP) {
+		const json = this.getInputData()[itemIndex]?.json ?? {};
+		const fromInput = (label: string, parameter: string) => {
+			const name = requireId(this, parameter, `${label} Field`, itemIndex);
+			return checkId(this, itemIndex, json[name], { label, name, where: 'of the input item' });
+		};
+		body = { serviceId: fromInput('Service ID', 'serviceIdField'), messageId: fromInput('Message ID', 'messageIdField') };
+	} else {
+		body = {
+			serviceId: requireId(this, 'serviceId', 'Service ID', itemIndex),
+			messageId: requireId(this, 'messageId', 'Message ID', itemIndex),
+		};
+	}
 	return async () => {
 		try {
 			// Revoking twice cannot do harm, so transient failures may be retried.

@@ -6,6 +6,7 @@ import { platformFlags, sendBody, SERVICE_SEND_PATH } from './chunkedSend';
 import type { MessageKind } from './content';
 import { MESSAGE_FIELDS, recipientsField, serviceIdField } from './fields';
 import { prepareSend } from './sendOperation';
+import { nodeParameter } from '../parameters';
 
 const RAW_JSON = 'rawJson';
 const KINDS: MessageKind[] = ['text', 'composite', 'articles'];
@@ -66,7 +67,7 @@ export const description: INodeProperties[] = [
 
 function readRawBody(ctx: IExecuteFunctions, itemIndex: number, serviceId: string): IDataObject {
 	const field = { label: 'Body (JSON)', name: 'jsonBody' };
-	const value = ctx.getNodeParameter('jsonBody', itemIndex) as unknown;
+	const value = nodeParameter(ctx, 'jsonBody', itemIndex);
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
 		if (value.length > MAX_RAW_BODY_CHARACTERS) {
@@ -111,7 +112,7 @@ function hasNoRecipient(toUser: unknown): boolean {
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const serviceId = requireId(this, 'serviceId', 'Service ID', itemIndex);
 	const target = { path: SERVICE_SEND_PATH, serviceId };
-	const kind = this.getNodeParameter('messageType', itemIndex) as unknown;
+	const kind = nodeParameter(this, 'messageType', itemIndex);
 	if (kind === RAW_JSON) {
 		const body = { serviceId, ...readRawBody(this, itemIndex, serviceId), ...platformFlags(options) };
 		return async () => await sendBody(this, itemIndex, options, target, body);
