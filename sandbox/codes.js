@@ -115,6 +115,18 @@ const CODES = {
     errorDescription: '参数错误 (bad query, header or content type)',
     note: 'Sandbox uses it for thirdTraceId (missing / not UUID v4 / reused), x-fs-userid, Content-Type, grantType.',
   },
+  DEPARTMENT_NOT_FOUND: {
+    errorCode: 30007,
+    errorMessage: 'department does not exist',
+    errorDescription: '部门不存在 (no department with this departmentId)',
+    note: 'Documented code (API.md §6.2). That /cgi/user/simpleList and /cgi/user/list answer it for an unknown departmentId is a sandbox choice.',
+  },
+  EMPLOYEE_NOT_FOUND: {
+    errorCode: 30027,
+    errorMessage: 'employee does not exist',
+    errorDescription: '员工不存在 (no employee with this openUserId)',
+    note: 'Documented code (API.md §6.2). That /cgi/user/get answers it for an unknown openUserId is a sandbox choice.',
+  },
   SERVICE_TIMEOUT: {
     errorCode: 50009,
     errorMessage: 'service exception',
@@ -162,6 +174,12 @@ const CODES = {
     errorCode: 90006,
     errorMessage: 'record not found',
     errorDescription: '数据不存在 (no record with this id)',
+    sandboxOnly: true,
+  },
+  OBJECT_READ_ONLY: {
+    errorCode: 90007,
+    errorMessage: 'object is read-only',
+    errorDescription: '对象只读 (PersonnelObj / DepartmentObj mirror the address book: the sandbox refuses writes through the CRM data API)',
     sandboxOnly: true,
   },
 };

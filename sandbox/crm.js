@@ -6,9 +6,17 @@
  * millisecond timestamps, select fields as option values, employee and department fields as lists
  * of IDs. Every write keeps `create_time` / `last_modified_time`. Record ids are fixed-width and grow
  * with creation, so `_id` order is creation order (the cursor paging of Fxiaoke's deep-paging FAQ).
+ *
+ * Times come from the CRM clock (`now()`): the sandbox clock, unless a test froze it (`setClock`) or
+ * moved it (`advance`), so that several writes can land within one millisecond as they do on a busy
+ * tenant. Every write sets `last_modified_time` to that clock (the same value for writes in one ms)
+ * and counts `version` up: a poller must tell same-ms changes apart by `_id` / `version`.
+ *
+ * PersonnelObj and DepartmentObj are served from the address book (directory.js) and read-only here.
  */
 
 const { CODES, problem } = require('./codes');
+const { Directory } = require('./directory');
 
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 10000;
@@ -74,6 +82,33 @@ const OBJECTS = {
       field('close_date', 'Close Date', 'date', { is_required: true }),
       field('sales_stage', 'Sales Stage', 'select_one', { options: options(['1', 'Discovery'], ['2', 'Proposal'], ['3', 'Won'], ['4', 'Lost']) }),
       field('departments', 'Departments', 'department'),
+    ],
+  },
+  // Mirrors of the address book (records from directory.js). Status values are a sandbox choice for
+  // PersonnelObj; DepartmentObj's follow API.md §13.
+  PersonnelObj: {
+    displayName: 'Personnel',
+    mirror: true,
+    fields: [
+      field('name', 'Name', 'text', { is_required: true }),
+      field('user_id', 'Employee ID', 'text'),
+      field('phone', 'Mobile', 'phone_number'),
+      field('email', 'Email', 'email'),
+      field('status', 'Status', 'select_one', { options: options(['0', 'Normal'], ['1', 'Stopped']) }),
+      field('main_department', 'Main Department', 'department'),
+      field('employee_number', 'Employee Number', 'text'),
+      field('position', 'Position', 'text'),
+      field('leader', 'Leader', 'employee'),
+    ],
+  },
+  DepartmentObj: {
+    displayName: 'Department',
+    mirror: true,
+    fields: [
+      field('name', 'Department Name', 'text', { is_required: true }),
+      field('department_id', 'Department ID', 'text'),
+      field('parent_id', 'Parent Department', 'department'),
+      field('status', 'Status', 'select_one', { options: options(['0', 'Enabled'], ['1', 'Disabled'], ['2', 'Deleted']) }),
     ],
   },
   object_ticket__c: {
@@ -166,17 +201,93 @@ const OPERATORS = {
 };
 
 class CrmStore {
-  /** @param {() => number} now */
-  constructor(now) {
-    this.now = now;
-    /** @type {Map<string, { displayName: string, custom: boolean, fields: Field[], records: Map<string, Record<string, any>> }>} */
+  /** @param {() => number} [sandboxNow] the sandbox clock */
+  constructor(sandboxNow = Date.now) {
+    this.sandboxNow = sandboxNow;
+    /** CRM clock: frozen value (ms) or null, plus an offset while it follows the sandbox clock. */
+    this.frozenAt = null;
+    this.offsetMs = 0;
+    /** The address book; PersonnelObj / DepartmentObj records are its live maps. */
+    this.directory = new Directory(() => this.now());
+    /** @type {Map<string, { displayName: string, custom: boolean, mirror: boolean, fields: Field[], records: Map<string, Record<string, any>> }>} */
     this.objects = new Map();
     this.seq = 0;
-    /** Every write, in order (tests read what was created, updated, invalidated, deleted). @type {{ action: string, apiName: string, id: string, body?: any }[]} */
+    /** Every write through the API, in order (tests read what was created, updated, invalidated, deleted). @type {{ action: string, apiName: string, id: string, body?: any }[]} */
     this.writes = [];
     for (const [apiName, def] of Object.entries(OBJECTS)) {
-      this.objects.set(apiName, { displayName: def.displayName, custom: def.custom === true, fields: [...SYSTEM_FIELDS, ...def.fields], records: new Map() });
+      const records = def.mirror ? this.directory.records(apiName) : new Map();
+      this.objects.set(apiName, { displayName: def.displayName, custom: def.custom === true, mirror: def.mirror === true, fields: [...SYSTEM_FIELDS, ...def.fields], records });
     }
+  }
+
+  // ---------------------------------------------------------------- clock and direct helpers for tests
+
+  /** The CRM clock in ms: what create_time / last_modified_time get. */
+  now() {
+    return this.frozenAt !== null ? this.frozenAt : this.sandboxNow() + this.offsetMs;
+  }
+
+  /** Freeze the CRM clock at `ms`; `null` follows the sandbox clock again (and drops `advance` offsets). @param {number|null} ms */
+  setClock(ms) {
+    if (ms !== null && !Number.isInteger(ms)) throw new TypeError('setClock takes an integer ms timestamp or null');
+    this.frozenAt = ms;
+    if (ms === null) this.offsetMs = 0;
+  }
+
+  /** Move the CRM clock by `ms` (frozen or not). @param {number} ms */
+  advance(ms) {
+    if (!Number.isInteger(ms)) throw new TypeError('advance takes an integer number of ms');
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /** @param {string} apiName the object, which must take direct writes */
+  writable(apiName) {
+    const object = this.objects.get(apiName);
+    if (!object) throw new Error(`unknown object ${apiName}`);
+    if (object.mirror) throw new Error(`${apiName} mirrors the address book: use sandbox.directory.add / update`);
+    return object;
+  }
+
+  /**
+   * Creates a record without a request (create_time = last_modified_time = the CRM clock). Values are
+   * checked as on create. Not logged in `writes` (like `seed`).
+   * @param {string} apiName @param {Record<string, any>} fields @returns {string} the new _id
+   */
+  put(apiName, fields) {
+    const object = this.writable(apiName);
+    if ('_id' in fields || 'dataObjectApiName' in fields) throw new Error(`put ${apiName}: _id and dataObjectApiName are not fields`);
+    const wrong = this.checkValues(object, fields, true);
+    if (wrong) throw new Error(`put ${apiName}: ${wrong}`);
+    const [id] = this.seed(apiName, 1, () => ({ ...fields }));
+    return id;
+  }
+
+  /**
+   * Changes a record without a request: last_modified_time = the CRM clock, version + 1, create_time kept.
+   * @param {string} apiName @param {string} id @param {Record<string, any>} fields
+   */
+  change(apiName, id, fields) {
+    const object = this.writable(apiName);
+    const record = object.records.get(id);
+    if (!record) throw new Error(`change ${apiName}: no record ${id}`);
+    if ('_id' in fields || 'dataObjectApiName' in fields) throw new Error(`change ${apiName}: _id and dataObjectApiName are not fields`);
+    const wrong = this.checkValues(object, fields, false);
+    if (wrong) throw new Error(`change ${apiName}: ${wrong}`);
+    this.touch(Object.assign(record, fields));
+  }
+
+  /** Deletes a record for good without a request (no recycle bin). @param {string} apiName @param {string} id */
+  remove(apiName, id) {
+    const object = this.writable(apiName);
+    if (!object.records.delete(id)) throw new Error(`remove ${apiName}: no record ${id}`);
+  }
+
+  /** A write happened now. @param {Record<string, any>} record */
+  touch(record) {
+    record.last_modified_time = this.now();
+    record.version += 1;
+    return record;
   }
 
   /** Keys real records carry besides their fields (what Simplify leaves out). @param {string} apiName */
@@ -195,8 +306,7 @@ class CrmStore {
    * @returns {string[]} the new ids
    */
   seed(apiName, count, make = (i) => ({ name: `${apiName} ${i + 1}` })) {
-    const object = this.objects.get(apiName);
-    if (!object) throw new Error(`unknown object ${apiName}`);
+    const object = this.writable(apiName);
     const ids = [];
     for (let i = 0; i < count; i++) {
       const id = this.nextId();
@@ -209,10 +319,13 @@ class CrmStore {
 
   /**
    * One CRM call. `action` is the path's last part; `custom` whether it came by the custom-object path.
+   * `personnelPermission: false` is the data-permission gate of API.md §13: PersonnelObj queries
+   * find nothing (and a get finds no record), as for an app without that object's data permission.
    * @param {string} action @param {boolean} custom @param {any} body @param {string} userId
+   * @param {{ personnelPermission?: boolean }} [access]
    * @returns {{ problem: import('./codes').Problem } | { extra: Record<string, any>, applied: boolean }}
    */
-  handle(action, custom, body, userId) {
+  handle(action, custom, body, userId, access = {}) {
     if (action === 'list') {
       const objects = [...this.objects].map(([apiName, o]) => ({ describeApiName: apiName, describeDisplayName: o.displayName, defineType: o.custom ? 'custom' : 'package', isActive: true }));
       return { extra: { data: { objects } }, applied: false };
@@ -229,19 +342,23 @@ class CrmStore {
     if (object.custom !== custom) {
       return bad(custom ? `${apiName} is a preset object: use /cgi/crm/v2/data/*` : `${apiName} is a custom object: use /cgi/crm/custom/v2/data/*`);
     }
+    if (object.mirror && !['get', 'query'].includes(action)) {
+      return { problem: problem(CODES.OBJECT_READ_ONLY, `${apiName} mirrors the address book; ${action} is refused`) };
+    }
+    const hidden = apiName === 'PersonnelObj' && access.personnelPermission === false;
     switch (action) {
       case 'create':
         return this.create(apiName, object, body, data, userId);
       case 'get':
-        return this.get(object, data);
+        return this.get(hidden ? { records: new Map() } : object, data);
       case 'update':
         return this.update(apiName, object, data);
       case 'query':
-        return this.query(object, data);
+        return this.query(object, data, hidden);
       case 'invalid':
         return this.invalidate(apiName, object, data);
       case 'delete':
-        return this.remove(apiName, object, data);
+        return this.deleteRecords(apiName, object, data);
       case 'changeOwner':
         return this.changeOwner(apiName, object, data);
       default:
@@ -295,7 +412,7 @@ class CrmStore {
     const wrong = this.checkValues(object, values, false);
     if (wrong) return bad(wrong);
     const { dataObjectApiName, _id, ...fields } = values;
-    Object.assign(record, fields, { last_modified_time: Math.max(this.now(), record.last_modified_time + 1), version: record.version + 1 });
+    this.touch(Object.assign(record, fields));
     this.writes.push({ action: 'update', apiName, id: record._id, body: { fields } });
     return { extra: {}, applied: true };
   }
@@ -306,12 +423,12 @@ class CrmStore {
     const record = object.records.get(id);
     if (!record) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(id)}`) };
     record.life_status = 'invalid';
-    record.last_modified_time = Math.max(this.now(), record.last_modified_time + 1);
+    this.touch(record);
     this.writes.push({ action: 'invalid', apiName, id });
     return { extra: {}, applied: true };
   }
 
-  remove(apiName, object, data) {
+  deleteRecords(apiName, object, data) {
     const ids = data.idList;
     if (!Array.isArray(ids) || ids.length === 0) return bad('data.idList is required');
     for (const id of ids) {
@@ -336,7 +453,7 @@ class CrmStore {
     for (const change of changes) {
       const record = object.records.get(change.objectDataId);
       record.owner = [...change.ownerId];
-      record.last_modified_time = Math.max(this.now(), record.last_modified_time + 1);
+      this.touch(record);
       this.writes.push({ action: 'changeOwner', apiName, id: record._id });
     }
     return { extra: {}, applied: true };
@@ -361,7 +478,8 @@ class CrmStore {
     return all.slice(lo);
   }
 
-  query(object, data) {
+  /** @param {any} object @param {any} data @param {boolean} [hidden] the permission gate: same checks, no rows */
+  query(object, data, hidden = false) {
     const info = data.search_query_info;
     if (!info || typeof info !== 'object') return bad('data.search_query_info is required');
     const limit = info.limit ?? 20;
@@ -378,7 +496,7 @@ class CrmStore {
       if (!object.fields.some((/** @type {Field} */ x) => x.api_name === f.field_name)) return bad(`filter on unknown field ${f.field_name}`);
     }
     const onLifeStatus = filters.some((f) => f.field_name === 'life_status');
-    let rows = this.candidates(object, filters).filter(
+    let rows = (hidden ? [] : this.candidates(object, filters)).filter(
       (r) => (onLifeStatus || r.life_status !== 'invalid') && filters.every((f) => OPERATORS[f.operator](r[f.field_name], f.field_values)),
     );
     const orders = Array.isArray(info.orders) && info.orders.length > 0 ? info.orders : [{ fieldName: 'last_modified_time', isAsc: false }];

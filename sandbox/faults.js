@@ -46,7 +46,9 @@ const BUSINESS_ENDPOINTS = Object.freeze(['revoke', 'send', 'appSend', 'upload']
 /** CRM calls (sandbox/crm.js): faults reach them only when named. */
 const CRM_ACTIONS = ['create', 'get', 'query', 'update', 'invalid', 'delete', 'changeOwner'];
 const CRM_ENDPOINTS = ['crm.list', 'crm.describe', ...CRM_ACTIONS.map((a) => `crm.${a}`), ...CRM_ACTIONS.map((a) => `crm.custom.${a}`)];
-const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS]);
+/** Address-book calls (sandbox/directory.js): faults reach them only when named too. */
+const DIRECTORY_ENDPOINTS = Object.freeze(['user.simpleList', 'user.list', 'user.getByMobile', 'user.get', 'department.list']);
+const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS, ...DIRECTORY_ENDPOINTS]);
 const DEFAULT_SLOW_MS = 30000;
 
 /** Small deterministic PRNG (mulberry32) so a seeded fault run is repeatable. */
@@ -136,4 +138,4 @@ class FaultPlan {
   }
 }
 
-module.exports = { FAULTS, FAULT_NAMES, BUSINESS_ENDPOINTS, ALL_ENDPOINTS, FaultPlan, mulberry32 };
+module.exports = { FAULTS, FAULT_NAMES, BUSINESS_ENDPOINTS, DIRECTORY_ENDPOINTS, ALL_ENDPOINTS, FaultPlan, mulberry32 };

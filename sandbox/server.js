@@ -23,6 +23,12 @@ const ROUTES = Object.freeze({
   '/media/upload/message': 'upload',
   '/cgi/crm/v2/object/list': 'crm.list',
   '/cgi/crm/v2/object/describe': 'crm.describe',
+  // Address book (sandbox/directory.js, API.md §13); the last three are the deprecated "Offline API".
+  '/cgi/user/simpleList': 'user.simpleList',
+  '/cgi/user/list': 'user.list',
+  '/cgi/user/getByMobile': 'user.getByMobile',
+  '/cgi/user/get': 'user.get',
+  '/cgi/department/list': 'department.list',
 });
 /** CRM data calls: preset objects under /cgi/crm/v2/data, custom ones under /cgi/crm/custom/v2/data. */
 const CRM_DATA = /^\/cgi\/crm\/(custom\/)?v2\/data\/(create|get|query|update|invalid|delete|changeOwner)$/;
@@ -62,6 +68,8 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {'error'|'accept'} [unknownMessages] 'error': revoking an unknown messageId fails
  * @property {boolean} [returnMessageId]         false: send responses carry no messageId (as documented)
  * @property {number} [maxUploadBytes]           5 MiB
+ * @property {boolean} [personnelPermission]     true. false: the app lacks PersonnelObj's data permission
+ *   (API.md §13): PersonnelObj queries succeed with no rows; /cgi/user/* still answer
  * @property {(record: RequestRecord) => void} [onRecord] called when a request is finished (replied or dropped)
  *
  * @typedef {object} RequestRecord
@@ -98,6 +106,7 @@ const DEFAULTS = Object.freeze({
   unknownMessages: 'error',
   returnMessageId: false,
   maxUploadBytes: 5 * 1024 * 1024,
+  personnelPermission: true,
   onRecord: null,
 });
 
@@ -173,6 +182,9 @@ function normalizeOptions(options) {
   }
   if (merged.tokenMaxUses !== undefined && merged.tokenMaxUses !== null && !(Number.isInteger(merged.tokenMaxUses) && merged.tokenMaxUses >= 1)) {
     throw new TypeError('tokenMaxUses must be null or an integer >= 1');
+  }
+  if (merged.personnelPermission !== undefined && typeof merged.personnelPermission !== 'boolean') {
+    throw new TypeError('personnelPermission must be a boolean');
   }
   if (merged.rateLimit) {
     const { limit, windowMs, errorCode = 14001 } = merged.rateLimit;
@@ -253,7 +265,10 @@ class Sandbox {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Clears requests, stats, tokens, messages, media, CRM records, trace ids, faults and the clock offset; keeps options. */
+  /**
+   * Clears requests, stats, tokens, messages, media, CRM records (and the CRM clock), trace ids, faults
+   * and the clock offset, and rebuilds the address book; keeps options.
+   */
   reset() {
     this.requests.length = 0;
     this.seq = 0;
@@ -265,6 +280,8 @@ class Sandbox {
     this.usedTraceIds.clear();
     this.sent.length = 0;
     this.crm = new CrmStore(() => this.now());
+    /** The address book (sandbox/directory.js); the CRM's PersonnelObj / DepartmentObj mirror it. */
+    this.directory = this.crm.directory;
     Object.assign(this.stats, freshStats());
     this.faultPlan.clear();
   }
@@ -429,6 +446,7 @@ class Sandbox {
     const found = this.checkCommon(ctx) || (ctx.endpoint === 'upload' ? null : this.checkJsonBody(ctx));
     if (found) return this.errorResult(ctx, found);
     if (ctx.endpoint.startsWith('crm.')) return this.processCrm(ctx);
+    if (ctx.endpoint.startsWith('user.') || ctx.endpoint === 'department.list') return this.processDirectory(ctx);
     switch (ctx.endpoint) {
       case 'revoke':
         return this.processRevoke(ctx);
@@ -443,10 +461,20 @@ class Sandbox {
   processCrm(ctx) {
     const parts = ctx.endpoint.split('.');
     const action = parts[parts.length - 1];
-    const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''));
+    const access = { personnelPermission: this.options.personnelPermission };
+    const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''), access);
     if ('problem' in result) return this.errorResult(ctx, result.problem);
     const ok = this.okResult(result.extra);
     ok.applied = result.applied;
+    return ok;
+  }
+
+  /** Address-book calls (sandbox/directory.js); read-only, so nothing is applied. */
+  processDirectory(ctx) {
+    const result = this.directory.handle(ctx.endpoint, ctx.record.body);
+    if ('problem' in result) return this.errorResult(ctx, result.problem);
+    const ok = this.okResult(result.extra);
+    ok.applied = false;
     return ok;
   }
 
