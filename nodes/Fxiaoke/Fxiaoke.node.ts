@@ -7,6 +7,8 @@ import {
 } from 'n8n-workflow';
 
 import * as crmObject from './actions/crmObject';
+import * as department from './actions/department';
+import * as employee from './actions/employee';
 import * as media from './actions/media';
 import * as message from './actions/message';
 import { optionsCollection } from './actions/options';
@@ -21,7 +23,7 @@ export class Fxiaoke implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send and revoke messages, and work with CRM records, in Fxiaoke (ShareCRM)',
+		description: 'Send and revoke messages, look up employees and departments, and work with CRM records, in Fxiaoke (ShareCRM)',
 		defaults: { name: 'Fxiaoke' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,6 +37,8 @@ export class Fxiaoke implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'CRM Object', value: 'crmObject' },
+					{ name: 'Department', value: 'department' },
+					{ name: 'Employee', value: 'employee' },
 					{ name: 'Media', value: 'media' },
 					{ name: 'Message', value: 'message' },
 				],
@@ -43,6 +47,8 @@ export class Fxiaoke implements INodeType {
 			...message.description,
 			...media.description,
 			...crmObject.description,
+			...employee.description,
+			...department.description,
 			optionsCollection,
 		],
 	};

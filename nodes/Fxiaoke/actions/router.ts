@@ -8,6 +8,8 @@ import {
 
 import { toNodeError } from '../transport';
 import * as crmObject from './crmObject';
+import * as department from './department';
+import * as employee from './employee';
 import * as media from './media';
 import * as message from './message';
 import { readOptions } from './options';
@@ -22,6 +24,8 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 		sendAsServiceAccount: message.sendAsServiceAccount.prepare,
 	},
 	media: { upload: media.upload.prepare },
+	employee: { get: employee.get.prepare, getAll: employee.getAll.prepare, find: employee.find.prepare },
+	department: { get: department.get.prepare, getAll: department.getAll.prepare },
 	crmObject: {
 		create: crmObject.create.prepare,
 		get: crmObject.get.prepare,

@@ -1,6 +1,7 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { fxiaokeApiRequest, type RequestOptions } from '../../transport';
+import type { FxiaokeContext } from '../../transport/context';
 import { dataPath } from './paths';
 
 /** Fxiaoke's largest page, and the largest offset it accepts (above it: errorCode 10013). */
@@ -22,7 +23,7 @@ export interface QuerySpec {
 }
 
 async function queryPage(
-	ctx: IExecuteFunctions,
+	ctx: FxiaokeContext,
 	itemIndex: number,
 	apiName: string,
 	info: IDataObject,
@@ -50,7 +51,7 @@ async function queryPage(
  * before the first record is output.
  */
 export async function queryRecords(
-	ctx: IExecuteFunctions,
+	ctx: FxiaokeContext,
 	itemIndex: number,
 	apiName: string,
 	spec: QuerySpec,

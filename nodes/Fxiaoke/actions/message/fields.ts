@@ -12,12 +12,44 @@ export const recipientsField: INodeProperties = {
 	displayName: 'Recipients',
 	name: 'toUser',
 	type: 'string',
-	required: true,
 	default: '',
 	placeholder: '1000, 1001',
 	description:
-		'Employee IDs of the recipients (open-platform user IDs FSUID_… when the option Convert User IDs is on): a comma-separated list, one per line, or an expression returning an array. Duplicates are dropped. More than 500 recipients are sent in several requests of at most 500.',
+		'Employee IDs of the recipients (open-platform user IDs FSUID_… when the option Convert User IDs is on), or their mobile numbers or e-mail addresses (see Recipients Are): a comma-separated list, one per line, or an expression returning an array. Duplicates are dropped. More than 500 recipients are sent in several requests of at most 500.',
 };
+
+/** Who the recipients are: what the entries of Recipients are, the entries, and employees picked from a list. */
+export const RECIPIENT_FIELDS: INodeProperties[] = [
+	{
+		displayName: 'Recipients Are',
+		name: 'recipientType',
+		type: 'options',
+		options: [
+			{ name: 'Employee IDs', value: 'employeeIds', description: 'Such as 1000: sent as given' },
+			{
+				name: 'Mobile Numbers',
+				value: 'mobileNumbers',
+				description: 'Each number is looked up in Personnel first; the send goes to the employees found',
+			},
+			{
+				name: 'E-Mail Addresses',
+				value: 'emailAddresses',
+				description: 'Each address is looked up in Personnel first; the send goes to the employees found',
+			},
+		],
+		default: 'employeeIds',
+	},
+	recipientsField,
+	{
+		displayName: 'Employee Names or IDs',
+		name: 'pickedRecipients',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getEmployees' },
+		default: [],
+		description:
+			'Employees to send to as well, picked from Fxiaoke\'s directory (type to search). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+];
 
 export const textFields: INodeProperties[] = [
 	{

@@ -1,5 +1,9 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { assertPersonnelVisible } from '../employee/directory';
+import { employeesNamedBy, normalised, type LookupKind } from '../employee/lookup';
+import type { NodeOptions } from '../options';
+import { nodeParameter } from '../parameters';
 import {
 	CONTROL_CHARACTERS,
 	inputError,
@@ -13,22 +17,27 @@ import {
 /** Separators of a recipients string: comma, Chinese comma and enumeration comma, semicolons, line breaks. */
 const RECIPIENT_SEPARATORS = /[,，、;；\r\n]+/;
 
+const RECIPIENTS: FieldRef = { label: 'Recipients', name: 'toUser' };
+const PICKED: FieldRef = { label: 'Employee Names or IDs', name: 'pickedRecipients' };
+/** What "Recipients Are" says the entries of toUser are, and how they are looked up. */
+const LOOKUP: Record<string, LookupKind | undefined> = { employeeIds: undefined, mobileNumbers: 'mobile', emailAddresses: 'email' };
+const NAMES: Record<LookupKind, string> = { mobile: 'mobile number', email: 'e-mail address', name: 'name' };
+
 /**
- * Reads `toUser`: an array (nested arrays are flattened), or a string of IDs separated by commas
- * (also `，` `、` `;` or line breaks), or a number. Entries are trimmed; empty ones and duplicates
- * are dropped (first occurrence kept); each must be at most 256 characters with no control characters.
+ * The entries of a recipients parameter: an array (nested arrays are flattened), or a string of
+ * entries separated by commas (also `，` `、` `;` or line breaks), or a number. Entries are
+ * trimmed; empty ones and duplicates are dropped (first occurrence kept); each must be at most 256
+ * characters with no control characters.
  */
-export function readRecipients(ctx: IExecuteFunctions, itemIndex: number): string[] {
-	const field: FieldRef = { label: 'Recipients', name: 'toUser' };
-	const value = parameterValue(ctx, 'toUser', itemIndex);
+function readEntries(ctx: IExecuteFunctions, itemIndex: number, field: FieldRef, fallback: unknown): string[] {
+	const value = parameterValue(ctx, field.name, itemIndex, fallback);
 	let entries: unknown[];
 	if (Array.isArray(value)) entries = value.flat(Infinity) as unknown[];
 	else if (typeof value === 'string' || typeof value === 'number') entries = [value];
 	else if (value === undefined || value === null) entries = [];
 	else throw inputError(ctx, itemIndex, field, `must be a list of IDs (text or an array), not ${kindOf(value)},`);
 
-	const recipients: string[] = [];
-	const seen = new Set<string>();
+	const found: string[] = [];
 	for (const entry of entries) {
 		let pieces: string[];
 		if (typeof entry === 'string') pieces = entry.split(RECIPIENT_SEPARATORS);
@@ -44,12 +53,74 @@ export function readRecipients(ctx: IExecuteFunctions, itemIndex: number): strin
 			if (CONTROL_CHARACTERS.test(id)) {
 				throw inputError(ctx, itemIndex, field, `contains an ID with control characters (${quoteShortened(id)})`);
 			}
-			if (!seen.has(id)) {
-				seen.add(id);
-				recipients.push(id);
-			}
+			found.push(id);
 		}
 	}
-	if (recipients.length === 0) throw inputError(ctx, itemIndex, field, 'is empty: give at least one employee ID');
-	return recipients;
+	return found;
+}
+
+const unique = (values: string[]) => [...new Set(values)];
+
+/** Which value named which employee, in a send's output when recipients were looked up. */
+export interface ResolvedRecipient extends IDataObject {
+	value: string;
+	employeeId: string;
+	name: string;
+}
+
+export interface Recipients {
+	toUser: string[];
+	resolved?: ResolvedRecipient[];
+}
+
+/**
+ * One item's recipients: the entries of Recipients (`toUser`) and the employees picked from the
+ * list. With "Recipients Are" Mobile Numbers or E-Mail Addresses each entry is looked up in
+ * Personnel first; an entry that names nobody, several people or a stopped employee stops the item
+ * before anything is sent, and the error lists exactly those entries.
+ */
+export async function readRecipients(ctx: IExecuteFunctions, itemIndex: number, options: NodeOptions): Promise<Recipients> {
+	const type = nodeParameter(ctx, 'recipientType', itemIndex, 'employeeIds') as string;
+	if (!(type in LOOKUP)) {
+		throw inputError(ctx, itemIndex, { label: 'Recipients Are', name: 'recipientType' }, `must be employeeIds, mobileNumbers or emailAddresses, not ${JSON.stringify(type)},`);
+	}
+	const kind = LOOKUP[type];
+	const entries = readEntries(ctx, itemIndex, RECIPIENTS, '');
+	const picked = readEntries(ctx, itemIndex, PICKED, []);
+	if (entries.length === 0 && picked.length === 0) {
+		throw inputError(ctx, itemIndex, RECIPIENTS, kind === undefined ? 'is empty: give at least one employee ID' : `is empty: give at least one ${NAMES[kind]}`);
+	}
+	if (kind === undefined) return { toUser: unique([...entries, ...picked]) };
+	if (options.convertUserId) {
+		throw inputError(ctx, itemIndex, { label: 'Recipients Are', name: 'recipientType' }, `finds employee IDs, which Convert User IDs would read as open user IDs`, 'Turn off the option Convert User IDs, or give open user IDs (FSUID_…) as Employee IDs. Nothing was sent for this item.');
+	}
+
+	const values = unique(entries.map((entry) => normalised(kind, entry)));
+	const found = await employeesNamedBy(ctx, itemIndex, kind, values, options);
+	const nobody = values.filter((v) => found.get(v)?.length === 0);
+	const several = values.filter((v) => (found.get(v)?.length ?? 0) > 1);
+	const stopped = values.filter((v) => found.get(v)?.length === 1 && found.get(v)?.[0].isStop === true);
+	const problems = [
+		nobody.length > 0 ? `${nobody.map((v) => quoteShortened(v)).join(', ')} ${nobody.length === 1 ? 'matches' : 'match'} no employee` : '',
+		several.length > 0 ? several.map((v) => `${quoteShortened(v)} matches ${found.get(v)?.map((e) => `${e.name} (${e.employeeId})`).join(' and ')}`).join('; ') : '',
+		stopped.length > 0 ? stopped.map((v) => `${quoteShortened(v)} is ${found.get(v)?.[0].name} (${found.get(v)?.[0].employeeId}), a stopped employee`).join('; ') : '',
+	].filter((p) => p !== '');
+	if (problems.length > 0) {
+		if (nobody.length === values.length) {
+			// Nobody found at all: a missing data permission looks the same; say which it is.
+			await assertPersonnelVisible(ctx, itemIndex, options);
+		}
+		throw inputError(
+			ctx,
+			itemIndex,
+			RECIPIENTS,
+			`could not be resolved as ${NAMES[kind]}s: ${problems.join('; ')},`,
+			'Nothing was sent for this item. Each entry must name exactly one active employee (Personnel: mobile number or e-mail address, exact match).',
+		);
+	}
+	const resolved = values.map((value) => {
+		const employee = found.get(value)![0];
+		return { value, employeeId: employee.employeeId, name: employee.name };
+	});
+	return { toUser: unique([...resolved.map((r) => r.employeeId), ...picked]), resolved };
 }

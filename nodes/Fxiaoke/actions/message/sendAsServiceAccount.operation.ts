@@ -4,7 +4,7 @@ import type { OperationPrepare } from '../types';
 import { inputError, requireId } from '../validation';
 import { platformFlags, sendBody, SERVICE_SEND_PATH } from './chunkedSend';
 import type { MessageKind } from './content';
-import { MESSAGE_FIELDS, recipientsField, serviceIdField } from './fields';
+import { MESSAGE_FIELDS, RECIPIENT_FIELDS, serviceIdField } from './fields';
 import { prepareSend } from './sendOperation';
 import { nodeParameter } from '../parameters';
 
@@ -50,7 +50,7 @@ export const description: INodeProperties[] = [
 			description: 'What to send. The message body is the one of Send Text / Composite / Image-Text plus serviceId.',
 		},
 	]),
-	...updateDisplayOptions(show({ messageType: KINDS }), [recipientsField]),
+	...updateDisplayOptions(show({ messageType: KINDS }), RECIPIENT_FIELDS),
 	...KINDS.flatMap((kind) => updateDisplayOptions(show({ messageType: [kind] }), MESSAGE_FIELDS[kind])),
 	...updateDisplayOptions(show({ messageType: [RAW_JSON] }), [
 		{

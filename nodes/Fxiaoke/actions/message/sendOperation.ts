@@ -4,7 +4,7 @@ import type { NodeOptions } from '../options';
 import type { OperationPrepare, PreparedRequest } from '../types';
 import { sendToRecipients, SEND_PATH, type SendTarget } from './chunkedSend';
 import { prepareMessage, type MessageKind } from './content';
-import { MESSAGE_FIELDS, recipientsField } from './fields';
+import { MESSAGE_FIELDS, RECIPIENT_FIELDS } from './fields';
 import { readRecipients } from './recipients';
 
 /** Checks one item's recipients and message; the request it returns sends the message to `target`. */
@@ -15,9 +15,12 @@ export async function prepareSend(
 	target: SendTarget,
 	kind: MessageKind,
 ): Promise<PreparedRequest> {
-	const recipients = readRecipients(ctx, itemIndex);
+	const recipients = await readRecipients(ctx, itemIndex, options);
 	const message = await prepareMessage(ctx, itemIndex, kind);
-	return async () => await sendToRecipients(ctx, itemIndex, options, target, recipients, await message(options));
+	return async () => {
+		const answer = await sendToRecipients(ctx, itemIndex, options, target, recipients.toUser, await message(options));
+		return recipients.resolved === undefined ? answer : { ...answer, resolvedRecipients: recipients.resolved };
+	};
 }
 
 /**
@@ -30,7 +33,7 @@ export function sendOperation(
 ): { description: INodeProperties[]; prepare: OperationPrepare } {
 	return {
 		description: updateDisplayOptions({ show: { resource: ['message'], operation: [operation] } }, [
-			recipientsField,
+			...RECIPIENT_FIELDS,
 			...MESSAGE_FIELDS[kind],
 		]),
 		prepare: async function (itemIndex, options) {

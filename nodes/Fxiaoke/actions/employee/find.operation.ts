@@ -1,0 +1,50 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { nodeParameter } from '../parameters';
+import type { OperationPrepare } from '../types';
+import { inputError, textParameter } from '../validation';
+import { assertPersonnelVisible, eq, queryEmployees } from './directory';
+import { normalised, PERSONNEL_FIELD, type LookupKind } from './lookup';
+
+const showFor = { show: { resource: ['employee'], operation: ['find'] } };
+const KINDS: LookupKind[] = ['mobile', 'email', 'name'];
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Find By',
+		name: 'findBy',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Mobile Number', value: 'mobile' },
+			{ name: 'E-Mail Address', value: 'email' },
+			{ name: 'Name', value: 'name' },
+		],
+		default: 'mobile',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Value',
+		name: 'value',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '13800001000',
+		description: 'Exact mobile number, e-mail address or name. Several employees can match (two people with one name): each is an output item.',
+		displayOptions: showFor,
+	},
+];
+
+/** Find: PersonnelObj where phone, email or name equals the value; every match is an item, none is no item. */
+export const prepare: OperationPrepare = async function (itemIndex, options) {
+	const kind = nodeParameter(this, 'findBy', itemIndex, 'mobile') as LookupKind;
+	if (!KINDS.includes(kind)) {
+		throw inputError(this, itemIndex, { label: 'Find By', name: 'findBy' }, `must be mobile, email or name, not ${JSON.stringify(kind)},`);
+	}
+	const value = normalised(kind, textParameter(this, itemIndex, { label: 'Value', name: 'value' }, true));
+	return async () => {
+		const employees = await queryEmployees(this, itemIndex, [eq(PERSONNEL_FIELD[kind], [value])], Infinity, options);
+		if (employees.length === 0) await assertPersonnelVisible(this, itemIndex, options);
+		return employees;
+	};
+};

@@ -1,0 +1,53 @@
+import type { FxiaokeContext } from '../../transport/context';
+import type { RequestOptions } from '../../transport';
+import { eq, queryEmployees, type Employee } from './directory';
+
+/** What a person can be named by, and the PersonnelObj field that holds it. */
+export type LookupKind = 'mobile' | 'email' | 'name';
+export const PERSONNEL_FIELD: Record<LookupKind, string> = { mobile: 'phone', email: 'email', name: 'name' };
+
+/** Fxiaoke's largest query page: one lookup asks for at most this many values at once. */
+const VALUES_PER_QUERY = 100;
+
+/**
+ * A value as Fxiaoke keeps it: a mobile number without spaces, dashes or the +86 / 0086 prefix, an
+ * e-mail address in lower case, a name trimmed.
+ */
+export function normalised(kind: LookupKind, value: string): string {
+	const trimmed = value.trim();
+	if (kind === 'mobile') return trimmed.replace(/[\s\-()]/g, '').replace(/^(\+86|0086)/, '');
+	if (kind === 'email') return trimmed.toLowerCase();
+	return trimmed;
+}
+
+const runs = new WeakMap<object, Map<string, Employee[]>>();
+
+/**
+ * The employees each value names, looked up once per distinct value per run (one PersonnelObj
+ * query for up to 100 new values, through the paced limiter).
+ */
+export async function employeesNamedBy(
+	ctx: FxiaokeContext,
+	itemIndex: number,
+	kind: LookupKind,
+	values: string[],
+	options: RequestOptions,
+): Promise<Map<string, Employee[]>> {
+	let known = runs.get(ctx);
+	if (known === undefined) {
+		known = new Map();
+		runs.set(ctx, known);
+	}
+	const key = (value: string) => `${kind}:${value}`;
+	const missing = [...new Set(values)].filter((v) => !known.has(key(v)));
+	for (let start = 0; start < missing.length; start += VALUES_PER_QUERY) {
+		const batch = missing.slice(start, start + VALUES_PER_QUERY);
+		const found = await queryEmployees(ctx, itemIndex, [eq(PERSONNEL_FIELD[kind], batch, 'IN')], Infinity, options);
+		for (const value of batch) known.set(key(value), []);
+		for (const employee of found) {
+			const held = kind === 'mobile' ? employee.mobile : kind === 'email' ? employee.email : employee.name;
+			if (held !== null) known.get(key(normalised(kind, held)))?.push(employee);
+		}
+	}
+	return new Map(values.map((v) => [v, known.get(key(v)) ?? []]));
+}

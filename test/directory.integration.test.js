@@ -1,0 +1,184 @@
+// Employee and Department resources, the recipient picker and sends to mobile numbers / e-mail
+// addresses, against the sandbox's directory over real HTTP, with the node's own execute().
+const { NodeOperationError } = require('n8n-workflow');
+const { DIRECTORY_FIXTURES: FX } = require('../sandbox/directory');
+const { runNode, createLoadOptionsContext, sandboxCredential, useSandbox } = require('./support/harness');
+const methods = require('../nodes/Fxiaoke/methods');
+
+let sandbox;
+let baseUrl;
+
+useSandbox({ each: { personnelPermission: true, rateLimit: null } }, (env) => ({ sandbox, baseUrl } = env));
+
+const run = (params, { items = [{}], continueOnFail = false, credential = sandboxCredential(baseUrl) } = {}) =>
+	runNode({ items, parameters: typeof params === 'function' ? params : () => params, credential, continueOnFail });
+const json = (output) => output[0].map((o) => o.json);
+const queries = (apiName) => sandbox.requests.filter((r) => r.endpoint === 'crm.query' && r.body?.data?.dataObjectApiName === apiName);
+const sends = () => sandbox.requests.filter((r) => r.endpoint === 'send');
+/** Employees as the sandbox holds them (its live directory). */
+const everyone = () => [...sandbox.directory.employees.values()];
+const text = (extra) => ({ resource: 'message', operation: 'sendText', content: 'hi', ...extra });
+
+describe('Employee', () => {
+	test('Get: one item with the employee ID a send takes, and the rest of the record', async () => {
+		const [want] = everyone().filter((e) => e.employeeId === FX.noEmail.employeeId);
+		const [item] = json(await run({ resource: 'employee', operation: 'get', employeeId: want.employeeId }));
+		expect(item).toEqual({
+			employeeId: want.employeeId,
+			name: want.name,
+			mobile: want.mobile,
+			email: null,
+			departmentIds: [String(want.mainDepartmentId)],
+			mainDepartmentId: String(want.mainDepartmentId),
+			position: want.position,
+			employeeNumber: want.employeeNumber,
+			status: 'active',
+			isStop: false,
+			recordId: expect.any(String),
+		});
+		expect(queries('PersonnelObj')).toHaveLength(1);
+	});
+
+	test('Get: an unknown ID is an error naming it; with the permission gate, the error says so instead', async () => {
+		const unknown = await run({ resource: 'employee', operation: 'get', employeeId: '99999' }).catch((e) => e);
+		expect(unknown).toBeInstanceOf(NodeOperationError);
+		expect(unknown.message).toBe('No employee has the ID "99999", in item 0');
+		sandbox.configure({ personnelPermission: false });
+		const gated = await run({ resource: 'employee', operation: 'get', employeeId: FX.ceo.employeeId }).catch((e) => e);
+		expect(gated.message).toBe('Fxiaoke returned no employee data at all (PersonnelObj), in item 0');
+		expect(gated.description).toMatch(/data permission on Personnel/);
+	});
+
+	test('Find by mobile (written with +86 and dashes), by e-mail in capitals, by a name two people share', async () => {
+		const [one] = json(await run({ resource: 'employee', operation: 'find', findBy: 'mobile', value: `+86 ${FX.noEmail.mobile.slice(0, 3)}-${FX.noEmail.mobile.slice(3)}` }));
+		expect(one.employeeId).toBe(FX.noEmail.employeeId);
+		const [byMail] = json(await run({ resource: 'employee', operation: 'find', findBy: 'email', value: FX.stopped.email.toUpperCase() }));
+		expect(byMail).toMatchObject({ employeeId: FX.stopped.employeeId, status: 'stopped', isStop: true });
+		const twins = json(await run({ resource: 'employee', operation: 'find', findBy: 'name', value: FX.duplicateName.name }));
+		expect(twins.map((e) => e.employeeId).sort()).toEqual([...FX.duplicateName.employeeIds].sort());
+	});
+
+	test('Find: no match is no item (and one extra query that shows the app sees employees); the permission gate is an error', async () => {
+		const output = await run({ resource: 'employee', operation: 'find', findBy: 'mobile', value: FX.unknownMobile });
+		expect(output[0]).toEqual([]);
+		expect(queries('PersonnelObj')).toHaveLength(2);
+		sandbox.configure({ personnelPermission: false });
+		const gated = await run({ resource: 'employee', operation: 'find', findBy: 'mobile', value: FX.unknownMobile }).catch((e) => e);
+		expect(gated.message).toMatch(/no employee data at all/);
+	});
+
+	test('Get Many: a department with and without its sub-departments, stopped employees included and marked', async () => {
+		const { departmentId, descendantIds } = FX.departmentWithChildren;
+		const inMain = (ids) => everyone().filter((e) => ids.includes(e.mainDepartmentId)).map((e) => e.employeeId).sort();
+		const all = json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(departmentId), includeSubDepartments: true, returnAll: true }));
+		expect(all.map((e) => e.employeeId).sort()).toEqual(inMain([departmentId, ...descendantIds]));
+		const direct = json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(departmentId), includeSubDepartments: false, returnAll: true }));
+		expect(direct.map((e) => e.employeeId).sort()).toEqual(inMain([departmentId]));
+		const withStopped = json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(FX.stopped.departmentId), includeSubDepartments: false, returnAll: true }));
+		expect(withStopped.find((e) => e.employeeId === FX.stopped.employeeId)).toMatchObject({ status: 'stopped' });
+	});
+
+	test('Get Many: the whole company pages through every employee; Limit stops early', async () => {
+		const all = json(await run({ resource: 'employee', operation: 'getAll', departmentId: '999999', includeSubDepartments: true, returnAll: true }));
+		expect(all).toHaveLength(FX.employeeCount);
+		expect(new Set(all.map((e) => e.employeeId)).size).toBe(FX.employeeCount);
+		const ten = json(await run({ resource: 'employee', operation: 'getAll', departmentId: '999999', includeSubDepartments: true, returnAll: false, limit: 10 }));
+		expect(ten).toHaveLength(10);
+	});
+});
+
+describe('Department', () => {
+	test('Get and Get Many (all, and the children of one)', async () => {
+		const [dept] = json(await run({ resource: 'department', operation: 'get', departmentId: String(FX.leafDepartment.departmentId) }));
+		expect(dept).toEqual({ departmentId: String(FX.leafDepartment.departmentId), name: FX.leafDepartment.name, parentId: String(FX.leafDepartment.parentId), status: 'enabled', recordId: expect.any(String) });
+		const all = json(await run({ resource: 'department', operation: 'getAll', returnAll: true }));
+		expect(all).toHaveLength(FX.departmentCount);
+		expect(all.find((d) => d.departmentId === String(FX.stoppedDepartment.departmentId)).status).toBe('disabled');
+		const children = json(await run({ resource: 'department', operation: 'getAll', parentDepartmentId: String(FX.departmentWithChildren.departmentId), returnAll: true }));
+		expect(children.map((d) => d.departmentId).sort()).toEqual(FX.departmentWithChildren.childIds.map(String).sort());
+		const unknown = await run({ resource: 'department', operation: 'get', departmentId: String(FX.unknownDepartmentId) }).catch((e) => e);
+		expect(unknown.message).toBe(`No department has the ID "${FX.unknownDepartmentId}", in item 0`);
+	});
+});
+
+describe('sends to mobile numbers and e-mail addresses', () => {
+	const active = () => everyone().filter((e) => !e.isStop && e.mobile && e.email);
+
+	test('three mobile numbers: one lookup, one send to exactly those employees, the mapping in the output', async () => {
+		const three = active().slice(5, 8);
+		const output = await run(text({ recipientType: 'mobileNumbers', toUser: three.map((e) => e.mobile).join(', ') }));
+		expect(queries('PersonnelObj')).toHaveLength(1);
+		expect(sends()).toHaveLength(1);
+		expect(sends()[0].body.toUser).toEqual(three.map((e) => e.employeeId));
+		expect(output[0][0].json.resolvedRecipients).toEqual(three.map((e) => ({ value: e.mobile, employeeId: e.employeeId, name: e.name })));
+	});
+
+	test('e-mail addresses, and each distinct value is looked up once per run', async () => {
+		const [a, b, c] = active().slice(10, 13);
+		const items = [{ to: [a.email, b.email] }, { to: [b.email.toUpperCase(), c.email] }, { to: [a.email] }];
+		await run((i) => text({ recipientType: 'emailAddresses', toUser: items[i].to }), { items });
+		const asked = queries('PersonnelObj').map((q) => q.body.data.search_query_info.filters[0].field_values);
+		expect(asked).toEqual([[a.email, b.email], [c.email]]);
+		expect(sends().map((s) => s.body.toUser)).toEqual([[a.employeeId, b.employeeId], [b.employeeId, c.employeeId], [a.employeeId]]);
+	});
+
+	test('a number that matches nobody, two people, or a stopped employee stops the item before anything is sent, listing exactly those', async () => {
+		const [ok] = active();
+		const [twin] = active().slice(20);
+		sandbox.directory.add({ name: 'Twin Mobile', mobile: twin.mobile, email: 'twin@sandbox-corp.example.com' });
+		const twins = everyone().filter((e) => e.mobile === twin.mobile);
+		const error = await run(text({ recipientType: 'mobileNumbers', toUser: [ok.mobile, FX.unknownMobile, twin.mobile, FX.stopped.mobile] })).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(
+			`Recipients (toUser) could not be resolved as mobile numbers: "${FX.unknownMobile}" matches no employee; ` +
+				`"${twin.mobile}" matches ${twins.map((e) => `${e.name} (${e.employeeId})`).join(' and ')}; ` +
+				`"${FX.stopped.mobile}" is ${FX.stopped.name} (${FX.stopped.employeeId}), a stopped employee, in item 0`,
+		);
+		expect(sends()).toHaveLength(0);
+	});
+
+	test('with Continue On Fail the unresolved item is an error item paired to it, the others are sent', async () => {
+		const [a, b] = active();
+		const items = [{ to: a.mobile }, { to: FX.unknownMobile }, { to: b.mobile }];
+		const [output] = await run((i) => text({ recipientType: 'mobileNumbers', toUser: items[i].to }), { items, continueOnFail: true });
+		expect(output.map((o) => o.pairedItem.item)).toEqual([0, 1, 2]);
+		expect(output[1].json.error).toMatch(/matches no employee/);
+		expect(sends().map((s) => s.body.toUser)).toEqual([[a.employeeId], [b.employeeId]]);
+	});
+
+	test('the permission gate: the error says the app sees no employee, nothing is sent', async () => {
+		sandbox.configure({ personnelPermission: false });
+		const error = await run(text({ recipientType: 'mobileNumbers', toUser: active()[0].mobile })).catch((e) => e);
+		expect(error.message).toMatch(/no employee data at all/);
+		expect(sends()).toHaveLength(0);
+	});
+
+	test('Convert User IDs with looked-up recipients is refused (the IDs found are employee IDs)', async () => {
+		const error = await run(text({ recipientType: 'mobileNumbers', toUser: active()[0].mobile, options: { convertUserId: true } })).catch((e) => e);
+		expect(error.message).toMatch(/Recipients Are \(recipientType\) finds employee IDs/);
+		expect(sends()).toHaveLength(0);
+	});
+});
+
+describe('the recipient picker', () => {
+	test('lists every active employee by name, valued by employee ID; picked employees are sent to with the typed ones', async () => {
+		const ctx = createLoadOptionsContext({ parameters: { resource: 'message', operation: 'sendText' }, credential: sandboxCredential(baseUrl) });
+		const options = await methods.loadOptions.getEmployees.call(ctx);
+		const activeIds = everyone().filter((e) => !e.isStop).map((e) => e.employeeId).sort();
+		expect(options.map((o) => o.value).sort()).toEqual(activeIds);
+		const ceo = options.find((o) => o.value === FX.ceo.employeeId);
+		expect(ceo.name).toBe(`${FX.ceo.name} (${FX.ceo.employeeId})`);
+		expect(options.some((o) => o.value === FX.stopped.employeeId)).toBe(false);
+
+		await run(text({ toUser: '1001, 1002', pickedRecipients: ['1002', '1003'] }));
+		expect(sends()[0].body.toUser).toEqual(['1001', '1002', '1003']);
+		await run(text({ toUser: '', pickedRecipients: ['1004'] }));
+		expect(sends()[1].body.toUser).toEqual(['1004']);
+	});
+
+	test('with the permission gate the list fails with the hint', async () => {
+		sandbox.configure({ personnelPermission: false });
+		const ctx = createLoadOptionsContext({ parameters: { resource: 'message', operation: 'sendText' }, credential: sandboxCredential(baseUrl) });
+		await expect(methods.loadOptions.getEmployees.call(ctx)).rejects.toThrow(/no employee data at all/);
+	});
+});
