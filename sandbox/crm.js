@@ -460,11 +460,14 @@ class CrmStore {
   }
 
   /**
-   * The records a query looks at: all of them, or (for the cursor filter `_id GT x`, which paging
-   * past 10,000 sends on every page) only those after x, found by binary search: records are kept
-   * in creation order, which is _id order.
+   * The records a query looks at: those named by an `_id IN` / `EQ` filter, all of them, or (for the
+   * cursor filter `_id GT x`, which paging past 10,000 sends on every page) only those after x,
+   * found by binary search: records are kept in creation order, which is _id order.
    */
   candidates(object, filters) {
+    // `_id IN [...]` / `_id EQ x` (reading known records back): straight from the map.
+    const byId = filters.find((f) => f.field_name === '_id' && (f.operator === 'IN' || f.operator === 'EQ'));
+    if (byId) return byId.field_values.map((id) => object.records.get(id)).filter((r) => r !== undefined);
     const all = [...object.records.values()];
     const cursor = filters.find((f) => f.field_name === '_id' && f.operator === 'GT' && typeof f.field_values[0] === 'string');
     if (!cursor) return all;

@@ -167,6 +167,29 @@ function createLoadOptionsContext({ parameters, credential }) {
 }
 
 /**
+ * What a polling trigger's poll gets: its parameters, the workflow's static data for the node (an
+ * object the test keeps between polls, as n8n does), the mode ('trigger', or 'manual' for Fetch Test
+ * Event) and the authenticated HTTP helper.
+ * @param {{ parameters: object, credential: ReturnType<typeof createCredentialStore>, staticData: object, mode?: string, timezone?: string }} options
+ */
+function createPollContext({ parameters, credential, staticData, mode = 'trigger', timezone }) {
+	const context = createContext({ items: [{}], parameters: () => parameters, credential, timezone });
+	const poll = {
+		getNode: context.getNode,
+		getTimezone: context.getTimezone,
+		getCredentials: context.getCredentials,
+		getMode: () => mode,
+		getActivationMode: () => 'activate',
+		getWorkflowStaticData: () => staticData,
+		getNodeParameter: (/** @type {string} */ name, /** @type {any} */ fallback, /** @type {any} */ options) => context.getNodeParameter(name, 0, fallback, options),
+		logger: context.logger,
+		helpers: { httpRequest: context.helpers.httpRequest, httpRequestWithAuthentication: context.helpers.httpRequestWithAuthentication },
+	};
+	poll.helpers.httpRequestWithAuthentication = poll.helpers.httpRequestWithAuthentication.bind(poll);
+	return poll;
+}
+
+/**
  * The jest hooks of an integration test file: one sandbox on a free port for the file (`options`
  * for createSandbox; `beforeListen` e.g. to keep every body); before each test it is reset and
  * configured with `each`, and the node forgets its tokens and limiters; `retry` shortens the node's
@@ -206,4 +229,4 @@ async function runNode(options) {
 	return await new Fxiaoke().execute.call(context);
 }
 
-module.exports = { runNode, useSandbox, createContext, createLoadOptionsContext, createCredentialStore, sandboxCredential, credentialType, binaryData };
+module.exports = { runNode, useSandbox, createContext, createLoadOptionsContext, createPollContext, createCredentialStore, sandboxCredential, credentialType, binaryData };

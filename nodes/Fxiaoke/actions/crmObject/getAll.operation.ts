@@ -163,7 +163,7 @@ function fieldOf(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[], 
 	return { apiName: name.trim(), label: name.trim(), type: 'text', required: false, options: [], writable: false };
 }
 
-function readFilters(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[]): QueryFilter[] {
+export function readFilters(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[]): QueryFilter[] {
 	const rows = ((nodeParameter(ctx, 'filters', itemIndex, {}) as { conditions?: Row[] }).conditions ?? []) as Row[];
 	return rows.map((row, i) => {
 		const where = `of filter ${i + 1}`;

@@ -22,7 +22,7 @@ export interface QuerySpec {
 	extra: IDataObject;
 }
 
-async function queryPage(
+export async function queryPage(
 	ctx: FxiaokeContext,
 	itemIndex: number,
 	apiName: string,

@@ -29,6 +29,11 @@ const COMPUTED_TYPES = new Set(['formula', 'count', 'quote', 'auto_number']);
 
 const describes = new WeakMap<object, Map<string, Promise<CrmField[]>>>();
 
+/** A trigger's context lives as long as its activation: each poll describes afresh (fields change). */
+export function forgetDescribes(ctx: FxiaokeContext): void {
+	describes.delete(ctx);
+}
+
 function optionsOf(raw: unknown): CrmField['options'] {
 	if (!Array.isArray(raw)) return [];
 	return raw

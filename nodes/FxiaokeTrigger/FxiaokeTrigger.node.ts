@@ -1,0 +1,158 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { objectApiNameField } from '../Fxiaoke/actions/crmObject/fields';
+import { description as getAllFields, readFilters } from '../Fxiaoke/actions/crmObject/getAll.operation';
+import { PAGE_LIMIT, queryPage, type QueryFilter } from '../Fxiaoke/actions/crmObject/query';
+import { describeObject, forgetDescribes } from '../Fxiaoke/actions/crmObject/schema';
+import { simplifyField, simplifyRecord } from '../Fxiaoke/actions/crmObject/simplify';
+import { optionsCollection, readOptions } from '../Fxiaoke/actions/options';
+import { getFieldNames, searchObjects } from '../Fxiaoke/methods/crmObject';
+import { toNodeError } from '../Fxiaoke/transport';
+import { newEvents, OVERLAP_MS, scanSince, timeFieldOf, type TriggerEvent, type TriggerState } from './changes';
+
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const EVENTS: TriggerEvent[] = ['created', 'updated', 'createdOrUpdated'];
+
+/** The Filters rows of CRM Object → Get Many, shown without its display options. */
+function filtersField(): INodeProperties {
+	const copy = { ...(getAllFields.find((p) => p.name === 'filters') as INodeProperties) };
+	delete copy.displayOptions;
+	return copy;
+}
+
+/**
+ * The poll context as the CRM Object helpers read parameters (they take an item index first): a
+ * poll has one "item", its parameters.
+ */
+function asExecute(ctx: IPollFunctions): IExecuteFunctions {
+	return {
+		getNode: () => ctx.getNode(),
+		getTimezone: () => ctx.getTimezone(),
+		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown, options?: { extractValue?: boolean }) =>
+			ctx.getNodeParameter(name, fallback, options),
+	} as unknown as IExecuteFunctions;
+}
+
+export class FxiaokeTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Fxiaoke Trigger',
+		name: 'fxiaokeTrigger',
+		icon: { light: 'file:fxiaoke.svg', dark: 'file:fxiaoke.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] + ": " + $parameter["objectApiName"].value }}',
+		description: 'Starts the workflow when a CRM record is created or changed in Fxiaoke (ShareCRM)',
+		defaults: { name: 'Fxiaoke Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'fxiaokeApi', required: true }],
+		properties: [
+			{ ...objectApiNameField, displayOptions: undefined },
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				options: [
+					{ name: 'Record Created', value: 'created' },
+					{ name: 'Record Updated', value: 'updated', description: 'A change to a record after it was created' },
+					{ name: 'Record Created or Updated', value: 'createdOrUpdated' },
+				],
+				default: 'createdOrUpdated',
+			},
+			{
+				displayName: 'Only When These Fields Change',
+				name: 'watchFields',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['objectApiName.value'] },
+				default: [],
+				description:
+					'An update counts only when one of these fields has a new value; none chosen: every update. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				displayOptions: { show: { event: ['updated'] } },
+			},
+			filtersField(),
+			simplifyField,
+			{
+				...optionsCollection,
+				// Pacing and timeout, shared with the Fxiaoke node's requests to the same app
+				options: (optionsCollection.options ?? []).filter((o) => ['rateLimit', 'rateLimitWindow', 'timeout'].includes(o.name)),
+			},
+		],
+	};
+
+	methods = { listSearch: { searchObjects }, loadOptions: { getFieldNames } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const apiName = String(this.getNodeParameter('objectApiName', '', { extractValue: true }) ?? '').trim();
+		if (!API_NAME.test(apiName)) throw new NodeOperationError(this.getNode(), 'Object (objectApiName) is not an API name (letters, digits and underscores)');
+		const event = this.getNodeParameter('event', 'createdOrUpdated') as TriggerEvent;
+		if (!EVENTS.includes(event)) throw new NodeOperationError(this.getNode(), `Event (event) must be created, updated or createdOrUpdated, not ${JSON.stringify(event)}`);
+		const watched = event === 'updated' ? (this.getNodeParameter('watchFields', []) as string[]) : [];
+		const simplify = this.getNodeParameter('simplify', true) === true;
+		const field = timeFieldOf(event);
+
+		try {
+			const options = readOptions(asExecute(this));
+			forgetDescribes(this);
+			const fields = await describeObject(this, apiName, 0, options);
+			const filters = readFilters(asExecute(this), 0, fields);
+			const page = async (extra: QueryFilter[], orders: Array<{ fieldName: string; isAsc: boolean }>, projection?: string[]) => {
+				const info: IDataObject = { limit: PAGE_LIMIT, offset: 0, filters: extra, orders };
+				if (projection) info.fieldProjection = projection;
+				return (await queryPage(this, 0, apiName, info, false, options)).records;
+			};
+			const output = (records: IDataObject[]) => records.map((r) => ({ json: simplify ? simplifyRecord(r, fields) : r }));
+
+			// Only what deciding needs is read while polling; the records to emit are then read whole.
+			const projection = ['_id', 'create_time', 'last_modified_time', ...watched];
+			const scan = async (from: number) => await scanSince((extra, orders) => page([...filters, ...extra], orders, projection), [], field, from);
+			const newestFirst = [{ fieldName: field, isAsc: false }, { fieldName: '_id', isAsc: false }];
+			if (this.getMode() === 'manual') {
+				// Fetch Test Event: the newest matching record; the saved mark is left alone.
+				const [newest] = await page(filters, newestFirst);
+				if (newest === undefined) {
+					throw new NodeOperationError(this.getNode(), `No ${apiName} record matches the filters`, {
+						description: 'Create or change a record in Fxiaoke (or loosen the filters), then fetch a test event again.',
+					});
+				}
+				return [output([newest])];
+			}
+
+			const key = JSON.stringify([apiName, event, watched]);
+			const data = this.getWorkflowStaticData('node') as { state?: TriggerState };
+			if (data.state === undefined || data.state.key !== key) {
+				// First activation (or another object or event): from now on, by Fxiaoke's clock: the
+				// newest record's time is the mark, and what changed within the overlap before it counts
+				// as seen, so that no old record is emitted.
+				const [newest] = await page(filters, newestFirst, projection);
+				const mark = newest === undefined ? 0 : Number(newest[field]);
+				const fresh = { key, mark: Number.isFinite(mark) ? mark : 0, seen: {}, hashes: {} };
+				data.state = newEvents(await scan(fresh.mark - OVERLAP_MS), fresh, event, watched).state;
+				return null;
+			}
+			const { events, state } = newEvents(await scan(data.state.mark - OVERLAP_MS), data.state, event, watched);
+			const records: IDataObject[] = [];
+			for (let start = 0; start < events.length; start += PAGE_LIMIT) {
+				const ids = events.slice(start, start + PAGE_LIMIT).map((r) => r._id);
+				const whole = new Map((await page([{ field_name: '_id', field_values: ids, operator: 'IN' }], [{ fieldName: '_id', isAsc: true }])).map((r) => [String(r._id), r]));
+				// (A record deleted since it was found is emitted as found.)
+				for (const r of events.slice(start, start + PAGE_LIMIT)) records.push(whole.get(String(r._id)) ?? r);
+			}
+			// The state changes only once everything was read: a failed poll leaves it as it was.
+			data.state = state;
+			return records.length === 0 ? null : [output(records)];
+		} catch (error) {
+			throw toNodeError(this, error, 0);
+		}
+	}
+}

@@ -1,0 +1,190 @@
+// Fxiaoke Trigger: its poll against the sandbox's CRM over real HTTP, with the CRM clock under the
+// test's control and the static data kept between polls as n8n keeps it.
+const { FxiaokeTrigger } = require('../nodes/FxiaokeTrigger/FxiaokeTrigger.node');
+const { OVERLAP_MS } = require('../nodes/FxiaokeTrigger/changes');
+const { createPollContext, sandboxCredential, useSandbox } = require('./support/harness');
+
+let sandbox;
+let baseUrl;
+
+useSandbox({ each: { rateLimit: null } }, (env) => ({ sandbox, baseUrl } = env));
+
+const T0 = Date.UTC(2026, 11, 2, 8, 0, 0);
+const FAST = { rateLimit: 100000, rateLimitWindow: 1 };
+const object = (value) => ({ __rl: true, mode: 'id', value });
+
+/** A trigger with its static data, polled like n8n polls it. */
+function trigger(parameters) {
+	const staticData = {};
+	const credential = sandboxCredential(baseUrl);
+	const params = { objectApiName: object('AccountObj'), event: 'createdOrUpdated', simplify: true, options: FAST, ...parameters };
+	const node = new FxiaokeTrigger();
+	return {
+		staticData,
+		/** One poll: the emitted items' JSON, or null. */
+		async poll(mode = 'trigger') {
+			const out = await node.poll.call(createPollContext({ parameters: params, credential, staticData, mode }));
+			return out === null ? null : out[0].map((i) => i.json);
+		},
+	};
+}
+
+const at = (ms) => sandbox.crm.setClock(T0 + ms);
+const put = (name, more = {}) => sandbox.crm.put('AccountObj', { name, ...more });
+const names = (items) => (items ?? []).map((r) => r.name);
+
+beforeEach(() => at(0));
+
+test('the first poll starts from now: older records (also those within the overlap) are never emitted', async () => {
+	at(-OVERLAP_MS - 5000);
+	put('old');
+	at(-1000);
+	put('recent');
+	at(0);
+	const t = trigger();
+	expect(await t.poll()).toBeNull();
+	expect(await t.poll()).toBeNull();
+	at(1000);
+	put('new');
+	expect(names(await t.poll())).toEqual(['new']);
+	expect(await t.poll()).toBeNull();
+});
+
+test('created, then changed twice between polls: one creation event, then one update with the latest state', async () => {
+	const t = trigger();
+	await t.poll();
+	at(1000);
+	const id = put('Acme', { employees: '5' });
+	const [created] = await t.poll();
+	expect(created).toMatchObject({ _id: id, name: 'Acme', employees: '5' });
+	expect(created).not.toHaveProperty('tenant_id'); // simplified
+	at(2000);
+	sandbox.crm.change('AccountObj', id, { employees: '6' });
+	at(3000);
+	sandbox.crm.change('AccountObj', id, { employees: '7' });
+	const events = await t.poll();
+	expect(events).toHaveLength(1);
+	expect(events[0]).toMatchObject({ _id: id, employees: '7' });
+	expect(await t.poll()).toBeNull();
+});
+
+test('Record Created ignores changes; Record Updated ignores creations', async () => {
+	const created = trigger({ event: 'created' });
+	const updated = trigger({ event: 'updated' });
+	await created.poll();
+	await updated.poll();
+	at(1000);
+	const id = put('Beta');
+	expect(names(await created.poll())).toEqual(['Beta']);
+	expect(await updated.poll()).toBeNull();
+	at(2000);
+	sandbox.crm.change('AccountObj', id, { remark: 'x' });
+	expect(await created.poll()).toBeNull();
+	expect(names(await updated.poll())).toEqual(['Beta']);
+});
+
+test('Only When These Fields Change: a change to another field is no event', async () => {
+	const t = trigger({ event: 'updated', watchFields: ['account_level'] });
+	at(500);
+	const id = put('Gamma', { account_level: '2' });
+	await t.poll(); // activation: Gamma (within the overlap) is seen, its hash kept
+	at(1000);
+	sandbox.crm.change('AccountObj', id, { remark: 'only a remark' });
+	expect(await t.poll()).toBeNull();
+	at(2000);
+	sandbox.crm.change('AccountObj', id, { account_level: '1' });
+	expect(await t.poll()).toEqual([expect.objectContaining({ _id: id, account_level: '1' })]);
+	at(3000);
+	sandbox.crm.change('AccountObj', id, { account_level: '1', remark: 'again' });
+	expect(await t.poll()).toBeNull();
+});
+
+test('250 records changed within one millisecond: each emitted once (a page all one time is read on by _id)', async () => {
+	const t = trigger({ event: 'created' });
+	await t.poll();
+	at(1000);
+	const ids = Array.from({ length: 250 }, (_, i) => put(`same-ms ${i}`));
+	const events = await t.poll();
+	expect(events.map((r) => r._id)).toEqual(ids);
+	expect(await t.poll()).toBeNull();
+});
+
+test('10,150 changed records: every one once, past the 10,000-offset limit (cursor by time)', async () => {
+	const t = trigger({ event: 'created' });
+	await t.poll();
+	const ids = [];
+	for (let i = 0; i < 10150; i++) {
+		if (i % 7 === 0) at(1000 + i); // several per millisecond, and many milliseconds
+		ids.push(put(`bulk ${i}`));
+	}
+	const events = await t.poll();
+	expect(events).toHaveLength(10150);
+	expect(new Set(events.map((r) => r._id))).toEqual(new Set(ids));
+	const queries = sandbox.requests.filter((r) => r.endpoint === 'crm.query');
+	expect(queries.every((q) => q.body.data.search_query_info.offset === 0)).toBe(true);
+	expect(await t.poll()).toBeNull();
+}, 120_000);
+
+test('only the fields needed are read while polling; the records emitted are read whole', async () => {
+	const t = trigger({ event: 'updated', watchFields: ['tel'] });
+	await t.poll();
+	const scans = () => sandbox.requests.filter((r) => r.endpoint === 'crm.query' && r.body.data.search_query_info.fieldProjection);
+	at(1000);
+	const id = put('Delta', { tel: '1' });
+	at(2000);
+	sandbox.crm.change('AccountObj', id, { tel: '2' });
+	const [event] = await t.poll();
+	expect(event).toMatchObject({ _id: id, name: 'Delta', tel: '2' });
+	const projections = scans().map((q) => q.body.data.search_query_info.fieldProjection);
+	expect(projections.length).toBeGreaterThanOrEqual(3);
+	for (const p of projections) expect(p).toEqual(['_id', 'create_time', 'last_modified_time', 'tel']);
+	// the one whole read: the emitted record by _id
+	const whole = sandbox.requests.filter((r) => r.endpoint === 'crm.query' && !r.body.data.search_query_info.fieldProjection);
+	expect(whole.map((q) => q.body.data.search_query_info.filters)).toEqual([[{ field_name: '_id', field_values: [id], operator: 'IN' }]]);
+});
+
+test('a failure in the middle of a poll (after one page was read) throws, leaves the state as it was, and the next poll loses nothing', async () => {
+	const t = trigger({ event: 'created' });
+	await t.poll();
+	at(1000);
+	const ids = Array.from({ length: 150 }, (_, i) => put(`r ${i}`));
+	const before = JSON.stringify(t.staticData);
+	let pages = 0;
+	sandbox.configure({
+		onRecord: (r) => {
+			// Fxiaoke's daily quota runs out after the first page (not retried: it would not help).
+			if (r.endpoint === 'crm.query' && ++pages === 1) sandbox.injectNext('quotaDaily30002', 1, 'crm.query');
+		},
+	});
+	const error = await t.poll().catch((e) => e);
+	sandbox.configure({ onRecord: undefined });
+	expect(error).toBeInstanceOf(Error);
+	expect(error.context.errorCode).toBe(30002);
+	expect(pages).toBe(2);
+	expect(JSON.stringify(t.staticData)).toBe(before);
+	const events = await t.poll();
+	expect(events.map((r) => r._id)).toEqual(ids);
+});
+
+test('filters: only matching records are emitted', async () => {
+	const t = trigger({ event: 'created', filters: { conditions: [{ field: 'account_level', operator: 'EQ', value: 'Key' }] } });
+	await t.poll();
+	at(1000);
+	put('small', { account_level: '3' });
+	put('key', { account_level: '1' });
+	expect(names(await t.poll())).toEqual(['key']);
+});
+
+test('Fetch Test Event (manual): the newest matching record, the saved state untouched', async () => {
+	const t = trigger({ event: 'createdOrUpdated' });
+	at(-5000);
+	put('older');
+	at(-1000);
+	put('newest');
+	await t.poll();
+	const before = JSON.stringify(t.staticData);
+	expect(names(await t.poll('manual'))).toEqual(['newest']);
+	expect(JSON.stringify(t.staticData)).toBe(before);
+	const empty = trigger({ filters: { conditions: [{ field: 'name', operator: 'EQ', value: 'nobody' }] } });
+	await expect(empty.poll('manual')).rejects.toThrow('No AccountObj record matches the filters');
+});
