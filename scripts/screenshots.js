@@ -5,6 +5,7 @@
  *   docs/screenshots/node-revoke.png   the node's panel, Message → Revoke (after one run on the sandbox)
  *   docs/screenshots/credential.png    the Fxiaoke API credential dialog
  *   docs/screenshots/crm-mapper.png    CRM Object → Create, the fields the mapper loaded from AccountObj's describe
+ *   docs/screenshots/recipient-picker.png  Send Text Message, the employee list of Employee Names or IDs (the sandbox's directory)
  *
  * By default it starts its own instance the way `npm start` does (scripts/start.js: sandbox + n8n
  * with the packed package, credential and example workflow imported) on ports of its own and in a
@@ -36,6 +37,8 @@ const NODE_NAME = 'Revoke';
 /** examples/crm-records.json (scripts/start.js imports it) and its Create node. */
 const CRM_WORKFLOW_ID = 'fxkCrmRecords';
 const CRM_NODE_NAME = 'Create accounts';
+const PICKER_WORKFLOW_ID = 'fxkTextByMobile';
+const PICKER_NODE_NAME = 'Text by mobile number';
 const DEBUG = Boolean(process.env.DEBUG_SHOTS);
 
 /** @param {string} msg */
@@ -312,6 +315,24 @@ async function takeScreenshots(o) {
 		const crmShot = path.join(o.out, 'crm-mapper.png');
 		await crmNdv.screenshot({ path: crmShot, animations: 'disabled' });
 		say(`wrote ${path.relative(process.cwd(), crmShot)}`);
+
+		// Send Text Message: the recipient picker's list, loaded from the sandbox's directory
+		await page.goto(`${o.url}/workflow/${PICKER_WORKFLOW_ID}`, { waitUntil: 'networkidle' });
+		const sendNode = page.locator(`[data-test-id=canvas-node][data-node-name="${PICKER_NODE_NAME}"]`);
+		await sendNode.waitFor({ timeout: 120_000 });
+		await page.waitForTimeout(1000);
+		await sendNode.dblclick();
+		const sendNdv = page.locator('[data-test-id=ndv]');
+		const picker = sendNdv.locator('[data-test-id=parameter-input-pickedRecipients]');
+		await picker.waitFor({ timeout: 60_000 });
+		await picker.locator('.el-select__wrapper, .el-select').first().click({ force: true });
+		await page.keyboard.type('张');
+		await page.getByText('(1008)').first().waitFor({ timeout: 60_000 }); // an employee of the sandbox's directory
+		await page.waitForTimeout(1000);
+		await dismissToasts(page);
+		const pickerShot = path.join(o.out, 'recipient-picker.png');
+		await page.screenshot({ path: pickerShot, animations: 'disabled' });
+		say(`wrote ${path.relative(process.cwd(), pickerShot)}`);
 	} catch (e) {
 		const debugShot = path.join(os.tmpdir(), `fxiaoke-shots-failure-${Date.now()}.png`);
 		await page.screenshot({ path: debugShot }).catch(() => {});

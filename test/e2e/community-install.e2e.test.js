@@ -48,6 +48,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 	const fromCsv = example('bulk-revoke-from-csv.json');
 	const pictureCard = example('picture-card-from-url.json');
 	const crmRecords = example('crm-records.json');
+	const textByMobile = example('text-by-mobile.json');
 	/** Where the CSV example reads from here, instead of the Docker path it names. */
 	let filesDir = '';
 	/** A local stand-in for the image URL of the picture-card example. */
@@ -89,6 +90,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			withParameter(fromCsv, 'Read CSV File', 'fileSelector', csvFile),
 			withParameter(pictureCard, 'Download Image', 'url', imageUrl),
 			crmRecords,
+			textByMobile,
 			example('ai-agent-tool.json'), // imported only: it needs a chat model (tool.e2e runs it with a stand-in)
 		]);
 		// A webhook workflow answers once published (it takes effect when n8n starts).
@@ -123,7 +125,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 				expect(values).not.toContain('__CUSTOM_API_CALL__');
 				// every Fxiaoke node type the examples name is one n8n serves from this install
 				const served = new Set(r.json.map((/** @type {any} */ n) => n.name));
-				for (const wf of [revokeMessages, sendThenRevoke, fromWebhook, fromCsv, pictureCard, crmRecords, example('ai-agent-tool.json')]) {
+				for (const wf of [revokeMessages, sendThenRevoke, fromWebhook, fromCsv, pictureCard, crmRecords, textByMobile, example('ai-agent-tool.json')]) {
 					for (const n of wf.nodes.filter((/** @type {any} */ x) => x.type.startsWith('n8n-nodes-fxiaoke.'))) expect(served.has(n.type)).toBe(true);
 				}
 			},
@@ -203,6 +205,28 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			expect(found.find((a) => a.name === 'Example Acme')).toMatchObject({ employees: '12', account_level: '1', annual_revenue: '2500.75' });
 			expect(getNodeOutput(r.run, 'Delete them').items.map((i) => fieldsOf(i).deleted)).toEqual(['recycleBin', 'recycleBin']);
 			for (const c of created) expect(sb.crm.objects.get('AccountObj').records.get(c.dataId).life_status).toBe('invalid');
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'examples/text-by-mobile.json runs: each number\'s employee is found and texted; by mobile number (and 1000, picked) in one send each',
+		async () => {
+			const { r, requests } = await run(textByMobile);
+			expect(r.errorMessage).toBeUndefined();
+			const byMobile = (m) => [...sb.directory.employees.values()].find((e) => e.mobile === m);
+			const [a, b] = [byMobile('13800001030'), byMobile('13800001031')];
+			expect(getNodeOutput(r.run, 'Find employee').items.map((i) => fieldsOf(i).employeeId)).toEqual([a.employeeId, b.employeeId]);
+			const sends = requests.filter((q) => q.endpoint === 'send').map((q) => q.body);
+			expect(sends).toEqual(
+				expect.arrayContaining([
+					expect.objectContaining({ toUser: [a.employeeId], text: { content: `你好 ${a.name}，今天 15:00 开会。` } }),
+					expect.objectContaining({ toUser: [b.employeeId] }),
+					expect.objectContaining({ toUser: [a.employeeId, '1000'] }),
+					expect.objectContaining({ toUser: [b.employeeId, '1000'] }),
+				]),
+			);
+			expect(sends).toHaveLength(4);
 		},
 		RUN_TIMEOUT,
 	);

@@ -28,7 +28,7 @@ const RUN_TIMEOUT = 5 * 60 * 1000;
  */
 
 /** @param {E2eOptions} opts @returns {Promise<E2e>} */
-async function openE2e({ version, sandbox = {}, seed = [], installAs, beforeListen }) {
+async function openE2e({ version, sandbox = {}, seed = [], installAs, beforeListen, logLevel }) {
 	await ensureN8n(version);
 	const tgz = await packPackage();
 	const sb = createSandbox({ unknownMessages: 'error', ...sandbox });
@@ -38,7 +38,7 @@ async function openE2e({ version, sandbox = {}, seed = [], installAs, beforeList
 		if (beforeListen) beforeListen(sb);
 		baseUrl = await sb.listen(0, '127.0.0.1');
 		if (seed.length > 0) sb.seedMessages(DEMO.serviceId, seed);
-		home = await createN8nHome({ tgz, version, installAs });
+		home = await createN8nHome({ tgz, version, installAs, logLevel });
 	} catch (error) {
 		await sb.close().catch(() => undefined);
 		throw error;

@@ -896,9 +896,10 @@ function restRequest(port, method, urlPath, body, cookie) {
 
 /**
  * `n8n start` on the home's port, the owner account set up: a session cookie for the REST API and a stop function.
- * @param {N8nHome} home
+ * With `{ setupOwner: false }` (a restart of a home whose owner exists) it only waits until n8n is ready.
+ * @param {N8nHome} home @param {{ setupOwner?: boolean }} [opts]
  */
-async function startN8nServer(home) {
+async function startN8nServer(home, opts = {}) {
 	const proc = spawn(home.n8n.node, [home.n8n.n8nBin, 'start'], { cwd: home.dir, env: home.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	let output = '';
 	proc.stdout.on('data', (c) => (output += c));
@@ -917,6 +918,13 @@ async function startN8nServer(home) {
 		if (Date.now() > deadline) {
 			await stop();
 			throw new Error(`n8n start did not answer within 3 minutes: ${output.slice(-3000)}`);
+		}
+		if (opts.setupOwner === false) {
+			// (Not /healthz: while n8n starts every path answers 200; the settings come once it is up.)
+			const ready = /** @type {any} */ (await restRequest(home.port, 'GET', '/rest/settings').catch(() => undefined));
+			if (ready && ready.status === 200 && ready.json?.data) return { stop, cookie: '', output: () => output };
+			await sleep(1000);
+			continue;
 		}
 		const r = /** @type {any} */ (await restRequest(home.port, 'POST', '/rest/owner/setup', { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-compat' }).catch(() => undefined));
 		// (While n8n starts, every path answers 200 "n8n is starting up" without a session cookie.)

@@ -114,8 +114,8 @@ function buildRevokeWorkflow(opts) {
 
 /**
  * Point an existing workflow JSON (e.g. examples/revoke-messages.json) at a credential: every node
- * that uses `fxiaokeApi` gets `{ id, name }`. Node types `n8n-nodes-fxiaoke.fxiaoke` (community
- * install) are rewritten to `CUSTOM.fxiaoke` when `customType` is true.
+ * that uses `fxiaokeApi` gets `{ id, name }`. Node types `n8n-nodes-fxiaoke.*` (community install)
+ * are rewritten to `CUSTOM.*` when `customType` is true.
  * @param {any} wf
  * @param {{ id: string, name: string }} credential
  * @param {{ id?: string, customType?: boolean }} [opts]
@@ -125,7 +125,7 @@ function bindWorkflowCredential(wf, credential, opts = {}) {
 	copy.id = opts.id || copy.id || n8nId();
 	copy.active = false;
 	for (const node of copy.nodes || []) {
-		if (opts.customType !== false && node.type === 'n8n-nodes-fxiaoke.fxiaoke') node.type = FXIAOKE_NODE_TYPE;
+		if (opts.customType !== false && node.type.startsWith('n8n-nodes-fxiaoke.')) node.type = FXIAOKE_NODE_TYPE.replace(/fxiaoke$/, node.type.slice('n8n-nodes-fxiaoke.'.length));
 		if (node.type === FXIAOKE_NODE_TYPE || (node.credentials && node.credentials[CREDENTIAL_TYPE])) {
 			node.credentials = { ...(node.credentials || {}), [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
 		}
