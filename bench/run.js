@@ -5,7 +5,7 @@
  * local sandbox. Run through `npm run bench` (= `npm run build && node bench/run.js`).
  *
  *   node bench/run.js [--quick] [--reps=3] [--n=1000] [--mem-n=10000] [--mem-reps=2] [--profile | --no-profile]
- *                     [--wait-quiet=MINUTES] [--strict] [--no-write] [--engine=legacy|vm]
+ *                     [--wait-quiet=MINUTES] [--strict] [--no-write] [--engine=legacy|vm] [--no-queue | --queue-only]
  *
  * 1. Node time per item (n8n's own `executionTime` of the node; medians of --reps executions):
  *    our node, the same job with HTTP Request nodes, a raw keep-alive loop (floor A), a node that
@@ -31,6 +31,7 @@ const { installBenchPackage, executeMeasured } = require('./lib/n8n-bench');
 const machine = require('./lib/machine');
 const { summarise } = require('./lib/profile');
 const report = require('./lib/report');
+const { queuePacing } = require('./lib/queue-pacing');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -45,7 +46,7 @@ function parseArgs(argv) {
 		if (!m) throw new Error(`unknown argument ${a} (see the header of bench/run.js)`);
 		flags[m[1]] = m[2] === undefined ? true : m[2];
 	}
-	const known = ['quick', 'reps', 'n', 'mem-n', 'mem-reps', 'cap-mb', 'engine', 'profile', 'no-profile', 'wait-quiet', 'strict', 'no-write', 'help'];
+	const known = ['quick', 'reps', 'n', 'mem-n', 'mem-reps', 'cap-mb', 'engine', 'profile', 'no-profile', 'wait-quiet', 'strict', 'no-write', 'no-queue', 'queue-only', 'help'];
 	for (const k of Object.keys(flags)) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
 	const quick = flags.quick === true;
 	const num = (/** @type {string} */ k, /** @type {number} */ d) => (flags[k] === undefined ? d : Number(flags[k]));
@@ -63,6 +64,8 @@ function parseArgs(argv) {
 		strict: flags.strict === true,
 		engine: typeof flags.engine === 'string' ? flags.engine : undefined,
 		write: flags['no-write'] !== true,
+		queue: flags['no-queue'] !== true,
+		queueOnly: flags['queue-only'] === true,
 	};
 }
 
@@ -139,6 +142,7 @@ async function main() {
 		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 18).join('\n') + '\n');
 		return 0;
 	}
+	if (args.queueOnly) return await queueOnly();
 	const started = new Date();
 	const cores = os.cpus().length;
 	log(`machine: ${cores} cores; ${machine.uptimeText()}`);
@@ -190,6 +194,7 @@ async function main() {
 		const unbound = { rateLimit: 1_000_000, rateLimitWindow: 20 };
 		const wf = {
 			fxiaoke: W.fxiaokeWorkflow({ ...common, count: N, name: `bench: Fxiaoke ×${N}`, tag: 'fx', credential: credFast, options: unbound }),
+			fxiaokeAuto: W.fxiaokeWorkflow({ ...common, count: N, name: `bench: Fxiaoke Map Automatically ×${N}`, tag: 'fxa', credential: credFast, options: unbound, autoMap: true }),
 			http: W.httpWorkflow({ ...common, count: N, name: `bench: HTTP Request ×${N}`, tag: 'http', baseUrl: fastUrl, app: DEMO }),
 			noop: W.benchNodeWorkflow({ ...common, count: N, name: `bench: no-op ×${N}`, tag: 'noop', type: W.NOOP_NODE_TYPE }),
 			sequential: W.benchNodeWorkflow({ ...common, count: N, name: `bench: sequential ×${N}`, tag: 'seq', type: W.SEQUENTIAL_NODE_TYPE, credential: credFast }),
@@ -216,6 +221,7 @@ async function main() {
 			}),
 			memItems: W.itemsOnlyWorkflow({ ...common, count: args.memN, name: `bench: items only ×${args.memN}`, tag: 'mitems' }),
 			memNoop: W.benchNodeWorkflow({ ...common, count: args.memN, name: `bench: memory no-op ×${args.memN}`, tag: 'mnoop', type: W.NOOP_NODE_TYPE }),
+			memPassThrough: W.benchNodeWorkflow({ ...common, count: args.memN, name: `bench: memory pass-through ×${args.memN}`, tag: 'mpass', type: W.NOOP_NODE_TYPE, constant: true }),
 			memConcurrent: W.benchNodeWorkflow({
 				...common,
 				count: args.memN,
@@ -225,6 +231,15 @@ async function main() {
 				credential: credFast,
 			}),
 			memFxiaoke: W.fxiaokeWorkflow({ ...common, count: args.memN, name: `bench: memory Fxiaoke ×${args.memN}`, tag: 'mfx', credential: credFast, options: unbound }),
+			memFxiaokeAuto: W.fxiaokeWorkflow({
+				...common,
+				count: args.memN,
+				name: `bench: memory Fxiaoke Map Automatically ×${args.memN}`,
+				tag: 'mfxa',
+				credential: credFast,
+				options: unbound,
+				autoMap: true,
+			}),
 		};
 		await n8n.importWorkflow(home, Object.values(wf));
 		log(`setup done in ${Math.round((Date.now() - setupStart) / 1000)} s (home ${home.dir})`);
@@ -274,9 +289,9 @@ async function main() {
 		// ---------------------------------------------------------------- 1. node time per item
 		log(`part 1: ${N} revokes, unthrottled sandbox, ${args.reps} repetition(s)`);
 		/** @type {Record<string, any[]>} */
-		const p1 = { fxiaoke: [], http: [], noop: [], sequential: [], concurrent: [], raw: [] };
+		const p1 = { fxiaoke: [], fxiaokeAuto: [], http: [], noop: [], sequential: [], concurrent: [], raw: [] };
 		for (let rep = 0; rep < args.reps; rep++) {
-			for (const key of ['fxiaoke', 'http', 'noop', 'sequential', 'concurrent']) {
+			for (const key of ['fxiaoke', 'fxiaokeAuto', 'http', 'noop', 'sequential', 'concurrent']) {
 				const r = await exec(key, sbFast);
 				p1[key].push(r.out);
 				if (key !== 'noop' && (r.out.items !== N || r.out.failed !== 0 || r.out.revokeRequests !== N)) {
@@ -298,6 +313,8 @@ async function main() {
 				Object.entries(p1).map(([k, runs]) => [k, { medianMs: med[k], msPerItem: med[k] / N, runsMs: runs.map((r) => Math.round(r.nodeMs * 10) / 10), runs }]),
 			),
 			targets: {
+				autoVsHttp: { ratio: med.fxiaokeAuto / med.http, limit: 0.5, pass: med.fxiaokeAuto <= 0.5 * med.http },
+				expressionsVsConcurrent: { ratio: med.fxiaoke / med.concurrent, limit: 1.1, pass: med.fxiaoke <= 1.1 * med.concurrent },
 				vsHttp: { ratio: med.fxiaoke / med.http, limit: 0.5, pass: med.fxiaoke <= 0.5 * med.http },
 				vsFloor: { ratio: med.fxiaoke / (med.noop + med.raw), limit: 1.5, floorMs: med.noop + med.raw, pass: med.fxiaoke <= 1.5 * (med.noop + med.raw) },
 			},
@@ -352,9 +369,9 @@ async function main() {
 		// ---------------------------------------------------------------- 3. token calls and memory
 		log(`part 3: peak memory, ${args.memN} items`);
 		/** @type {Record<string, any[]>} */
-		const p3 = { items: [], noop: [], concurrent: [], fxiaoke: [] };
+		const p3 = { items: [], passThrough: [], noop: [], concurrent: [], fxiaoke: [], fxiaokeAuto: [] };
 		for (let rep = 0; rep < args.memReps; rep++) {
-			for (const [key, wfKey] of [['items', 'memItems'], ['noop', 'memNoop'], ['concurrent', 'memConcurrent'], ['fxiaoke', 'memFxiaoke']]) {
+			for (const [key, wfKey] of [['items', 'memItems'], ['passThrough', 'memPassThrough'], ['noop', 'memNoop'], ['concurrent', 'memConcurrent'], ['fxiaoke', 'memFxiaoke'], ['fxiaokeAuto', 'memFxiaokeAuto']]) {
 				const r = await exec(wfKey, sbFast, { memSampleMs: 100 });
 				if (key !== 'items' && (r.out.failed !== 0 || r.out.items !== args.memN)) throw new Error(`memory run ${key}: ${r.out.failed} failed of ${r.out.items}`);
 				const peaks = r.measured.memPeaks || {};
@@ -388,6 +405,8 @@ async function main() {
 		const memNoop = median(p3.noop.map((r) => r.vmHwmMb));
 		const memFx = median(p3.fxiaoke.map((r) => r.vmHwmMb));
 		const memConc = median(p3.concurrent.map((r) => r.vmHwmMb));
+		const memAuto = median(p3.fxiaokeAuto.map((r) => r.vmHwmMb));
+		const memPass = median(p3.passThrough.map((r) => r.vmHwmMb));
 		const creds = await n8n.exportCredentials(home);
 		const stored = creds.find((c) => c.id === credFast.id);
 		const part3 = {
@@ -407,6 +426,11 @@ async function main() {
 				concurrentMb: memConc,
 				concurrentMsPerItem: median(p3.concurrent.map((r) => r.nodeMs)) / args.memN,
 				fxiaokeMb: memFx,
+				fxiaokeAutoMb: memAuto,
+				passThroughMb: memPass,
+				autoDeltaMb: memAuto - memItems,
+				autoPass: memAuto - memItems <= 100,
+				fxiaokeAutoMsPerItem: median(p3.fxiaokeAuto.map((r) => r.nodeMs)) / args.memN,
 				deltaMb: memFx - memItems,
 				deltaOverNoopMb: memFx - memNoop,
 				rssSampledPeakDuringNodeMb: {
@@ -423,6 +447,7 @@ async function main() {
 					noop: median(p3.noop.map((r) => r.heapUsedPeakMb)),
 					concurrent: median(p3.concurrent.map((r) => r.heapUsedPeakMb)),
 					fxiaoke: median(p3.fxiaoke.map((r) => r.heapUsedPeakMb)),
+					fxiaokeAuto: median(p3.fxiaokeAuto.map((r) => r.heapUsedPeakMb)),
 				},
 				noopMsPerItem: median(p3.noop.map((r) => r.nodeMs)) / args.memN,
 				capped: {
@@ -441,15 +466,18 @@ async function main() {
 		};
 		results.part3 = part3;
 
+		// ---------------------------------------------------------------- 4. queue mode
+		if (args.queue) results.part4 = await queuePacing({ workers: [2, 4], version: install.version, log });
+
 		// ---------------------------------------------------------------- profile
-		const failed = !part1.targets.vsHttp.pass || !part1.targets.vsFloor.pass || !part2.targets.time.pass || !part3.memory.pass;
+		const failed = !part1.targets.autoVsHttp.pass || !part1.targets.expressionsVsConcurrent.pass || !part2.targets.time.pass || !part3.memory.autoPass;
 		if (args.profile === 'always' || (failed && args.profile === 'on-failure')) {
 			log('profiling the Fxiaoke node (and the no-op node) with --cpu-prof');
 			const profDir = path.join(__dirname, 'results', 'profiles');
 			fs.rmSync(profDir, { recursive: true, force: true });
 			/** @type {Record<string, any>} */
 			const prof = {};
-			for (const key of ['fxiaoke', 'noop', 'http']) {
+			for (const key of ['fxiaokeAuto', 'fxiaoke', 'noop', 'http']) {
 				const r = await exec(key, sbFast, { cpuProfDir: profDir, cpuProfIntervalUs: 200 });
 				const m = r.measured;
 				if (!m.cpuProfile || !m.clock) {
@@ -509,6 +537,23 @@ async function main() {
 	}
 	const allPass = report.targets(results).every((t) => t.pass);
 	return args.strict && !allPass ? 1 : 0;
+}
+
+/** `--queue-only`: part 4 again, merged into bench/results/latest.json, docs rewritten. */
+async function queueOnly() {
+	const file = path.join(__dirname, 'results', 'latest.json');
+	const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+	const install = await n8n.ensureN8n();
+	results.part4 = await queuePacing({ workers: [2, 4], version: install.version, log });
+	results.part4.date = new Date().toISOString();
+	fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+	const legacyFile = path.join(__dirname, 'results', 'engine-legacy.json');
+	const legacy = fs.existsSync(legacyFile) ? JSON.parse(fs.readFileSync(legacyFile, 'utf8')) : null;
+	fs.writeFileSync(path.join(ROOT, 'docs', 'bench.md'), report.markdown(results, { legacy }));
+	fs.writeFileSync(path.join(ROOT, 'docs', 'bench.svg'), report.svg(results));
+	process.stdout.write(report.table(results));
+	log('part 4 merged into bench/results/latest.json, docs/bench.md, docs/bench.svg');
+	return 0;
 }
 
 main().then(

@@ -8,7 +8,8 @@ const fs = require('node:fs');
 
 /** Areas of code, first match wins. `test` sees the script URL. */
 const AREAS = [
-	{ area: 'our node (n8n-nodes-fxiaoke)', test: (u) => u.includes('/n8n-nodes-fxiaoke/') && !u.includes('-bench/') },
+	// (The installed package, not the cache folder n8n itself lives in, ~/.cache/n8n-nodes-fxiaoke.)
+	{ area: 'our node (n8n-nodes-fxiaoke)', test: (u) => u.includes('/node_modules/n8n-nodes-fxiaoke/') },
 	{ area: 'bench nodes', test: (u) => u.includes('/n8n-nodes-fxiaoke-bench/') },
 	{ area: '@n8n/backend-network (per-request agents, outbound client)', test: (u) => u.includes('/@n8n/backend-network/') },
 	{ area: 'n8n-core request helpers', test: (u) => /n8n-core\/dist\/.*request-helper/.test(u) },

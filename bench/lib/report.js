@@ -4,14 +4,15 @@
  */
 
 const LABELS = {
-	fxiaoke: 'Fxiaoke node (concurrency 5)',
+	fxiaokeAuto: 'Fxiaoke node, Map Automatically',
+	fxiaoke: 'Fxiaoke node, expressions (Define Below)',
 	http: 'HTTP Request nodes (Token + Revoke)',
 	sequential: 'Sequential httpRequest node (reference)',
 	concurrent: 'Concurrent httpRequest node, 5 in flight (ref.)',
 	noop: 'No-op node, same parameters (floor B)',
 	raw: 'Raw keep-alive loop, 5 sockets (floor A)',
 };
-const ORDER = ['fxiaoke', 'http', 'sequential', 'concurrent', 'noop', 'raw'];
+const ORDER = ['fxiaokeAuto', 'fxiaoke', 'http', 'sequential', 'concurrent', 'noop', 'raw'];
 
 /** @param {number} x @param {number} [d] */
 function f(x, d = 2) {
@@ -25,8 +26,9 @@ const pf = (pass) => (pass ? 'PASS' : 'FAIL');
 function targets(r) {
 	const t = [];
 	if (r.part1) {
-		t.push({ name: 'Fxiaoke ≤ 0.5 × HTTP Request nodes', short: 'time ≤ 0.5 × HTTP Request', value: `${f(r.part1.targets.vsHttp.ratio)} ×`, pass: r.part1.targets.vsHttp.pass });
-		t.push({ name: 'Fxiaoke ≤ 1.5 × (no-op node + raw loop)', short: 'time ≤ 1.5 × floor', value: `${f(r.part1.targets.vsFloor.ratio)} ×`, pass: r.part1.targets.vsFloor.pass });
+		const p = r.part1.targets;
+		t.push({ name: 'Map Automatically ≤ 0.5 × HTTP Request nodes', short: 'Map Automatically ≤ 0.5 × HTTP Request', value: `${f(p.autoVsHttp.ratio)} ×`, pass: p.autoVsHttp.pass });
+		t.push({ name: 'Expressions (Define Below) ≤ 1.1 × minimal node on the same HTTP helper', short: 'expressions ≤ 1.1 × minimal node', value: `${f(p.expressionsVsConcurrent.ratio)} ×`, pass: p.expressionsVsConcurrent.pass });
 	}
 	if (r.part2) {
 		t.push({ name: `Pacing: 0 failed items (${r.part2.fxiaoke.runs.length} runs)`, short: 'pacing: 0 failed', value: `max ${r.part2.fxiaoke.failedMax} failed`, pass: r.part2.targets.noFailures.pass });
@@ -34,7 +36,13 @@ function targets(r) {
 	}
 	if (r.part3) {
 		t.push({ name: `Token calls over ${r.part3.tokenCalls.executions} executions = 1`, short: '1 token call', value: `${r.part3.tokenCalls.fxiaoke}`, pass: r.part3.tokenCalls.pass });
-		t.push({ name: `Peak memory, ${r.part3.memory.n} items: ≤ 100 MB above items-only`, short: 'memory ≤ +100 MB', value: `+${f(r.part3.memory.deltaMb, 1)} MB`, pass: r.part3.memory.pass });
+		t.push({ name: `Peak memory, ${r.part3.memory.n} revokes with Map Automatically: ≤ 100 MB above items-only`, short: 'memory ≤ +100 MB', value: `+${f(r.part3.memory.autoDeltaMb, 1)} MB`, pass: r.part3.memory.autoPass });
+	}
+	if (r.part4) {
+		for (const q of r.part4.runs) {
+			const pass = q.failed === 0 && q.rejections <= 0.15 * q.items && q.ratio <= 1.3;
+			t.push({ name: `Queue mode, ${q.workers} workers: 0 failed, rejections ≤ 15 %, time ≤ 1.3 × minimum`, short: `queue ${q.workers} workers`, value: `${q.failed} failed, ${q.rejections} rejections, ${f(q.ratio)} ×`, pass });
+		}
 	}
 	return t;
 }
@@ -104,6 +112,20 @@ function analysis(r) {
 		out.push(`CPU profile of the Fxiaoke node's window: this package's own functions take ${f(ours ? ours.ms : 0, 0)} ms self time of ${f(p.busyMs, 0)} ms busy (${f(ours ? ours.pctOfBusy : 0, 1)} %).`);
 	}
 	const m = r.part3 && r.part3.memory;
+	if (v.fxiaokeAuto) {
+		out.push(
+			`Map Automatically takes serviceId and messageId from the input items and evaluates no expression per item: ${f(v.fxiaokeAuto.medianMs, 0)} ms for ${p1.n} revokes, against ${f(v.fxiaoke.medianMs, 0)} ms with the two expressions; ` +
+				`what is left is mostly n8n's HTTP helper (the minimal node without expressions would need about ${f(v.concurrent.medianMs - v.noop.medianMs, 0)} ms for the same requests).`,
+		);
+	}
+	if (m && m.fxiaokeAutoMb !== undefined) {
+		out.push(
+			`Memory with Map Automatically: +${f(m.autoDeltaMb, 0)} MB over items only for ${m.n} revokes (with expressions: +${f(m.deltaMb, 0)} MB)` +
+				(m.passThroughMb !== undefined
+					? `. A node that only outputs ${m.n} items (fixed parameters, no request) already costs +${f(m.passThroughMb - m.itemsOnlyMb, 0)} MB: n8n keeps and prints one more node's run data; Map Automatically is +${f(m.fxiaokeAutoMb - m.passThroughMb, 0)} MB above that node.`
+					: '.'),
+		);
+	}
 	if (m) {
 		out.push(
 			`Memory: a node that only reads the two parameters per item already raises the peak by ${f(m.noopMb - m.itemsOnlyMb, 0)} MB; Fxiaoke adds ${f(m.deltaOverNoopMb, 0)} MB to that` +
@@ -169,6 +191,12 @@ function table(r) {
 	lines.push(
 		`   (peak V8 heapUsed: items only ${f(p3.memory.heapUsedPeakMb.items, 0)}, no-op ${f(p3.memory.heapUsedPeakMb.noop, 0)}, Fxiaoke ${f(p3.memory.heapUsedPeakMb.fxiaoke, 0)} MB; at this size no-op ${f(p3.memory.noopMsPerItem, 3)} ms/item, Fxiaoke ${f(p3.memory.fxiaokeMsPerItem, 3)} ms/item)`,
 	);
+	if (p3.memory.fxiaokeAutoMb !== undefined) lines.push(`   Map Automatically: ${f(p3.memory.fxiaokeAutoMb, 0)} MB → +${f(p3.memory.autoDeltaMb, 1)} MB over items only, ${f(p3.memory.fxiaokeAutoMsPerItem, 3)} ms/item`);
+	if (r.part4) {
+		lines.push('');
+		lines.push(`4. Queue mode, ${r.part4.n} revokes in ${r.part4.n / 10} webhook executions, one limit of ${r.part4.limit} per ${r.part4.windowMs} ms shared by all workers (minimum ${r.part4.minimumMs} ms)`);
+		for (const q of r.part4.runs) lines.push(`   ${q.workers} workers: ${q.failed} failed, ${q.rejections} rate-limit rejections, ${f(q.ms / 1000, 1)} s = ${f(q.ratio)} × the minimum`);
+	}
 	lines.push('');
 	lines.push('Targets');
 	lines.push(grid(targets(r).map((t) => [`  ${t.name}`, t.value, pf(t.pass)]), ['l', 'r', 'l']));
@@ -247,7 +275,8 @@ function markdown(r, extra = {}) {
 		`Fxiaoke ÷ HTTP Request nodes = ${f(p1.targets.vsHttp.ratio)} (target ≤ 0.5); Fxiaoke ÷ (no-op ${f(p1.variants.noop.medianMs, 0)} ms + raw loop ${f(p1.variants.raw.medianMs, 0)} ms) = ${f(p1.targets.vsFloor.ratio)} (target ≤ 1.5); Fxiaoke ÷ sequential httpRequest node = ${f(p1.reference.vsSequential)}; Fxiaoke ÷ concurrent httpRequest node = ${f(p1.reference.vsConcurrent)}.`,
 	);
 	out.push('');
-	out.push('- **Fxiaoke node**: Manual Trigger → Set (raw JSON, ids from `$execution.id`) → Split Out → Fxiaoke Message → Revoke, Options: Rate Limit 1,000,000 (does not bind), Concurrency default (5).');
+	out.push('- **Fxiaoke node, expressions**: Manual Trigger → Set (raw JSON, ids from `$execution.id`) → Split Out → Fxiaoke Message → Revoke with Service ID `{{ $json.serviceId }}` and Message ID `{{ $json.messageId }}`, Options: Rate Limit 1,000,000 (does not bind), Concurrency default (5).');
+	out.push('- **Fxiaoke node, Map Automatically**: the same with Input Data "Map Automatically" (serviceId and messageId read from each item, no expression).');
 	out.push(
 		"- **HTTP Request nodes**: Manual Trigger → HTTP Request \"Token\" (POST /oauth2.0/token once) → Set → Split Out → HTTP Request \"Revoke\" (one POST per item; headers `authorization: Bearer {{ $('Token').first().json.accessToken }}`, `x-fs-ea`, `x-fs-userid`; body serviceId/messageId). n8n 2.41's expressions have no UUID function, so `thirdTraceId` is built from `Math.random()` in an expression.",
 	);
@@ -287,13 +316,19 @@ function markdown(r, extra = {}) {
 	out.push('| Workflow | Peak RSS (MB) | Peak V8 heapUsed (MB, sampled every 100 ms) | Node ms / item |');
 	out.push('| --- | ---: | ---: | ---: |');
 	out.push(`| Manual Trigger → Set → Split Out (items only) | ${f(p3.memory.itemsOnlyMb, 0)} | ${f(p3.memory.heapUsedPeakMb.items, 0)} | – |`);
+	if (p3.memory.passThroughMb !== undefined) out.push(`| … → pass-through node (fixed parameters, outputs every item, no request) | ${f(p3.memory.passThroughMb, 0)} | – | – |`);
 	out.push(`| … → no-op node (reads serviceId/messageId per item) | ${f(p3.memory.noopMb, 0)} | ${f(p3.memory.heapUsedPeakMb.noop, 0)} | ${f(p3.memory.noopMsPerItem, 3)} |`);
 	if (p3.memory.concurrentMb !== undefined) {
 		out.push(
 			`| … → minimal concurrent httpRequest node (same requests, nothing else) | ${f(p3.memory.concurrentMb, 0)} | ${f(p3.memory.heapUsedPeakMb.concurrent, 0)} | ${f(p3.memory.concurrentMsPerItem, 3)} |`,
 		);
 	}
-	out.push(`| … → Fxiaoke Revoke | ${f(p3.memory.fxiaokeMb, 0)} | ${f(p3.memory.heapUsedPeakMb.fxiaoke, 0)} | ${f(p3.memory.fxiaokeMsPerItem, 3)} |`);
+	out.push(`| … → Fxiaoke Revoke (expressions) | ${f(p3.memory.fxiaokeMb, 0)} | ${f(p3.memory.heapUsedPeakMb.fxiaoke, 0)} | ${f(p3.memory.fxiaokeMsPerItem, 3)} |`);
+	if (p3.memory.fxiaokeAutoMb !== undefined) {
+		out.push(`| … → Fxiaoke Revoke (Map Automatically) | ${f(p3.memory.fxiaokeAutoMb, 0)} | ${f(p3.memory.heapUsedPeakMb.fxiaokeAuto, 0)} | ${f(p3.memory.fxiaokeAutoMsPerItem, 3)} |`);
+		out.push('');
+		out.push(`Map Automatically: **+${f(p3.memory.autoDeltaMb, 1)} MB** over items only (target ≤ 100 MB: ${p3.memory.autoPass ? 'pass' : '**FAIL**'}).`);
+	}
 	out.push('');
 	out.push(
 		`Fxiaoke: **+${f(p3.memory.deltaMb, 1)} MB** over items only (target ≤ 100 MB: ${p3.memory.pass ? 'pass' : '**FAIL**'}), of which +${f(p3.memory.noopMb - p3.memory.itemsOnlyMb, 1)} MB is already paid by a node that only reads the two parameters per item, and +${f(p3.memory.deltaOverNoopMb, 1)} MB is the requests.`,
@@ -314,6 +349,20 @@ function markdown(r, extra = {}) {
 		);
 	}
 	out.push('');
+	if (r.part4) {
+		const q4 = r.part4;
+		out.push('## 4. Queue mode: several workers sharing one limit');
+		out.push('');
+		out.push(
+			`A main and 2, then 4 workers (\`EXECUTIONS_MODE=queue\`, PostgreSQL and Redis; test/support/queue.js), ${q4.n / 10} webhook executions of 10 revokes fired at once, Rate Limit ${q4.limit} / ${q4.windowMs / 1000} s in every worker, and the sandbox allowing ${q4.limit} per ${q4.windowMs / 1000} s for all of them together. ` +
+				`Time from the first webhook call to the last answer, against the minimum N / limit × window = ${q4.minimumMs / 1000} s. One run each (test/e2e/queue-mode.e2e.test.js asserts the same bounds).`,
+		);
+		out.push('');
+		out.push('| Workers | Failed items | Rate-limit rejections | Time (s) | ÷ minimum |');
+		out.push('| ---: | ---: | ---: | ---: | ---: |');
+		for (const q of q4.runs) out.push(`| ${q.workers} | ${q.failed} | ${q.rejections} (${f((100 * q.rejections) / q.items, 1)} %) | ${f(q.ms / 1000, 1)} | ${f(q.ratio)} |`);
+		out.push('');
+	}
 	if (r.profile) {
 		out.push('## CPU profile of the node window');
 		out.push('');
@@ -380,9 +429,9 @@ function svg(r) {
 	const rowH = 34;
 	const top = 70;
 	const max = Math.max(...ORDER.map((k) => p1.variants[k].msPerItem));
-	const colors = { fxiaoke: '#ff6a00', http: '#7a7a7a', sequential: '#a9a9a9', concurrent: '#c4c4c4', noop: '#4a90d9', raw: '#2e6db4' };
+	const colors = { fxiaokeAuto: '#c94f00', fxiaoke: '#ff6a00', http: '#7a7a7a', sequential: '#a9a9a9', concurrent: '#c4c4c4', noop: '#4a90d9', raw: '#2e6db4' };
 	const parts = [];
-	const H = top + ORDER.length * rowH + 170;
+	const H = top + ORDER.length * rowH + 190;
 	parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`);
 	parts.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
 	parts.push(`<text x="20" y="28" font-size="16" font-weight="bold">Fxiaoke node benchmark: ms per item (lower is better)</text>`);
@@ -401,15 +450,18 @@ function svg(r) {
 		parts.push(`<text x="20" y="${y}" fill="${color}">${esc(text)}</text>`);
 		y += 20;
 	};
-	line(`Targets: Fxiaoke ÷ HTTP Request = ${f(p1.targets.vsHttp.ratio)} (≤ 0.5 ${pf(p1.targets.vsHttp.pass)}); Fxiaoke ÷ (no-op + raw loop) = ${f(p1.targets.vsFloor.ratio)} (≤ 1.5 ${pf(p1.targets.vsFloor.pass)})`);
+	line(
+		`Targets: Map Automatically ÷ HTTP Request = ${f(p1.targets.autoVsHttp.ratio)} (≤ 0.5 ${pf(p1.targets.autoVsHttp.pass)}); expressions ÷ minimal node = ${f(p1.targets.expressionsVsConcurrent.ratio)} (≤ 1.1 ${pf(p1.targets.expressionsVsConcurrent.pass)})`,
+	);
 	line(
 		`Pacing, ${p2.n} revokes at ${p2.limit} per ${p2.windowMs / 1000} s: Fxiaoke ${f(p2.fxiaoke.medianMs / 1000, 1)} s = ${f(p2.fxiaoke.ratioToIdeal, 3)} × N/R×W (${p2.idealMs / 1000} s), ${f(p2.fxiaoke.ratioToStrict, 3)} × (N/R−1)×W, failed ${p2.fxiaoke.failedMax}`,
 	);
 	line(`HTTP Request failed items: defaults ${p2.httpDefault.failedMedian} of ${p2.n}; batching 100 / 2000 ms ${p2.httpBatched.failedMedian} of ${p2.n}`);
 	line(`Token calls over ${p3.tokenCalls.executions} executions of one workflow: Fxiaoke ${p3.tokenCalls.fxiaoke}, HTTP Request ${p3.tokenCalls.http}`);
 	line(
-		`Peak memory, ${p3.memory.n} items: items only ${f(p3.memory.itemsOnlyMb, 0)} MB, no-op node ${f(p3.memory.noopMb, 0)} MB, Fxiaoke ${f(p3.memory.fxiaokeMb, 0)} MB: +${f(p3.memory.deltaMb, 0)} MB over items only (≤ 100 ${pf(p3.memory.pass)})`,
+		`Peak memory, ${p3.memory.n} items: items only ${f(p3.memory.itemsOnlyMb, 0)} MB; Fxiaoke Map Automatically +${f(p3.memory.autoDeltaMb, 0)} MB (≤ 100 ${pf(p3.memory.autoPass)}), expressions +${f(p3.memory.deltaMb, 0)} MB`,
 	);
+	if (r.part4) line(`Queue mode, ${r.part4.n} revokes, one limit: ${r.part4.runs.map((q) => `${q.workers} workers ${q.failed} failed, ${q.rejections} rejections, ${f(q.ratio)} × minimum`).join('; ')}`);
 	const missed = t.filter((x) => !x.pass);
 	line(missed.length === 0 ? `All ${t.length} targets met` : `${t.length - missed.length} of ${t.length} targets met; missed: ${missed.map((x) => x.short || x.name).join('; ')}`, missed.length === 0 ? '#1a7f37' : '#cf222e');
 	parts.push('</svg>');

@@ -83,7 +83,7 @@ function chain(opts) {
 /**
  * Our node, built by test/support/workflows.js and re-fed with per-execution message ids.
  * @param {{ name: string, count: number, serviceId: string, tag: string, credential: { id: string, name: string },
- *   options?: Record<string, unknown>, continueOnFail?: boolean }} opts
+ *   options?: Record<string, unknown>, continueOnFail?: boolean, autoMap?: boolean }} opts  autoMap: Input Data "Map Automatically"
  */
 function fxiaokeWorkflow(opts) {
 	const base = buildRevokeWorkflow({
@@ -91,7 +91,7 @@ function fxiaokeWorkflow(opts) {
 		credential: opts.credential,
 		name: opts.name,
 		continueOnFail: opts.continueOnFail,
-		revokeParameters: { options: opts.options || {} },
+		revokeParameters: { options: opts.options || {}, ...(opts.autoMap ? { dataMode: 'autoMapInputData' } : {}) },
 	});
 	const revoke = base.nodes.find((n) => n.name === 'Revoke');
 	if (!revoke || revoke.type !== FXIAOKE_NODE_TYPE) throw new Error('unexpected workflow shape from buildRevokeWorkflow');
@@ -100,14 +100,15 @@ function fxiaokeWorkflow(opts) {
 
 /**
  * One of the bench package's nodes with the same parameters as our Revoke.
- * @param {{ name: string, count: number, serviceId: string, tag: string, type: string, credential?: { id: string, name: string } }} opts
+ * `constant`: fixed ids instead of expressions (a node that outputs as many items, evaluating nothing).
+ * @param {{ name: string, count: number, serviceId: string, tag: string, type: string, credential?: { id: string, name: string }, constant?: boolean }} opts
  */
 function benchNodeWorkflow(opts) {
 	const tail = node('Revoke', opts.type, 1, 880, {
 		resource: 'message',
 		operation: 'revoke',
-		serviceId: '={{ $json.serviceId }}',
-		messageId: '={{ $json.messageId }}',
+		serviceId: opts.constant ? opts.serviceId : '={{ $json.serviceId }}',
+		messageId: opts.constant ? 'constant-id' : '={{ $json.messageId }}',
 		options: {},
 	});
 	if (opts.credential) Object.assign(tail, { credentials: { [CREDENTIAL_TYPE]: { id: opts.credential.id, name: opts.credential.name } } });
