@@ -1,0 +1,156 @@
+'use strict';
+/**
+ * Fxiaoke Trigger end to end: the packed package in a real n8n (2.41.1 by default, or
+ * $N8N_E2E_VERSION), `n8n start` with a published workflow
+ *   Fxiaoke Trigger (AccountObj, Record Created or Updated, every minute) → Fxiaoke Send Text
+ * whose text names the record and its version, so every event is one send the sandbox records.
+ * Records are created and changed in the sandbox while n8n polls; n8n is stopped and started again
+ * between two polls. Each change must be sent exactly once: none lost, none repeated, no old record.
+ * n8n polls at most once a minute, so this takes about five minutes.
+ *
+ * Requires `npm run build` first (dist/).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { importCredentials, importWorkflow, runN8nOk, startN8nServer, REPO_ROOT } = require('../support/n8n');
+const { buildCredential, bindWorkflowCredential, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('../support/workflows');
+const DEMO = require('../../sandbox/demo-app');
+const { useE2e, VERSION } = require('../support/e2e-fixture');
+
+const TEST_TIMEOUT = 9 * 60 * 1000;
+const TRIGGER_TYPE = FXIAOKE_NODE_TYPE.replace(/fxiaoke$/, 'fxiaokeTrigger');
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
+	/** @type {import('../support/e2e-fixture').Sandbox} */
+	let sb;
+	/** @type {import('../support/n8n').N8nHome} */
+	let home;
+	const workflowId = n8nId();
+	/** @type {{ stop: () => Promise<void>, output: () => string } | undefined} */
+	let n8n;
+
+	const example = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'account-level-message.json'), 'utf8'));
+
+	useE2e({ version: VERSION, sandbox: { returnMessageId: true }, logLevel: process.env.E2E_LOG_LEVEL }, async (e2e) => {
+		({ sb, home } = e2e);
+		const cred = buildCredential({ baseUrl: e2e.baseUrl, app: DEMO, name: 'Fxiaoke trigger' });
+		await importCredentials(home, [cred]);
+		const credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
+		await importWorkflow(home, [
+			{
+				id: workflowId,
+				name: 'Lead changes → text',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: { Trigger: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
+				nodes: [
+					{
+						id: 'b1f9d3c2-0000-4000-8000-000000000001',
+						name: 'Trigger',
+						type: TRIGGER_TYPE,
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {
+							pollTimes: { item: [{ mode: 'everyMinute' }] },
+							objectApiName: { __rl: true, mode: 'id', value: 'LeadsObj' },
+							event: 'createdOrUpdated',
+							simplify: false,
+						},
+						credentials,
+					},
+					{
+						id: 'b1f9d3c2-0000-4000-8000-000000000002',
+						name: 'Send',
+						type: FXIAOKE_NODE_TYPE,
+						typeVersion: 1,
+						position: [300, 0],
+						parameters: { resource: 'message', operation: 'sendText', toUser: '1000', content: '={{ $json._id }} v{{ $json.version }} {{ $json.name }}' },
+						credentials,
+					},
+				],
+			},
+			bindWorkflowCredential(example, cred),
+		]);
+		await runN8nOk(home, ['publish:workflow', `--id=${workflowId}`]);
+		await runN8nOk(home, ['publish:workflow', `--id=${example.id}`]);
+	});
+
+	/** The sends so far, as "id vN": one per event. */
+	const sent = () => sb.requests.filter((r) => r.endpoint === 'send' && r.response?.body?.errorCode === 0).map((r) => r.body.text.content.split(' ').slice(0, 2).join(' '));
+	/** Polls so far of the workflow on `apiName` (each poll describes its object once). */
+	const pollsOf = (apiName) => sb.requests.filter((r) => r.endpoint === 'crm.describe' && r.body?.data?.apiName === apiName).length;
+	const appSends = () => sb.requests.filter((r) => r.endpoint === 'appSend' && r.response?.body?.errorCode === 0);
+	const revokes = () => sb.requests.filter((r) => r.endpoint === 'revoke' && r.response?.body?.errorCode === 0);
+	const account = (id) => sb.crm.objects.get('AccountObj').records.get(id);
+	/**
+	 * Waits until both workflows (each polls at its own second of the minute) have polled `n` more
+	 * times (`fromStart`: n times since n8n first started), and their executions have acted.
+	 */
+	async function waitPolls(n, fromStart = false) {
+		const objects = ['LeadsObj', 'AccountObj'];
+		const from = objects.map((o) => (fromStart ? 0 : pollsOf(o)));
+		const limitS = n * 65 + 30;
+		const deadline = Date.now() + limitS * 1000;
+		while (objects.some((o, i) => pollsOf(o) < from[i] + n)) {
+			if (Date.now() > deadline) {
+				const seen = objects.map((o, i) => `${o} ${pollsOf(o) - from[i]}`).join(', ');
+				throw new Error(`in ${limitS} s n8n polled ${seen} times, expected ${n}; n8n printed:\n${n8n?.output().slice(-4000)}`);
+			}
+			await sleep(500);
+		}
+		await sleep(8000); // the executions that follow the polls
+	}
+	const key = (id) => `${id} v${sb.crm.objects.get('LeadsObj').records.get(id).version}`;
+
+	test(
+		'every record created or changed is acted on once, across a restart of n8n; older records never; the example announces and revokes',
+		async () => {
+			const old = [sb.crm.put('LeadsObj', { name: 'Before activation 1' }), sb.crm.put('LeadsObj', { name: 'Before activation 2' })];
+			const acme = sb.crm.put('AccountObj', { name: 'Acme', account_level: '2' });
+			n8n = await startN8nServer(home);
+			try {
+				await waitPolls(1, true); // the poll at activation: it starts from now
+				await waitPolls(1); // the first poll on the schedule
+				expect(sent()).toEqual([]);
+
+				const created = [sb.crm.put('LeadsObj', { name: 'New 1' }), sb.crm.put('LeadsObj', { name: 'New 2' }), sb.crm.put('LeadsObj', { name: 'New 3' })];
+				sb.crm.change('AccountObj', acme, { account_level: '1' });
+				await waitPolls(1);
+				expect(sent().sort()).toEqual(created.map(key).sort());
+				// the example: the owner is told once, and the message ID is kept in the remark
+				expect(appSends()).toHaveLength(1);
+				expect(appSends()[0].body).toMatchObject({ serviceId: DEMO.serviceId, toUser: ['1000'], msgType: 'text' });
+				const { messageId } = appSends()[0].response.body;
+				expect(account(acme).remark).toBe(messageId);
+				// The account goes back: its message is revoked, once
+				sb.crm.change('AccountObj', acme, { account_level: '2' });
+				await waitPolls(1);
+				expect(revokes().map((r) => r.body)).toEqual([{ serviceId: DEMO.serviceId, messageId }]);
+				expect(sb.messages.get(messageId)).toMatchObject({ revoked: true });
+
+				sb.crm.change('LeadsObj', created[0], { company: 'changed once' });
+				sb.crm.change('LeadsObj', created[1], { company: 'changed' });
+				sb.crm.change('LeadsObj', created[1], { company: 'changed twice: one event, the latest state' });
+				await n8n.stop();
+				// While n8n is down: an old lead changes
+				sb.crm.change('LeadsObj', old[0], { company: 'an old record changed' });
+				n8n = await startN8nServer(home, { setupOwner: false });
+				await waitPolls(2);
+				const afterRestart = [created[0], created[1], old[0]].map(key);
+				expect(sent().sort()).toEqual([...created.map((id) => `${id} v1`), ...afterRestart].sort());
+				// Exactly once: no repeats among the sends
+				expect(new Set(sent()).size).toBe(sent().length);
+				// the example: nothing announced or revoked again after the restart
+				expect(revokes()).toHaveLength(1);
+				expect(appSends()).toHaveLength(1);
+			} finally {
+				await n8n?.stop();
+			}
+		},
+		TEST_TIMEOUT,
+	);
+});
