@@ -242,7 +242,7 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 
 	test('lists the node and its tool variant CUSTOM.fxiaokeTool, wired as an AI tool', () => {
 		expect(Array.isArray(nodes)).toBe(true);
-		expect(nodes.filter((n) => /fxiaoke/i.test(n.name)).map((n) => n.name).sort()).toEqual([`${PREFIX}fxiaoke`, `${PREFIX}fxiaokeTool`]);
+		expect(nodes.filter((n) => /fxiaoke/i.test(n.name)).map((n) => n.name).sort()).toEqual([`${PREFIX}fxiaoke`, `${PREFIX}fxiaokeTool`, `${PREFIX}fxiaokeTrigger`]);
 		expect(base.usableAsTool).toBe(true);
 		expect(tool.displayName).toBe('Fxiaoke Tool');
 		expect(tool.inputs).toEqual([]);
@@ -303,9 +303,12 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 		expect(problems).toEqual([]);
 	});
 
-	test('the revoke operation asks for exactly the two ids, both described', () => {
+	test('the revoke operation asks for exactly the two ids, both described (Define Below, the default)', () => {
 		const revokeFields = tool.properties.filter(
-			(/** @type {any} */ p) => p.displayOptions?.show?.operation?.includes('revoke') && p.displayOptions?.show?.resource?.includes('message'),
+			(/** @type {any} */ p) =>
+				p.displayOptions?.show?.operation?.includes('revoke') &&
+				p.displayOptions?.show?.resource?.includes('message') &&
+				p.displayOptions?.show?.dataMode?.includes('defineBelow'),
 		);
 		expect(revokeFields.map((/** @type {any} */ p) => p.name).sort()).toEqual(['messageId', 'serviceId']);
 		for (const f of revokeFields) {

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['department'] } },
 		options: [
 			{ name: 'Get', value: 'get', description: 'Get a department by its ID', action: 'Get a department' },
-			{ name: 'Get Many', value: 'getAll', description: 'Get many departments', action: 'Get many departments' },
+			{ name: 'Get Many', value: 'getAll', description: 'Get many departments: every one, or those directly below a parent', action: 'Get many departments' },
 		],
 		default: 'getAll',
 	},

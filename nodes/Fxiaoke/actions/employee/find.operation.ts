@@ -21,6 +21,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Name', value: 'name' },
 		],
 		default: 'mobile',
+		description: 'Which field of Personnel the value must equal',
 		displayOptions: showFor,
 	},
 	{

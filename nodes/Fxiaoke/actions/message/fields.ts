@@ -38,6 +38,7 @@ export const RECIPIENT_FIELDS: INodeProperties[] = [
 			},
 		],
 		default: 'employeeIds',
+		description: 'What the entries of Recipients are: employee IDs, or mobile numbers or e-mail addresses to look up in Personnel',
 	},
 	recipientsField,
 	{

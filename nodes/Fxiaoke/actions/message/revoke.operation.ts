@@ -29,6 +29,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 		default: 'defineBelow',
+		description: 'Where the Service ID and Message ID of each item come from',
 		displayOptions: { show: showFor },
 	},
 	{
