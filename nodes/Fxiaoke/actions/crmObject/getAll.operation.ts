@@ -8,6 +8,7 @@ import { describeObject, type CrmField } from './schema';
 import { simplifyField, simplifyRecord } from './simplify';
 import { toFxiaokeValue } from './values';
 import { nodeParameter } from '../parameters';
+import { pagingFields, readLimit } from '../paging';
 
 const fieldChoice: INodeProperties = {
 	displayName: 'Field Name or ID',
@@ -23,23 +24,7 @@ const LIST_OPERATORS = ['IN', 'NIN', 'BETWEEN', 'NBETWEEN'];
 const NO_VALUE_OPERATORS = ['IS', 'ISN'];
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: showFor('getAll'),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { resource: ['crmObject'], operation: ['getAll'], returnAll: [false] } },
-	},
+	...pagingFields('crmObject'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -202,11 +187,7 @@ function readSearchQueryInfo(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 /** Get Many: POST …/data/query, page after page, one output item per record. */
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
-	const returnAll = nodeParameter(this, 'returnAll', itemIndex, false) === true;
-	const limit = returnAll ? Infinity : (nodeParameter(this, 'limit', itemIndex, 50) as number);
-	if (!returnAll && !(Number.isInteger(limit) && limit >= 1)) {
-		throw inputError(this, itemIndex, { label: 'Limit', name: 'limit' }, `must be a whole number of at least 1, not ${String(limit)},`);
-	}
+	const limit = readLimit(this, itemIndex);
 	const simplify = nodeParameter(this, 'simplify', itemIndex, true) === true;
 	const fields = await describeObject(this, apiName, itemIndex, options);
 	const raw = nodeParameter(this, 'options', itemIndex, {}) as Record<string, unknown>;

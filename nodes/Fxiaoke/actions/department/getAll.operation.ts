@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { eq, queryDepartments } from '../employee/directory';
-import { pagingFields, readLimit } from '../employee/fields';
+import { pagingFields, readLimit } from '../paging';
 import type { OperationPrepare } from '../types';
 import { textParameter } from '../validation';
 

@@ -4,7 +4,7 @@ import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { requireId } from '../validation';
 import { assertPersonnelVisible, departmentAndBelow, eq, queryEmployees, WHOLE_COMPANY } from './directory';
-import { pagingFields, readLimit } from './fields';
+import { pagingFields, readLimit } from '../paging';
 
 const showFor = { show: { resource: ['employee'], operation: ['getAll'] } };
 

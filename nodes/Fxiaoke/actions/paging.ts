@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { nodeParameter } from '../parameters';
-import { inputError } from '../validation';
+import { nodeParameter } from './parameters';
+import { inputError } from './validation';
 
-/** Return All and Limit for a Get Many of `resource`. */
+/** Return All and Limit for a Get Many of `resource` (CRM Object, Employee, Department). */
 export function pagingFields(resource: string): INodeProperties[] {
 	return [
 		{
