@@ -14,7 +14,7 @@ const FAST = { rateLimit: 100000, rateLimitWindow: 1 };
 const object = (value) => ({ __rl: true, mode: 'id', value });
 
 /** A trigger with its static data, polled like n8n polls it. */
-function trigger(parameters) {
+function trigger(parameters, workflowId) {
 	const staticData = {};
 	const credential = sandboxCredential(baseUrl);
 	const params = { objectApiName: object('AccountObj'), event: 'createdOrUpdated', simplify: true, options: FAST, ...parameters };
@@ -23,7 +23,7 @@ function trigger(parameters) {
 		staticData,
 		/** One poll: the emitted items' JSON, or null. */
 		async poll(mode = 'trigger') {
-			const out = await node.poll.call(createPollContext({ parameters: params, credential, staticData, mode }));
+			const out = await node.poll.call(createPollContext({ parameters: params, credential, staticData, mode, workflowId }));
 			return out === null ? null : out[0].map((i) => i.json);
 		},
 	};
@@ -187,4 +187,17 @@ test('Fetch Test Event (manual): the newest matching record, the saved state unt
 	expect(JSON.stringify(t.staticData)).toBe(before);
 	const empty = trigger({ filters: { conditions: [{ field: 'name', operator: 'EQ', value: 'nobody' }] } });
 	await expect(empty.poll('manual')).rejects.toThrow('No AccountObj record matches the filters');
+});
+
+test('a workflow ID longer than n8n keeps static data for (21 characters) stops the poll with a clear error, and nothing is read', async () => {
+	const before = sandbox.requests.length;
+	const t = trigger({}, 'fxkAccountLevelMessage');
+	await expect(t.poll()).rejects.toThrow('The workflow ID "fxkAccountLevelMessage" is longer than 21 characters');
+	expect(sandbox.requests.slice(before).filter((r) => r.endpoint.startsWith('crm.'))).toEqual([]);
+	expect(t.staticData).toEqual({});
+	// Fetch Test Event keeps no state: it still works
+	put('any');
+	expect(names(await t.poll('manual'))).toEqual(['any']);
+	// 21 characters are kept
+	expect(await trigger({}, 'a'.repeat(21)).poll()).toBeNull();
 });

@@ -22,6 +22,7 @@ import { newEvents, OVERLAP_MS, scanSince, timeFieldOf, type TriggerEvent, type 
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const EVENTS: TriggerEvent[] = ['created', 'updated', 'createdOrUpdated'];
+const MAX_WORKFLOW_ID = 21;
 
 /** The Filters rows of CRM Object → Get Many, shown without its display options. */
 function filtersField(): INodeProperties {
@@ -100,6 +101,14 @@ export class FxiaokeTrigger implements INodeType {
 		const watched = event === 'updated' ? (this.getNodeParameter('watchFields', []) as string[]) : [];
 		const simplify = this.getNodeParameter('simplify', true) === true;
 		const field = timeFieldOf(event);
+		// n8n saves a workflow's static data, where this state lives, only for IDs of at most 21
+		// characters (16 in n8n 1.x): with a longer one every restart would start from now again.
+		const workflowId = String(this.getWorkflow().id ?? '');
+		if (this.getMode() !== 'manual' && workflowId.length > MAX_WORKFLOW_ID) {
+			throw new NodeOperationError(this.getNode(), `The workflow ID "${workflowId}" is longer than ${MAX_WORKFLOW_ID} characters, so n8n would not keep this trigger's state`, {
+				description: 'Changes made while n8n is stopped would be lost. Import the workflow again without its "id" (n8n then gives it one), or with an ID of at most 16 letters and digits.',
+			});
+		}
 
 		try {
 			const options = readOptions(asExecute(this));

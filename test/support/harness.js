@@ -169,15 +169,16 @@ function createLoadOptionsContext({ parameters, credential }) {
 /**
  * What a polling trigger's poll gets: its parameters, the workflow's static data for the node (an
  * object the test keeps between polls, as n8n does), the mode ('trigger', or 'manual' for Fetch Test
- * Event) and the authenticated HTTP helper.
- * @param {{ parameters: object, credential: ReturnType<typeof createCredentialStore>, staticData: object, mode?: string, timezone?: string }} options
+ * Event), the workflow's ID and the authenticated HTTP helper.
+ * @param {{ parameters: object, credential: ReturnType<typeof createCredentialStore>, staticData: object, mode?: string, timezone?: string, workflowId?: string }} options
  */
-function createPollContext({ parameters, credential, staticData, mode = 'trigger', timezone }) {
+function createPollContext({ parameters, credential, staticData, mode = 'trigger', timezone, workflowId = 'wfTriggerTest001' }) {
 	const context = createContext({ items: [{}], parameters: () => parameters, credential, timezone });
 	const poll = {
 		getNode: context.getNode,
 		getTimezone: context.getTimezone,
 		getCredentials: context.getCredentials,
+		getWorkflow: () => ({ id: workflowId, name: 'Trigger test', active: true }),
 		getMode: () => mode,
 		getActivationMode: () => 'activate',
 		getWorkflowStaticData: () => staticData,
