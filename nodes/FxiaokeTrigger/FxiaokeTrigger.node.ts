@@ -101,10 +101,11 @@ export class FxiaokeTrigger implements INodeType {
 		const watched = event === 'updated' ? (this.getNodeParameter('watchFields', []) as string[]) : [];
 		const simplify = this.getNodeParameter('simplify', true) === true;
 		const field = timeFieldOf(event);
+		const manual = this.getMode() === 'manual';
 		// n8n saves a workflow's static data, where this state lives, only for IDs of at most 21
 		// characters (16 in n8n 1.x): with a longer one every restart would start from now again.
 		const workflowId = String(this.getWorkflow().id ?? '');
-		if (this.getMode() !== 'manual' && workflowId.length > MAX_WORKFLOW_ID) {
+		if (!manual && workflowId.length > MAX_WORKFLOW_ID) {
 			throw new NodeOperationError(this.getNode(), `The workflow ID "${workflowId}" is longer than ${MAX_WORKFLOW_ID} characters, so n8n would not keep this trigger's state`, {
 				description: 'Changes made while n8n is stopped would be lost. Import the workflow again without its "id" (n8n then gives it one), or with an ID of at most 16 letters and digits.',
 			});
@@ -126,7 +127,7 @@ export class FxiaokeTrigger implements INodeType {
 			const projection = ['_id', 'create_time', 'last_modified_time', ...watched];
 			const scan = async (from: number) => await scanSince((extra, orders) => page([...filters, ...extra], orders, projection), [], field, from);
 			const newestFirst = [{ fieldName: field, isAsc: false }, { fieldName: '_id', isAsc: false }];
-			if (this.getMode() === 'manual') {
+			if (manual) {
 				// Fetch Test Event: the newest matching record; the saved mark is left alone.
 				const [newest] = await page(filters, newestFirst);
 				if (newest === undefined) {
