@@ -7,7 +7,7 @@
 const crypto = require('node:crypto');
 const { createSandbox } = require('../sandbox/server');
 const demo = require('../sandbox/demo-app');
-const { binaryData, createContext, sandboxCredential } = require('./support/harness');
+const { binaryData, createContext, sandboxCredential, useTestRateWindow } = require('./support/harness');
 const { createPrefixProxy } = require('./support/prefix-proxy');
 const { Scanner, errorTexts, trackIssuedTokens } = require('./support/scan');
 const { Fxiaoke } = require('../nodes/Fxiaoke/Fxiaoke.node');
@@ -44,6 +44,7 @@ const errors = [];
 /** Every accessToken issued by the sandbox over the whole file. */
 let issuedTokens = new Set();
 
+useTestRateWindow();
 beforeAll(async () => {
 	sandbox = createSandbox({ apps: [APP], unknownMessages: 'accept' });
 	issuedTokens = trackIssuedTokens(sandbox);

@@ -17,6 +17,8 @@ const { TOKEN_PACING } = require('../../nodes/Fxiaoke/transport/tokenForRequest'
 const demo = require('../../sandbox/demo-app');
 
 const credentialType = new FxiaokeApi();
+/** The node's default rate window in integration tests (see useSandbox). */
+const TEST_RATE_WINDOW_MS = 200;
 
 // The spacing of token calls (6 s apart, with a random wait before each) protects Fxiaoke's token
 // endpoint in production; tests of other behaviour would only wait for it. The tests of the spacing
@@ -194,16 +196,19 @@ function createPollContext({ parameters, credential, staticData, mode = 'trigger
  * The jest hooks of an integration test file: one sandbox on a free port for the file (`options`
  * for createSandbox; `beforeListen` e.g. to keep every body); before each test it is reset and
  * configured with `each`, and the node forgets its tokens and limiters; `retry` shortens the node's
- * backoff for the file (restored after it). `bind` receives `{ sandbox, baseUrl }` once it listens.
- * @param {{ options?: object, each?: object, retry?: object, beforeListen?: (sandbox: any) => void }} opts
+ * backoff for the file (restored after it). The node's default rate window (Fxiaoke's 20 s, used
+ * where a test sets no Rate Limit Window) is `rateWindowMs` for the file, 200 ms unless given: only
+ * tests that set their own window test pacing. `bind` receives `{ sandbox, baseUrl }` once it listens.
+ * @param {{ options?: object, each?: object, retry?: object, rateWindowMs?: number, beforeListen?: (sandbox: any) => void }} opts
  * @param {(env: { sandbox: any, baseUrl: string }) => void} bind
  */
-function useSandbox({ options, each, retry, beforeListen }, bind) {
+function useSandbox({ options, each, retry, rateWindowMs = TEST_RATE_WINDOW_MS, beforeListen }, bind) {
 	// (Required here, not at the top: harness.js is also loaded by tests that start no sandbox.)
 	const { createSandbox } = require('../../sandbox/server');
 	const { resetTokenCache } = require('../../nodes/Fxiaoke/transport');
 	const { RETRY } = require('../../nodes/Fxiaoke/transport/retry');
 	const savedRetry = { ...RETRY };
+	useTestRateWindow(rateWindowMs);
 	/** @type {any} */
 	let sandbox;
 	beforeAll(async () => {
@@ -223,6 +228,22 @@ function useSandbox({ options, each, retry, beforeListen }, bind) {
 	});
 }
 
+/**
+ * The jest hooks that set the node's default rate window (Fxiaoke's 20 s, used where a test sets no
+ * Rate Limit Window) for the file, and restore it after; useSandbox calls it.
+ * @param {number} [windowMs]
+ */
+function useTestRateWindow(windowMs = TEST_RATE_WINDOW_MS) {
+	const { RATE_DEFAULTS } = require('../../nodes/Fxiaoke/transport/constants');
+	const saved = { ...RATE_DEFAULTS };
+	beforeAll(() => {
+		RATE_DEFAULTS.windowMs = windowMs;
+	});
+	afterAll(() => {
+		Object.assign(RATE_DEFAULTS, saved);
+	});
+}
+
 async function runNode(options) {
 	const context = createContext(options);
 	context.helpers.httpRequestWithAuthentication = context.helpers.httpRequestWithAuthentication.bind(context);
@@ -230,4 +251,4 @@ async function runNode(options) {
 	return await new Fxiaoke().execute.call(context);
 }
 
-module.exports = { runNode, useSandbox, createContext, createLoadOptionsContext, createPollContext, createCredentialStore, sandboxCredential, credentialType, binaryData };
+module.exports = { runNode, useSandbox, useTestRateWindow, createContext, createLoadOptionsContext, createPollContext, createCredentialStore, sandboxCredential, credentialType, binaryData };

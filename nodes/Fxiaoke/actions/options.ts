@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS } from '../transport/constants';
+import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS, RATE_DEFAULTS } from '../transport/constants';
 import { crmOptions } from './crmObject';
 import { kindOf, quoteShortened } from './validation';
 
@@ -126,7 +126,7 @@ export function readOptions(ctx: IExecuteFunctions): NodeOptions {
 		),
 		rateLimit: Math.floor(numberOption(ctx, raw.rateLimit, DEFAULT_RATE_LIMIT, 'Rate Limit', { min: 1 })),
 		rateLimitWindowMs:
-			numberOption(ctx, raw.rateLimitWindow, DEFAULT_RATE_WINDOW_SECONDS, 'Rate Limit Window (Seconds)', { min: MIN_RATE_WINDOW_SECONDS }) * 1000,
+			numberOption(ctx, raw.rateLimitWindow, RATE_DEFAULTS.windowMs / 1000, 'Rate Limit Window (Seconds)', { min: MIN_RATE_WINDOW_SECONDS }) * 1000,
 		timeout: numberOption(ctx, raw.timeout, DEFAULT_TIMEOUT_MS, 'Timeout', { min: MIN_TIMEOUT_MS }),
 		convertUserId: raw.convertUserId === true,
 		convertMediaId: raw.convertMediaId === true,

@@ -1,7 +1,7 @@
 import { InvalidBaseUrl } from './baseUrl';
 import { RequestCancelled, waitUnlessCancelled } from './cancel';
 import { attemptWithToken, type Attempt } from './attempt';
-import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS, type RequestOptions } from './constants';
+import { DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT_MS, RATE_DEFAULTS, type RequestOptions } from './constants';
 import type { FxiaokeContext } from './context';
 import { ERROR_CODES, FxiaokeApiFailure, FxiaokeTransportFailure, type FxiaokeEnvelope } from './errors';
 import { limiterFor, type SlotOutcome } from './limiter';
@@ -42,7 +42,7 @@ export async function exchange(
 		s.app,
 		path,
 		options.rateLimit ?? DEFAULT_RATE_LIMIT,
-		options.rateLimitWindowMs ?? DEFAULT_RATE_WINDOW_MS,
+		options.rateLimitWindowMs ?? RATE_DEFAULTS.windowMs,
 	);
 	const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const idempotent = options.idempotent === true;
