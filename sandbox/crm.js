@@ -322,7 +322,8 @@ class CrmStore {
    * `personnelPermission: false` is the data-permission gate of API.md §13: PersonnelObj queries
    * find nothing (and a get finds no record), as for an app without that object's data permission.
    * @param {string} action @param {boolean} custom @param {any} body @param {string} userId
-   * @param {{ personnelPermission?: boolean }} [access]
+   * `maxOffset` lowers Fxiaoke's deepest offset (10,000), so that paging past it needs fewer records.
+   * @param {{ personnelPermission?: boolean, maxOffset?: number }} [access]
    * @returns {{ problem: import('./codes').Problem } | { extra: Record<string, any>, applied: boolean }}
    */
   handle(action, custom, body, userId, access = {}) {
@@ -354,7 +355,7 @@ class CrmStore {
       case 'update':
         return this.update(apiName, object, data);
       case 'query':
-        return this.query(object, data, hidden);
+        return this.query(object, data, hidden, access.maxOffset ?? MAX_OFFSET);
       case 'invalid':
         return this.invalidate(apiName, object, data);
       case 'delete':
@@ -481,15 +482,18 @@ class CrmStore {
     return all.slice(lo);
   }
 
-  /** @param {any} object @param {any} data @param {boolean} [hidden] the permission gate: same checks, no rows */
-  query(object, data, hidden = false) {
+  /**
+   * @param {any} object @param {any} data @param {boolean} [hidden] the permission gate: same checks, no rows
+   * @param {number} [maxOffset] the deepest offset answered
+   */
+  query(object, data, hidden = false, maxOffset = MAX_OFFSET) {
     const info = data.search_query_info;
     if (!info || typeof info !== 'object') return bad('data.search_query_info is required');
     const limit = info.limit ?? 20;
     const offset = info.offset ?? 0;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return bad(`limit must be 1 to ${MAX_LIMIT}`);
     if (!Number.isInteger(offset) || offset < 0) return bad('offset must be a non-negative integer');
-    if (offset > MAX_OFFSET) return { problem: problem(CODES.DEEP_PAGING, `offset ${offset} is above ${MAX_OFFSET}: page by _id instead`) };
+    if (offset > maxOffset) return { problem: problem(CODES.DEEP_PAGING, `offset ${offset} is above ${maxOffset}: page by _id instead`) };
     if (offset % limit !== 0) return bad('offset must be a multiple of limit');
     const filters = info.filters ?? [];
     if (!Array.isArray(filters)) return bad('filters must be a list');

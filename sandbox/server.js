@@ -70,6 +70,8 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {number} [maxUploadBytes]           5 MiB
  * @property {boolean} [personnelPermission]     true. false: the app lacks PersonnelObj's data permission
  *   (API.md §13): PersonnelObj queries succeed with no rows; /cgi/user/* still answer
+ * @property {number} [crmMaxOffset]            10000: the deepest offset a CRM query answers (Fxiaoke's limit,
+ *   API.md §12); tests lower it so that paging past it takes hundreds of records, not tens of thousands
  * @property {(record: RequestRecord) => void} [onRecord] called when a request is finished (replied or dropped)
  *
  * @typedef {object} RequestRecord
@@ -107,6 +109,7 @@ const DEFAULTS = Object.freeze({
   returnMessageId: false,
   maxUploadBytes: 5 * 1024 * 1024,
   personnelPermission: true,
+  crmMaxOffset: 10000,
   onRecord: null,
 });
 
@@ -182,6 +185,9 @@ function normalizeOptions(options) {
   }
   if (merged.tokenMaxUses !== undefined && merged.tokenMaxUses !== null && !(Number.isInteger(merged.tokenMaxUses) && merged.tokenMaxUses >= 1)) {
     throw new TypeError('tokenMaxUses must be null or an integer >= 1');
+  }
+  if (merged.crmMaxOffset !== undefined && !(Number.isInteger(merged.crmMaxOffset) && merged.crmMaxOffset >= 0)) {
+    throw new TypeError('crmMaxOffset must be a non-negative integer');
   }
   if (merged.personnelPermission !== undefined && typeof merged.personnelPermission !== 'boolean') {
     throw new TypeError('personnelPermission must be a boolean');
@@ -461,7 +467,7 @@ class Sandbox {
   processCrm(ctx) {
     const parts = ctx.endpoint.split('.');
     const action = parts[parts.length - 1];
-    const access = { personnelPermission: this.options.personnelPermission };
+    const access = { personnelPermission: this.options.personnelPermission, maxOffset: this.options.crmMaxOffset };
     const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''), access);
     if ('problem' in result) return this.errorResult(ctx, result.problem);
     const ok = this.okResult(result.extra);

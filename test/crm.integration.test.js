@@ -257,6 +257,8 @@ describe('get many', () => {
 		expect(info).toMatchObject({ limit: 4, offset: 0, orders: [{ fieldName: '_id', isAsc: true }], fieldProjection: ['_id', 'name'] });
 	});
 
+	// The one large run of the suite, where size is the point (elsewhere the sandbox's crmMaxOffset is
+	// lowered so that paging past it takes a thousand records).
 	test('Return All pages by _id past 10,000: 25,000 records, each exactly once, in _id order', async () => {
 		const ids = sandbox.crm.seed('LeadsObj', 25000);
 		const [out] = await run({ operation: 'getAll', objectApiName: object('LeadsObj'), returnAll: true });

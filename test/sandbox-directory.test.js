@@ -468,3 +468,16 @@ describe('CRM clock and direct record helpers', () => {
     expect(Math.abs(sb.crm.now() - Date.now())).toBeLessThan(50);
   });
 });
+
+// ---------------------------------------------------------------- the deepest offset
+
+describe('CRM offsets', () => {
+  test("past Fxiaoke's deepest offset (10,000) a query gets the deep-paging error; crmMaxOffset lowers it", async () => {
+    expect((await query('LeadsObj', { offset: 10000 })).errorCode).toBe(0);
+    expect((await query('LeadsObj', { offset: 10100 })).errorCode).toBe(CODES.DEEP_PAGING.errorCode);
+    sb.configure({ crmMaxOffset: 1000 });
+    expect((await query('LeadsObj', { offset: 1000 })).errorCode).toBe(0);
+    expect((await query('LeadsObj', { offset: 1100 })).errorCode).toBe(CODES.DEEP_PAGING.errorCode);
+    expect(() => sb.configure({ crmMaxOffset: -1 })).toThrow(/crmMaxOffset/);
+  });
+});
