@@ -23,12 +23,9 @@ const { startN8nServer, restRequest } = require('../support/n8n');
 const { buildCredential, buildRevokeWorkflow, revokeItems, chainWorkflow, startWith, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf, pairedIndex, messageIds, UUID_V4 } = require('../support/items');
-const { useE2e, throwIfFailed, RUN_TIMEOUT } = require('../support/e2e-fixture');
+const { useE2e, throwIfFailed, RUN_TIMEOUT, COMPAT_VERSIONS } = require('../support/e2e-fixture');
 
-const VERSIONS = (process.env.N8N_COMPAT_VERSIONS || '1.123.81')
-	.split(',')
-	.map((v) => v.trim())
-	.filter(Boolean);
+const VERSIONS = COMPAT_VERSIONS;
 const SETUP_TIMEOUT = 30 * 60 * 1000; // the first run installs n8n
 /** A 1×1 PNG. */
 const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';

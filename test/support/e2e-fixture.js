@@ -8,11 +8,17 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { DEFAULT_N8N_VERSION, ensureN8n, packPackage, createN8nHome, removeN8nHome } = require('./n8n');
+const { homeTemplate } = require('./run-assets');
 const { createSandbox } = require('../../sandbox/server');
 const DEMO = require('../../sandbox/demo-app');
 
 /** The n8n version the e2e tests install: $N8N_E2E_VERSION, default 2.41.1. */
 const VERSION = process.env.N8N_E2E_VERSION || DEFAULT_N8N_VERSION;
+/** The older n8n versions test/e2e/compat.e2e.test.js runs: $N8N_COMPAT_VERSIONS (comma-separated), default the last 1.x. */
+const COMPAT_VERSIONS = (process.env.N8N_COMPAT_VERSIONS || '1.123.81')
+	.split(',')
+	.map((v) => v.trim())
+	.filter(Boolean);
 /** A file's set-up (the first run on a machine installs n8n). */
 const SETUP_TIMEOUT = 25 * 60 * 1000;
 /** One n8n command or server start in a test. */
@@ -30,7 +36,9 @@ const RUN_TIMEOUT = 5 * 60 * 1000;
 /** @param {E2eOptions} opts @returns {Promise<E2e>} */
 async function openE2e({ version, sandbox = {}, seed = [], installAs, beforeListen, logLevel }) {
 	await ensureN8n(version);
-	const tgz = await packPackage();
+	// the run's prepared home (packed, installed, migrated once per run), else a pack of our own
+	const from = await homeTemplate({ version, installAs });
+	const tgz = from ? undefined : await packPackage();
 	const sb = createSandbox({ unknownMessages: 'error', ...sandbox });
 	let home;
 	let baseUrl;
@@ -38,12 +46,12 @@ async function openE2e({ version, sandbox = {}, seed = [], installAs, beforeList
 		if (beforeListen) beforeListen(sb);
 		baseUrl = await sb.listen(0, '127.0.0.1');
 		if (seed.length > 0) sb.seedMessages(DEMO.serviceId, seed);
-		home = await createN8nHome({ tgz, version, installAs, logLevel });
+		home = await createN8nHome({ from, tgz, version, installAs, logLevel });
 	} catch (error) {
 		await sb.close().catch(() => undefined);
 		throw error;
 	} finally {
-		await fs.promises.rm(path.dirname(tgz), { recursive: true, force: true });
+		if (tgz) await fs.promises.rm(path.dirname(tgz), { recursive: true, force: true });
 	}
 	return {
 		sb,
@@ -107,4 +115,4 @@ function useN8nServer(homeOf) {
 	return server;
 }
 
-module.exports = { VERSION, SETUP_TIMEOUT, RUN_TIMEOUT, openE2e, useE2e, useN8nServer, throwIfFailed };
+module.exports = { VERSION, COMPAT_VERSIONS, SETUP_TIMEOUT, RUN_TIMEOUT, openE2e, useE2e, useN8nServer, throwIfFailed };

@@ -1,5 +1,6 @@
 // Prints the ten slowest test files with their seconds (so that growth is seen when it happens), then
-// the one line CI reads: "N passed, N failed" (jest's own summary is not read).
+// the one line CI reads: "N passed, N failed" (jest's own summary is not read). Under scripts/test.js
+// (npm test), which runs jest in two lanes, that script prints both for the whole run.
 const path = require('node:path');
 
 const SHOWN = 10;
@@ -10,6 +11,8 @@ class SummaryReporter {
 	}
 
 	onRunComplete(_contexts, results) {
+		// scripts/test.js runs jest in lanes and prints the whole run's lines itself
+		if (process.env.FXIAOKE_TEST_LANES) return;
 		const files = results.testResults
 			.map((r) => ({ file: path.relative(this.rootDir, r.testFilePath), seconds: (r.perfStats.end - r.perfStats.start) / 1000 }))
 			.sort((a, b) => b.seconds - a.seconds);
