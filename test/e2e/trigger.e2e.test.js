@@ -7,15 +7,18 @@
  * Records are created and changed in the sandbox while n8n polls; n8n is stopped and started again
  * between two polls. Each change must be sent exactly once: none lost, none repeated, no old record.
  * Beside it runs examples/account-level-message.json: an account becomes a key account (announced),
- * then goes back while n8n is stopped (revoked after the restart).
- * n8n polls at most once a minute, so this takes about five minutes.
+ * then goes back while n8n is stopped (revoked after the restart); a Record Created trigger with a
+ * filter on contacts (only new ones whose name contains "keep", each once, never a change); and
+ * a trigger in a workflow whose ID is too long for n8n to keep its state, which refuses to poll.
+ * n8n polls at most once a minute, so this takes about four minutes (npm test runs it beside others).
  *
  * Requires `npm run build` first (dist/).
  */
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { importCredentials, importWorkflow, runN8nOk, startN8nServer, REPO_ROOT } = require('../support/n8n');
+const { importCredentials, importWorkflow, publishWorkflows, startN8nServer, REPO_ROOT } = require('../support/n8n');
 const { buildCredential, bindWorkflowCredential, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
 const { useE2e, VERSION } = require('../support/e2e-fixture');
@@ -32,6 +35,9 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
 	const workflowId = n8nId();
+	const createdId = n8nId();
+	/** 22 characters: n8n 2.41 saves static data only for IDs of at most 21 (isWorkflowIdValid). */
+	const longId = `${n8nId()}longID`;
 	/** @type {{ stop: () => Promise<void>, output: () => string } | undefined} */
 	let n8n;
 
@@ -76,13 +82,54 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 				],
 			},
 			bindWorkflowCredential(example, cred),
+			triggerToText(createdId, 'New contacts → text', credentials, '1001', {
+				objectApiName: { __rl: true, mode: 'id', value: 'ContactObj' },
+				event: 'created',
+				filters: { conditions: [{ field: 'name', operator: 'LIKE', value: 'keep' }] },
+			}),
+			triggerToText(longId, 'Tickets → text (ID too long)', credentials, '1002', {
+				objectApiName: { __rl: true, mode: 'id', value: 'object_ticket__c' },
+				event: 'createdOrUpdated',
+			}),
 		]);
-		await runN8nOk(home, ['publish:workflow', `--id=${workflowId}`]);
-		await runN8nOk(home, ['publish:workflow', `--id=${example.id}`]);
+		await publishWorkflows(home, [workflowId, example.id, createdId, longId]);
 	});
 
-	/** The sends so far, as "id vN": one per event. */
-	const sent = () => sb.requests.filter((r) => r.endpoint === 'send' && r.response?.body?.errorCode === 0).map((r) => r.body.text.content.split(' ').slice(0, 2).join(' '));
+	/**
+	 * Fxiaoke Trigger (every minute, `trigger` parameters) → Send Text "<_id> <name>" to `toUser`.
+	 * @param {string} id @param {string} name @param {Record<string, unknown>} credentials @param {string} toUser @param {Record<string, unknown>} trigger
+	 */
+	function triggerToText(id, name, credentials, toUser, trigger) {
+		return {
+			id,
+			name,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: { Trigger: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
+			nodes: [
+				{ id: crypto.randomUUID(), name: 'Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, simplify: false, ...trigger }, credentials },
+				{
+					id: crypto.randomUUID(),
+					name: 'Send',
+					type: FXIAOKE_NODE_TYPE,
+					typeVersion: 1,
+					position: [300, 0],
+					parameters: { resource: 'message', operation: 'sendText', toUser, content: '={{ $json._id }} {{ $json.name }}' },
+					credentials,
+				},
+			],
+		};
+	}
+
+	/** The texts sent to `toUser` so far, as their first two words: one per event. */
+	const sentTo = (toUser) =>
+		sb.requests
+			.filter((r) => r.endpoint === 'send' && r.response?.body?.errorCode === 0 && r.body.toUser.includes(toUser))
+			.map((r) => r.body.text.content.split(' ').slice(0, 2).join(' '));
+	/** The lead workflow's sends, as "id vN". */
+	const sent = () => sentTo('1000');
+	/** The Record Created workflow's sends, as "id name". */
+	const contactsSent = () => sentTo('1001');
 	/** Polls so far of the workflow on `apiName` (each poll describes its object once). */
 	const pollsOf = (apiName) => sb.requests.filter((r) => r.endpoint === 'crm.describe' && r.body?.data?.apiName === apiName).length;
 	const appSends = () => sb.requests.filter((r) => r.endpoint === 'appSend' && r.response?.body?.errorCode === 0);
@@ -93,7 +140,7 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	 * times (`fromStart`: n times since n8n first started), and their executions have acted.
 	 */
 	async function waitPolls(n, fromStart = false) {
-		const objects = ['LeadsObj', 'AccountObj'];
+		const objects = ['LeadsObj', 'AccountObj', 'ContactObj'];
 		const from = objects.map((o) => (fromStart ? 0 : pollsOf(o)));
 		const limitS = n * 65 + 30;
 		const deadline = Date.now() + limitS * 1000;
@@ -109,20 +156,23 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	const key = (id) => `${id} v${sb.crm.objects.get('LeadsObj').records.get(id).version}`;
 
 	test(
-		'every record created or changed is acted on once, across a restart of n8n; older records never; the example announces and revokes',
+		'every record created or changed is acted on once, across a restart of n8n; older records never; the example announces and revokes; Record Created with a filter; a workflow ID too long refuses to poll',
 		async () => {
 			const old = [sb.crm.put('LeadsObj', { name: 'Before activation 1' }), sb.crm.put('LeadsObj', { name: 'Before activation 2' })];
 			const acme = sb.crm.put('AccountObj', { name: 'Acme', account_level: '2' });
+			const oldContact = sb.crm.put('ContactObj', { name: 'keep: before activation' });
 			n8n = await startN8nServer(home);
 			try {
 				await waitPolls(1, true); // the poll at activation: it starts from now
-				await waitPolls(1); // the first poll on the schedule
-				expect(sent()).toEqual([]);
-
 				const created = [sb.crm.put('LeadsObj', { name: 'New 1' }), sb.crm.put('LeadsObj', { name: 'New 2' }), sb.crm.put('LeadsObj', { name: 'New 3' })];
 				sb.crm.change('AccountObj', acme, { account_level: '1' });
+				const contacts = [sb.crm.put('ContactObj', { name: 'keep-1' }), sb.crm.put('ContactObj', { name: 'drop-1' })];
+				sb.crm.change('ContactObj', oldContact, { name: 'keep: before activation, changed' });
 				await waitPolls(1);
+				// older records never: only what was created or changed after activation
 				expect(sent().sort()).toEqual(created.map(key).sort());
+				// Record Created with a filter: the new matching one only (not the other, not a change)
+				expect(contactsSent()).toEqual([`${contacts[0]} keep-1`]);
 				// the example: the owner is told once, and the message ID is kept in the remark
 				expect(appSends()).toHaveLength(1);
 				expect(appSends()[0].body).toMatchObject({ serviceId: DEMO.serviceId, toUser: ['1000'], msgType: 'text' });
@@ -131,16 +181,25 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 				sb.crm.change('LeadsObj', created[0], { company: 'changed once' });
 				sb.crm.change('LeadsObj', created[1], { company: 'changed' });
 				sb.crm.change('LeadsObj', created[1], { company: 'changed twice: one event, the latest state' });
+				contacts.push(sb.crm.put('ContactObj', { name: 'keep-2' }));
+				sb.crm.change('ContactObj', contacts[0], { name: 'keep-1 changed' });
+				// the workflow with the long ID: its trigger refused to poll, saying why, and asked nothing
+				const firstRun = n8n.output();
 				await n8n.stop();
-				// While n8n is down: an old lead changes, and the account goes back
+				expect(firstRun).toContain(`The workflow ID "${longId}" is longer than 21 characters`);
+				expect(pollsOf('object_ticket__c')).toBe(0);
+				expect(sentTo('1002')).toEqual([]);
+				// While n8n is down: an old lead changes, the account goes back, a contact is created
 				sb.crm.change('LeadsObj', old[0], { company: 'an old record changed' });
 				sb.crm.change('AccountObj', acme, { account_level: '2' });
+				contacts.push(sb.crm.put('ContactObj', { name: 'keep-3' }));
 				n8n = await startN8nServer(home, { setupOwner: false });
 				await waitPolls(2);
 				const afterRestart = [created[0], created[1], old[0]].map(key);
 				expect(sent().sort()).toEqual([...created.map((id) => `${id} v1`), ...afterRestart].sort());
 				// Exactly once: no repeats among the sends
 				expect(new Set(sent()).size).toBe(sent().length);
+				expect(contactsSent().sort()).toEqual([`${contacts[0]} keep-1`, `${contacts[2]} keep-2`, `${contacts[3]} keep-3`].sort());
 				// the example: the message is revoked once, and nothing announced again
 				expect(revokes().map((r) => r.body)).toEqual([{ serviceId: DEMO.serviceId, messageId }]);
 				expect(sb.messages.get(messageId)).toMatchObject({ revoked: true });
