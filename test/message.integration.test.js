@@ -189,7 +189,7 @@ describe('recipients', () => {
 		const requests = sends();
 		expect(requests.map((r) => JSON.parse(r.rawBody).toUser.length)).toEqual([500, 500, 201]);
 		expect(requests.flatMap((r) => JSON.parse(r.rawBody).toUser)).toEqual(recipients);
-		for (const r of requests) expect(JSON.parse(r.rawBody).text).toEqual({ content: '全员通知 📣' });
+		expect(requests.map((r) => JSON.parse(r.rawBody).text)).toEqual([1, 2, 3].map(() => ({ content: '全员通知 📣' })));
 		expect(sandbox.recipientDeliveries.size).toBe(1201);
 		expect(output).toHaveLength(1);
 		expect(output[0].pairedItem).toEqual({ item: 0 });
@@ -200,10 +200,8 @@ describe('recipients', () => {
 			{ chunk: 2, from: 501, to: 1000 },
 			{ chunk: 3, from: 1001, to: 1201 },
 		]);
-		json.chunks.forEach((chunk, i) => {
-			expect(chunk.response).toEqual(requests[i].response.body);
-			expect(chunk.toUser).toEqual(JSON.parse(requests[i].rawBody).toUser);
-		});
+		expect(json.chunks.map((chunk) => chunk.response)).toEqual(requests.map((r) => r.response.body));
+		expect(json.chunks.map((chunk) => chunk.toUser)).toEqual(requests.map((r) => JSON.parse(r.rawBody).toUser));
 		expect(json).not.toHaveProperty('messageIds');
 	});
 
@@ -507,7 +505,7 @@ describe('Send as Service Account (experimental)', () => {
 		const toUser = Array.from({ length: 501 }, (_, i) => `e${i}`);
 		const [output] = await run(service({ messageType: 'text', content: 'x', toUser }));
 		expect(appSends().map((r) => JSON.parse(r.rawBody).toUser.length)).toEqual([500, 1]);
-		expect(appSends().every((r) => JSON.parse(r.rawBody).serviceId === SERVICE)).toBe(true);
+		expect(appSends().map((r) => JSON.parse(r.rawBody).serviceId)).toEqual([SERVICE, SERVICE]);
 		expect(output[0].json).toMatchObject({ errorCode: 0, recipientCount: 501, chunkCount: 2 });
 	});
 });
@@ -579,19 +577,22 @@ describe('node description (n8n\'s own parameter resolution)', () => {
 	const type = new Fxiaoke().description;
 	const resolve = (values) => NodeHelpers.getNodeParameters(type.properties, values, true, false, { typeVersion: 1 }, type);
 
+	// Exactly these parameters besides resource, operation and options: every other one is hidden.
+	const recipients = ['recipientType', 'toUser', 'pickedRecipients'];
+	const compositeFields = ['headTitle', 'firstContent', 'formRows', 'remark', 'linkTitle', 'linkUrl'];
+	const service = ['experimentalNotice', 'serviceId', 'messageType'];
 	test.each([
-		[{ operation: 'sendText' }, ['toUser', 'content'], ['headTitle', 'articles', 'serviceId', 'messageType']],
-		[{ operation: 'sendComposite' }, ['toUser', 'headTitle', 'firstContent', 'formRows', 'remark', 'linkTitle', 'linkUrl'], ['content', 'articles']],
-		[{ operation: 'sendArticles' }, ['toUser', 'articles'], ['content', 'headTitle', 'serviceId']],
-		[{ operation: 'sendAsServiceAccount', messageType: 'text' }, ['serviceId', 'messageType', 'toUser', 'content'], ['headTitle', 'articles', 'jsonBody']],
-		[{ operation: 'sendAsServiceAccount', messageType: 'composite' }, ['serviceId', 'toUser', 'headTitle', 'linkUrl'], ['content', 'articles', 'jsonBody']],
-		[{ operation: 'sendAsServiceAccount', messageType: 'articles' }, ['serviceId', 'toUser', 'articles'], ['content', 'headTitle', 'jsonBody']],
-		[{ operation: 'sendAsServiceAccount', messageType: 'rawJson' }, ['serviceId', 'jsonBody'], ['toUser', 'content', 'headTitle', 'articles']],
-		[{ operation: 'revoke' }, ['serviceId', 'messageId'], ['toUser', 'content', 'messageType']],
-	])('%j shows %j', (values, shown, hidden) => {
+		[{ operation: 'sendText' }, [...recipients, 'content']],
+		[{ operation: 'sendComposite' }, [...recipients, ...compositeFields]],
+		[{ operation: 'sendArticles' }, [...recipients, 'articles']],
+		[{ operation: 'sendAsServiceAccount', messageType: 'text' }, [...service, ...recipients, 'content']],
+		[{ operation: 'sendAsServiceAccount', messageType: 'composite' }, [...service, ...recipients, ...compositeFields]],
+		[{ operation: 'sendAsServiceAccount', messageType: 'articles' }, [...service, ...recipients, 'articles']],
+		[{ operation: 'sendAsServiceAccount', messageType: 'rawJson' }, [...service, 'jsonBody']],
+		[{ operation: 'revoke' }, ['dataMode', 'serviceId', 'messageId']],
+	])('%j shows %j', (values, shown) => {
 		const parameters = resolve({ resource: 'message', ...values });
-		for (const name of shown) expect(parameters).toHaveProperty(name);
-		for (const name of hidden) expect(parameters).not.toHaveProperty(name);
+		expect(Object.keys(parameters).sort()).toEqual(['resource', 'operation', ...shown, 'options'].sort());
 	});
 
 	test('Media → Upload Image shows the binary field; the send options only on send operations', () => {
@@ -602,7 +603,13 @@ describe('node description (n8n\'s own parameter resolution)', () => {
 			.filter((p) => p.name === 'operation')
 			.flatMap((p) => p.options.map((o) => o.value))
 			.filter((v) => v.startsWith('send'));
-		for (const option of convert) expect([...option.displayOptions.show['/operation']].sort()).toEqual([...operations].sort());
+		const SEND_OPERATIONS = ['sendArticles', 'sendAsServiceAccount', 'sendComposite', 'sendText'];
+		expect([...operations].sort()).toEqual(SEND_OPERATIONS);
+		// Both convert options, each shown on exactly the send operations (so not on revoke, nor on another resource's operations).
+		expect(convert.map((o) => [o.name, [...o.displayOptions.show['/operation']].sort()])).toEqual([
+			['convertMediaId', SEND_OPERATIONS],
+			['convertUserId', SEND_OPERATIONS],
+		]);
 	});
 
 	test('Send as Service Account, and only it, shows a notice that it is experimental', () => {

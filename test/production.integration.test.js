@@ -96,24 +96,48 @@ describe('one token for several processes', () => {
 		const credential = harness.sandboxCredential(baseUrl);
 		sandbox.injectNext('slowReply', 1, 'revoke', { slowMs: 1500 });
 		const [out] = await revokes(harness, credential, ids(5, 'slow'), { options: { concurrency: 5, timeout: 5000 } });
-		expect(out.map((o) => fieldsOf(o).errorCode)).toEqual([0, 0, 0, 0, 0].map((c, i) => (i === 0 ? fieldsOf(out[0]).errorCode : c)));
-		const [first, ...others] = byEndpoint('revoke');
-		expect(first.fault).toBe('slowReply');
-		for (const r of others) expect(r.startedAt).toBeLessThan(first.startedAt + 500);
+		// The slow reply (1500 ms) comes well within the 5000 ms timeout: every item succeeds, the slow one included.
+		expect(out.map((o) => fieldsOf(o).errorCode)).toEqual([0, 0, 0, 0, 0]);
+		expect(out.map((o) => o.json.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+		expect(sandbox.stats.tokenCalls).toBe(1);
+		const calls = byEndpoint('revoke');
+		expect(calls).toHaveLength(5); // one request per item: the slow one was not retried
+		const slow = calls.filter((r) => r.fault === 'slowReply');
+		expect(slow).toHaveLength(1);
+		const [token] = byEndpoint('token');
+		// The refreshing item's own request: the first revoke, sent once the token call had ended.
+		expect(calls[0]).toBe(slow[0]);
+		expect(slow[0].startedAt).toBeGreaterThanOrEqual(token.endedAt);
+		expect(slow[0].response.body.errorCode).toBe(0);
+		expect(sandbox.messages.get(slow[0].body.messageId).revoked).toBe(true);
+		// "As soon as the token is there": every other revoke started while the slow one was still
+		// waiting for its answer (under a release at the end of the refreshing item's request, all
+		// four would start after it ended).
+		const others = calls.filter((r) => r !== slow[0]);
+		expect(others.filter((r) => r.startedAt >= slow[0].endedAt)).toEqual([]);
+		expect(others.filter((r) => r.endedAt <= slow[0].endedAt)).toHaveLength(4);
 	});
 });
 
 describe('pacing', () => {
-	test('a limiter used with another window strands nothing: one revoke after a 20 s window setting goes at once', async () => {
+	test('a limiter used with another window strands nothing: one revoke after a 20 s window setting goes within the new window', async () => {
 		const credential = harness.sandboxCredential(baseUrl);
-		await revokes(harness, credential, ids(3, 'w'), { options: { rateLimit: 3, rateLimitWindow: 20 } });
-		const started = Date.now();
-		const [out] = await revokes(harness, credential, ids(1, 'w2'), { options: { rateLimit: 3, rateLimitWindow: 1 } });
+		await revokes(harness, credential, ids(2, 'w'), { options: { rateLimit: 2, rateLimitWindow: 20 } });
+		const [out] = await revokes(harness, credential, ids(1, 'w2'), { options: { rateLimit: 2, rateLimitWindow: 1 } });
 		expect(fieldsOf(out[0]).errorCode).toBe(0);
-		expect(Date.now() - started).toBeLessThan(1500);
+		// Under the old setting the 3rd revoke would wait for the 1st reply's 20 s window to pass.
+		const sent = byEndpoint('revoke');
+		expect(sent).toHaveLength(3);
+		expect(sent[2].startedAt - sent[0].endedAt).toBeLessThan(20_000);
 	});
 
-	test.each([2, 4])('%i processes sharing Fxiaoke\'s limit converge on it: 0 failed items, few rejections, near the minimum time', async (processes) => {
+	// Rejections: 2 processes ≤ 15 % of the items; 4 processes (12–33 seen) ≤ 25 %, where processes
+	// that did not adapt would meet about three in four. Time is printed: bench/pacing-sim.js judges it
+	// in virtual time, the queue-mode e2e against a baseline.
+	test.each([
+		[2, 0.15],
+		[4, 0.25],
+	])('%i processes sharing Fxiaoke\'s limit: 0 failed items, rejections ≤ %d of the items', async (processes, share) => {
 		const limit = 20;
 		const windowMs = 1000;
 		const total = 200;
@@ -136,11 +160,9 @@ describe('pacing', () => {
 		const rejected = byEndpoint('revoke').filter((r) => codeOf(r) === 14001).length;
 		const minimum = (total / limit) * (windowMs / 1000);
 		process.stderr.write(`[pacing] ${processes} processes: ${items.length} items, ${rejected} rate-limit rejections, ${seconds.toFixed(2)} s (minimum ${minimum} s, ratio ${(seconds / minimum).toFixed(2)})\n`);
+		expect(items).toHaveLength(total);
 		expect(items.filter((o) => fieldsOf(o).errorCode !== 0)).toEqual([]);
-		// With 4 processes the issue's bound holds in most runs only (12–32 rejections seen): printed above.
-		// The time is printed, not asserted: on a busy machine it says more about the machine (the
-		// queue-mode e2e holds real workers to the time bound).
-		if (processes === 2) expect(rejected).toBeLessThanOrEqual(total * 0.15);
+		expect(rejected).toBeLessThanOrEqual(total * share);
 	});
 });
 
@@ -149,40 +171,41 @@ describe('cancellation', () => {
 		const credential = harness.sandboxCredential(baseUrl);
 		const controller = new AbortController();
 		controller.abort();
-		const started = Date.now();
 		const error = await revokes(harness, credential, ids(3, 'c'), { continueOnFail: false, signal: controller.signal }).catch((e) => e);
-		expect(Date.now() - started).toBeLessThan(500);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toMatch(/cancelled/);
 		expect(sandbox.requests).toHaveLength(0);
-		// Two items at 3 per 20 s go at once (a burst is at least 2): a slot the cancelled run held would hold one back.
-		const next = Date.now();
+		// Two items at 3 per 20 s go in one burst (a burst is at least 2): a slot the cancelled run held
+		// would hold the second back a third of the window (the next token) or the whole window.
 		const [out] = await revokes(harness, credential, ids(2, 'n'), { options: { rateLimit: 3, rateLimitWindow: 20 } });
 		expect(out.map((o) => fieldsOf(o).errorCode)).toEqual([0, 0]);
-		expect(Date.now() - next).toBeLessThan(1500);
+		const [first, second] = byEndpoint('revoke');
+		expect(second.startedAt - first.startedAt).toBeLessThan(20_000 / 3);
 	});
 
 	test('a cancel while items wait for the limiter: nothing is started after it, waiting slots are given back', async () => {
 		const credential = harness.sandboxCredential(baseUrl);
 		const controller = new AbortController();
+		// 2 per 20 s: a burst of 2, then the next slot 10 s later; 18 items wait in the limiter's queue.
 		const run = revokes(harness, credential, ids(20, 'mid'), {
 			continueOnFail: false,
 			signal: controller.signal,
-			options: { concurrency: 5, rateLimit: 2, rateLimitWindow: 1 },
+			options: { concurrency: 5, rateLimit: 2, rateLimitWindow: 20 },
 		}).catch((e) => e);
-		await new Promise((r) => setTimeout(r, 1200));
+		while (byEndpoint('revoke').filter((r) => r.response).length < 2) await new Promise((r) => setTimeout(r, 10));
+		const startedAt = Date.now();
 		controller.abort();
-		const cancelledAt = Date.now();
 		const error = await run;
 		expect(error.message).toMatch(/cancelled/);
-		expect(Date.now() - cancelledAt).toBeLessThan(300);
-		const started = byEndpoint('revoke').filter((r) => r.startedAt > cancelledAt + 20);
-		expect(started).toEqual([]);
-		expect(byEndpoint('revoke').length).toBeLessThan(6);
+		// The run ended before the limiter's next slot (10 s on), so no waiter was left in its queue…
+		expect(Date.now() - startedAt).toBeLessThan(10_000);
+		// …and nothing was sent after the burst.
+		expect(byEndpoint('revoke')).toHaveLength(2);
 	});
 
 	test('a backoff sleep ends with the cancel: no retry after it', async () => {
-		Object.assign(RETRY, { baseDelayMs: 2000, maxDelayMs: 2000 });
+		// A backoff of 10–20 s: a run that sat it out would end 10 s after the cancel at the earliest.
+		Object.assign(RETRY, { baseDelayMs: 20_000, maxDelayMs: 20_000 });
 		try {
 			const credential = harness.sandboxCredential(baseUrl);
 			await revokes(harness, credential, ids(1, 'warm'));
@@ -190,11 +213,11 @@ describe('cancellation', () => {
 			sandbox.injectNext('busy', 5, 'revoke');
 			const controller = new AbortController();
 			const run = revokes(harness, credential, ids(1, 'b'), { signal: controller.signal });
-			await new Promise((r) => setTimeout(r, 300));
+			while (byEndpoint('revoke').length - before < 1 || !byEndpoint('revoke').at(-1).response) await new Promise((r) => setTimeout(r, 10));
 			controller.abort();
 			const cancelledAt = Date.now();
 			const error = await run.catch((e) => e);
-			expect(Date.now() - cancelledAt).toBeLessThan(300);
+			expect(Date.now() - cancelledAt).toBeLessThan(10_000);
 			expect(error.message).toMatch(/cancelled/);
 			expect(byEndpoint('revoke').length - before).toBe(1);
 		} finally {

@@ -5,11 +5,13 @@ import { FxiaokeTransportFailure } from '../nodes/Fxiaoke/transport/errors';
 import { isRetryable } from '../nodes/Fxiaoke/transport/retry';
 import { authenticateRequest } from '../nodes/Fxiaoke/transport/authenticate';
 import { isTokenFresh, tokenFingerprint, REFRESH_MARGIN_MS } from '../nodes/Fxiaoke/transport/tokenFields';
+import { requestToken } from '../nodes/Fxiaoke/transport/token';
+import { resetTokens, usableToken } from '../nodes/Fxiaoke/transport/tokenCache';
 import { Fxiaoke } from '../nodes/Fxiaoke/Fxiaoke.node';
 import { FxiaokeApi } from '../credentials/FxiaokeApi.credentials';
 import { readOptions } from '../nodes/Fxiaoke/actions/options';
 import codex from '../nodes/Fxiaoke/Fxiaoke.node.json';
-import { NodeOperationError, type IExecuteFunctions, type INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type IHttpRequestHelper, type INodePropertyOptions } from 'n8n-workflow';
 
 describe('base URL', () => {
 	test.each([
@@ -148,8 +150,78 @@ describe('token freshness', () => {
 		expect(isTokenFresh(stored({ tokenExpiresAt: now + 7_000_000, accessToken: '' }), now)).toBe(false);
 		expect(isTokenFresh({ ...stored({ tokenExpiresAt: now + 7_000_000 }), appId: 'B' }, now)).toBe(false);
 	});
-	test('the margin leaves room for Fxiaoke handing back the same token for 6600 s', () => {
-		expect(REFRESH_MARGIN_MS).toBeLessThan((7200 - 6600) * 1000);
+	test('the margin leaves room for Fxiaoke handing back the same token for 6600 s', async () => {
+		// Fxiaoke's token endpoint on a logical clock (API.md: a token lives 7200 s; asked within 6600 s
+		// of its issue, the endpoint hands back the same token with expiresIn = its remaining seconds;
+		// asked later, it issues a new one).
+		const LIFE_MS = 7200_000;
+		const REISSUE_MS = 6600_000;
+		const app = { ...creds, appSecret: 'S' };
+		const fingerprint = tokenFingerprint(app);
+		let clock = 0;
+		const clockSpy = jest.spyOn(Date, 'now').mockImplementation(() => clock);
+		try {
+			// The node starts with Fxiaoke's token already this old (another worker fetched it first).
+			const outcomes = [];
+			for (const startAge of [0, 3_600_000, 6_599_000]) {
+				resetTokens();
+				const death = new Map<string, number>();
+				let issued = 0;
+				let current = { token: 'T0', issuedAt: now - startAge };
+				death.set(current.token, current.issuedAt + LIFE_MS);
+				const endpoint = {
+					helpers: {
+						httpRequest: async () => {
+							if (clock - current.issuedAt >= REISSUE_MS) {
+								current = { token: `T${++issued}`, issuedAt: clock };
+								death.set(current.token, clock + LIFE_MS);
+							}
+							const expiresIn = Math.ceil((current.issuedAt + LIFE_MS - clock) / 1000);
+							const body = { accessToken: current.token, ea: 'ea1', expiresIn, errorCode: 0, errorMessage: 'success', traceId: 'E-O.1' };
+							return { statusCode: 200, headers: {}, body: JSON.stringify(body) };
+						},
+					},
+				} as unknown as IHttpRequestHelper;
+				// Three token lifetimes, second by second: refresh whenever the node finds no usable token.
+				const refreshes: Array<{ age: number; token: string; handedBack: boolean }> = [];
+				const loops: number[] = [];
+				const deadUses: number[] = [];
+				for (clock = now; clock <= now + 3 * LIFE_MS; clock += 1000) {
+					if (!usableToken(fingerprint)) {
+						const before = current;
+						const fields = await requestToken.call(endpoint, app);
+						refreshes.push({ age: clock - before.issuedAt, token: fields.accessToken, handedBack: fields.accessToken === before.token });
+						// What was just issued (or handed back) must count as fresh, in memory and as stored: else the next item refreshes again.
+						if ((!usableToken(fingerprint) || !isTokenFresh({ ...app, ...fields })) && loops.length < 5) loops.push(clock - now);
+					}
+					const used = usableToken(fingerprint);
+					if (used && clock >= death.get(used.fields.accessToken)! && deadUses.length < 5) deadUses.push(clock - now);
+				}
+				outcomes.push({
+					startAge,
+					loops,
+					deadUses,
+					// Renewed at least once per lifetime, each renewal bringing a token not seen before...
+					renewals: refreshes.length - 1 >= 3,
+					distinctTokens: new Set(refreshes.map((r) => r.token)).size === refreshes.length,
+					// ...asked for when the old token was between 6600 s and 7200 s old, so not handed back.
+					outOfWindow: refreshes.slice(1).filter((r) => r.handedBack || r.age < REISSUE_MS || r.age >= LIFE_MS),
+				});
+				// The first call hands back the token Fxiaoke already had (the same one, with its remaining life).
+				expect(refreshes[0]).toEqual({ age: startAge, token: 'T0', handedBack: true });
+			}
+			// Every token handed back, even with only 601 s left, is used (no refresh loop), never after
+			// its death, and refreshed between 6600 s (a new token comes back) and 7200 s of its life.
+			const ok = { loops: [], deadUses: [], renewals: true, distinctTokens: true, outOfWindow: [] };
+			expect(outcomes).toEqual([
+				{ startAge: 0, ...ok },
+				{ startAge: 3_600_000, ...ok },
+				{ startAge: 6_599_000, ...ok },
+			]);
+		} finally {
+			clockSpy.mockRestore();
+			resetTokens();
+		}
 	});
 });
 

@@ -101,8 +101,23 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 		if (imageServer) await new Promise((resolve) => imageServer.close(resolve));
 	});
 
-	test('the package sits in .n8n/nodes', () => {
-		expect(fs.existsSync(path.join(home.dir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-fxiaoke', 'package.json'))).toBe(true);
+	test('.n8n/nodes holds this checkout\'s build: its name and version, exactly the shipped files, byte for byte', () => {
+		const installed = path.join(home.dir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-fxiaoke');
+		/** Files under `dir`, relative to `root`, with / separators. @param {string} root @param {string} [dir] @returns {string[]} */
+		const filesIn = (root, dir = root) =>
+			fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesIn(root, path.join(dir, e.name)) : [path.relative(root, path.join(dir, e.name)).split(path.sep).join('/')]));
+		const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+		const installedPkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+		// (A registry copy, an older build or another package would differ here.)
+		expect([installedPkg.name, installedPkg.version, installedPkg.main, installedPkg.n8n]).toEqual([pkg.name, pkg.version, pkg.main, pkg.n8n]);
+		// What package.json's "files" ships (plus what npm always ships), and nothing else: no sources, tests or sandbox.
+		const shipped = ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js', 'package.json', ...filesIn(REPO_ROOT, path.join(REPO_ROOT, 'dist', 'nodes')), ...filesIn(REPO_ROOT, path.join(REPO_ROOT, 'dist', 'credentials'))];
+		const files = filesIn(installed);
+		expect([...files].sort()).toEqual([...shipped].sort());
+		expect(files).toEqual(expect.arrayContaining([...pkg.n8n.nodes, ...pkg.n8n.credentials]));
+		const differing = files.filter((f) => f !== 'package.json' && !fs.readFileSync(path.join(installed, f)).equals(fs.readFileSync(path.join(REPO_ROOT, f))));
+		expect(differing).toEqual([]);
+		// Only there: a second copy in .n8n/custom would be loaded too (as CUSTOM.fxiaoke).
 		expect(fs.existsSync(path.join(home.dir, '.n8n', 'custom', 'node_modules', 'n8n-nodes-fxiaoke'))).toBe(false);
 	});
 
