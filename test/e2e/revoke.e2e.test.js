@@ -53,6 +53,8 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	const ids7 = messageIds('m7', 50);
 	const known8 = messageIds('m8', 2);
 	const AUTO_MAP = { dataMode: 'autoMapInputData', serviceIdField: 'sa', messageIdField: 'mid' };
+	/** Runs of 50 and 100 items: a Rate Limit above them, so that no test here waits for Fxiaoke's 100 per 20 s. */
+	const UNPACED = { options: { rateLimit: 1000 } };
 	/** Items with the ids under the field names AUTO_MAP gives. @param {string[]} ids */
 	const mappedItems = (ids) => ids.map((mid) => ({ sa: DEMO.serviceId, mid, note: 'not sent' }));
 	const wrongSecret = `wrong-secret-${crypto.randomBytes(8).toString('hex')}`;
@@ -67,8 +69,8 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		const bad = buildCredential({ baseUrl, app: { ...DEMO, appSecret: wrongSecret }, id: n8nId(), name: 'Fxiaoke wrong secret' });
 		await importCredentials(home, [cred, bad]);
 
-		wf.first = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids1), credential: cred, name: 'Revoke 100 (1)' });
-		wf.second = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids2), credential: cred, name: 'Revoke 100 (2)' });
+		wf.first = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids1), credential: cred, revokeParameters: UNPACED, name: 'Revoke 100 (1)' });
+		wf.second = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids2), credential: cred, revokeParameters: UNPACED, name: 'Revoke 100 (2)' });
 		wf.continueOnFail = buildRevokeWorkflow({
 			items: revokeItems(DEMO.serviceId, ids3),
 			credential: cred,
@@ -83,7 +85,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		});
 		wf.badSecret = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: bad, name: 'Revoke with bad secret' });
 		wf.ssrf = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids5), credential: cred, name: 'Revoke behind SSRF protection' });
-		wf.autoMap = buildRevokeWorkflow({ items: mappedItems(ids7), credential: cred, revokeParameters: AUTO_MAP, name: 'Revoke, Map Automatically' });
+		wf.autoMap = buildRevokeWorkflow({ items: mappedItems(ids7), credential: cred, revokeParameters: { ...AUTO_MAP, ...UNPACED }, name: 'Revoke, Map Automatically' });
 		const badItems = [...mappedItems([known8[0]]), { sa: DEMO.serviceId }, { sa: DEMO.serviceId, mid: { id: 1 } }, ...mappedItems([known8[1]])];
 		wf.autoMapBad = buildRevokeWorkflow({ items: badItems, credential: cred, revokeParameters: AUTO_MAP, continueOnFail: true, name: 'Revoke, Map Automatically, bad items' });
 		wf.autoMapStop = buildRevokeWorkflow({ items: badItems, credential: cred, revokeParameters: AUTO_MAP, name: 'Revoke, Map Automatically, bad item stops' });
