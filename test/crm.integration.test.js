@@ -144,6 +144,21 @@ describe('dates, read-only fields, upserts in one run, writes that may have happ
 		expect(bodyOf(requestsTo('create')[1]).data.object_data.field_due__c).toBe(Date.UTC(2026, 11, 24, 2));
 	});
 
+	test('a number that can only be seconds is refused ("seconds?"), nothing sent for it; milliseconds, ISO text and DateTimes go as milliseconds', async () => {
+		const { DateTime } = require('luxon');
+		const may2024 = Date.UTC(2024, 4, 1);
+		const values = [1714521600, '1714521600', may2024, String(may2024), '2024-05-01T00:00:00Z', DateTime.fromMillis(may2024)];
+		const [out] = await run(
+			{ operation: 'create', objectApiName: object('ContactObj') },
+			values.map((birthday, i) => ({ fields: defineBelow({ name: `D${i}`, birthday }) })),
+			{ continueOnFail: true },
+		);
+		expect(out[0].json.error).toBe('Birthday (birthday) must be a date in milliseconds, not number 1714521600 (seconds? multiply by 1000, or give ISO text), in item 0');
+		expect(out[1].json.error).toBe('Birthday (birthday) must be a date in milliseconds, not the text "1714521600" (seconds? multiply by 1000, or give ISO text), in item 1');
+		const sent = requestsTo('create').map((r) => bodyOf(r).data.object_data);
+		expect(sent.map((d) => [d.name, d.birthday])).toEqual([2, 3, 4, 5].map((i) => [`D${i}`, may2024]));
+	});
+
 	test('read-only and empty-list fields of an auto-mapped item are left out; the mapper does not offer read-only ones', async () => {
 		const items = [{ name: 'Auto', account_no: 'A-1', owner: [], tel: '123' }];
 		await run({ operation: 'create', objectApiName: object('AccountObj'), fields: { mappingMode: 'autoMapInputData', value: null } }, [{}], { items });

@@ -53,6 +53,15 @@ function fromWallClock(match: RegExpExecArray, zone: string): number | undefined
 	}
 }
 
+/**
+ * Below this a number of milliseconds is a date between late 1966 and March 1973; a number that small
+ * is far likelier seconds (1714521600 is May 2024 in seconds, 20 January 1970 in milliseconds).
+ */
+const SECONDS_LIKELY_BELOW = 1e11;
+
+/** A number, or the text of a whole number: milliseconds since 1970 if it is a date at all. */
+const isEpochNumber = (value: unknown): boolean => typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value.trim()));
+
 function toMilliseconds(value: unknown, zone: string): number | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value) : undefined;
 	if (typeof value === 'string') {
@@ -98,7 +107,11 @@ function convert(field: CrmField, value: unknown, zone: string): Converted {
 		case 'date':
 		case 'date_time': {
 			const ms = toMilliseconds(value, zone);
-			return ms === undefined ? { problem: `must be a date (ISO text or milliseconds), not ${shown(value)},` } : { ok: ms };
+			if (ms === undefined) return { problem: `must be a date (ISO text or milliseconds), not ${shown(value)},` };
+			if (isEpochNumber(value) && Math.abs(ms) < SECONDS_LIKELY_BELOW) {
+				return { problem: `must be a date in milliseconds, not ${shown(value)} (seconds? multiply by 1000, or give ISO text),` };
+			}
+			return { ok: ms };
 		}
 		case 'true_or_false':
 			if (typeof value === 'boolean') return { ok: value };
