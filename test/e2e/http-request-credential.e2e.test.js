@@ -13,6 +13,13 @@
  *      body and the token is not refreshed. The Fxiaoke node on the same credential refreshes it (and
  *      n8n persists the new one), after which the HTTP Request node works again.
  *
+ * The three executions of 3 run in ONE n8n process (`executeBatch --concurrency=1`, in that order):
+ * each n8n CLI start costs ~5 s. That proves the same: n8n reads a credential from its database
+ * for every execution (credentials-helper.js getCredentialsEntity → findOneByOrFail, no cache), so
+ * the HTTP Request node after the refresh can only have the token n8n persisted; the Fxiaoke node
+ * still starts from the persisted dead token (nothing of this process has seen a token before it).
+ * Which request came from which execution is read from each node's own start and run time.
+ *
  * Requires `npm run build` first (dist/).
  */
 
@@ -21,13 +28,15 @@ const { buildCredential, buildRevokeWorkflow, revokeItems, CREDENTIAL_TYPE, chai
 const DEMO = require('../../sandbox/demo-app');
 const { fieldsOf, pairedIndex, messageIds, UUID_V4 } = require('../support/items');
 const { useE2e, throwIfFailed, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
+const { executeBatch, orderedBatchIds } = require('../support/e2e-kit');
+const audit = require('../support/fault-audit');
 
 /**
  * Manual Trigger → Set (raw JSON list) → Split Out → HTTP Request (POST {baseUrl}/cgi/app/message/revoke,
  * predefined credential type fxiaokeApi, JSON body built from the item).
- * @param {{ baseUrl: string, items: Array<{ serviceId: string, messageId: string }>, credential: { id: string, name: string }, name: string }} opts
+ * @param {{ baseUrl: string, items: Array<{ serviceId: string, messageId: string }>, credential: { id: string, name: string }, name: string, id?: string }} opts
  */
-function buildHttpRequestWorkflow({ baseUrl, items, credential, name }) {
+function buildHttpRequestWorkflow({ baseUrl, items, credential, name, id }) {
 	const httpRequest = {
 		name: 'HTTP Request',
 		type: 'n8n-nodes-base.httpRequest',
@@ -44,7 +53,7 @@ function buildHttpRequestWorkflow({ baseUrl, items, credential, name }) {
 		},
 		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 	};
-	return chainWorkflow({ name, nodes: [...startWith({ items }), SPLIT_OUT, httpRequest] });
+	return chainWorkflow({ id, name, nodes: [...startWith({ items }), SPLIT_OUT, httpRequest] });
 }
 
 describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})`, () => {
@@ -83,20 +92,23 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 		expect(q.thirdTraceIdStatus).toBe('ok');
 	}
 
-	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...ids3, ...ids4, ...ids5] }, async (e2e) => {
+	// (keepEveryBody: a request refused with 20016 keeps its body too, to tell whose it was)
+	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...ids3, ...ids4, ...ids5], beforeListen: audit.keepEveryBody }, async (e2e) => {
 		({ sb, home } = e2e);
 		const { baseUrl } = e2e;
 
 		// imported without a token: accessToken, ea, tokenExpiresAt are blank
 		cred = buildCredential({ baseUrl, app: DEMO, name: 'Fxiaoke sandbox' });
 		await importCredentials(home, [cred]);
-		const http = (/** @type {string[]} */ ids, /** @type {string} */ name) =>
-			buildHttpRequestWorkflow({ baseUrl, items: revokeItems(DEMO.serviceId, ids), credential: cred, name });
+		const http = (/** @type {string[]} */ ids, /** @type {string} */ name, /** @type {string | undefined} */ id) =>
+			buildHttpRequestWorkflow({ baseUrl, items: revokeItems(DEMO.serviceId, ids), credential: cred, name, id });
+		// test 3's batch runs these three in this order (imported in this order, see orderedBatchIds)
+		const [afterExpiryId, nodeId, afterRefreshId] = orderedBatchIds(3);
 		wf.first = http(ids1, 'HTTP Request: revoke (blank token)');
 		wf.second = http(ids2, 'HTTP Request: revoke 3 (persisted token)');
-		wf.afterExpiry = http(ids3, 'HTTP Request: revoke after the token expired');
-		wf.node = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, ids4), credential: cred, name: 'Fxiaoke node: revoke after expiry' });
-		wf.afterRefresh = http(ids5, 'HTTP Request: revoke after the Fxiaoke node refreshed');
+		wf.afterExpiry = http(ids3, 'HTTP Request: revoke after the token expired', afterExpiryId);
+		wf.node = buildRevokeWorkflow({ id: nodeId, items: revokeItems(DEMO.serviceId, ids4), credential: cred, name: 'Fxiaoke node: revoke after expiry' });
+		wf.afterRefresh = http(ids5, 'HTTP Request: revoke after the Fxiaoke node refreshed', afterRefreshId);
 		await importWorkflow(home, Object.values(wf));
 	});
 
@@ -156,30 +168,52 @@ describe(`the Fxiaoke API credential in n8n's HTTP Request node (n8n ${VERSION})
 		async () => {
 			sb.expireTokens();
 
+			const before = sb.requests.length;
+			const steps = [
+				{ wf: wf.afterExpiry, node: 'HTTP Request', ids: ids3 },
+				{ wf: wf.node, node: 'Revoke', ids: ids4 },
+				{ wf: wf.afterRefresh, node: 'HTTP Request', ids: ids5 },
+			];
+			const batch = await executeBatch(home, steps.map((x) => x.wf.id), { concurrency: 1, timeoutMs: RUN_TIMEOUT });
+			printed.push(batch.stdout, batch.stderr, batch.summaryText);
+			if (batch.code !== 0 || steps.some((x) => !batch.runs[x.wf.id])) {
+				throw new Error(`executeBatch failed (exit ${batch.code})\n${batch.summaryText.slice(0, 3000)}\n${batch.stderr.slice(-3000)}`);
+			}
+			// Every request of the batch belongs to exactly one of the three nodes: the one running
+			// when it arrived (the executions ran one after the other, in this order).
+			const all = sb.requests.slice(before);
+			const outs = steps.map((x) => getNodeOutput(batch.runs[x.wf.id], x.node));
+			const spans = outs.map((o) => [o.startTime, o.startTime + o.executionTime]);
+			expect(spans.every(([start, end], i) => start <= end && (i === 0 || spans[i - 1][1] <= start))).toBe(true);
+			const [afterExpiry, node, afterRefresh] = spans.map(([start, end]) => all.filter((q) => q.startedAt >= start && q.startedAt <= end));
+			expect(afterExpiry.length + node.length + afterRefresh.length).toBe(all.length);
+			steps.forEach((x, i) => {
+				const mine = [afterExpiry, node, afterRefresh][i].filter((q) => q.endpoint === 'revoke');
+				expect(mine.length).toBeGreaterThan(0);
+				for (const q of mine) expect(audit.bodyOf(q)?.messageId).toBe(x.ids[0]);
+			});
+
 			// HTTP Request node: Fxiaoke answers 200 with errorCode 20016, n8n does not re-authenticate
-			let { r, requests } = await run(wf.afterExpiry);
-			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
-			expect(requests[0].response.status).toBe(200);
-			expect(requests[0].response.body.errorCode).toBe(20016);
-			let out = getNodeOutput(r.run, 'HTTP Request');
+			expect(afterExpiry.map((q) => q.endpoint)).toEqual(['revoke']);
+			expect(afterExpiry[0].response.status).toBe(200);
+			expect(afterExpiry[0].response.body.errorCode).toBe(20016);
+			let out = outs[0];
 			expect(out.items).toHaveLength(1);
 			expect(fieldsOf(out.items[0]).errorCode).toBe(20016);
 			expect(sb.messages.get(ids3[0])).toMatchObject({ revoked: false });
 
 			// the Fxiaoke node on the same credential: refreshes once, retries, succeeds
-			({ r, requests } = await run(wf.node));
-			expect(requests.filter((q) => q.endpoint === 'token')).toHaveLength(1);
-			out = getNodeOutput(r.run, 'Revoke');
+			expect(node.filter((q) => q.endpoint === 'token')).toHaveLength(1);
+			out = outs[1];
 			expect(out.items).toHaveLength(1);
 			expect(fieldsOf(out.items[0]).errorCode).toBe(0);
 			expect(sb.messages.get(ids4[0])).toMatchObject({ revoked: true });
-			const refreshed = requests.find((q) => q.endpoint === 'token').response.body;
+			const refreshed = node.find((q) => q.endpoint === 'token').response.body;
 
 			// … and n8n persisted the new token, so the HTTP Request node works again without a token call
-			({ r, requests } = await run(wf.afterRefresh));
-			expect(requests.map((q) => q.endpoint)).toEqual(['revoke']);
-			expectAuthenticated(requests[0], refreshed);
-			out = getNodeOutput(r.run, 'HTTP Request');
+			expect(afterRefresh.map((q) => q.endpoint)).toEqual(['revoke']);
+			expectAuthenticated(afterRefresh[0], refreshed);
+			out = outs[2];
 			expect(fieldsOf(out.items[0]).errorCode).toBe(0);
 			expect(sb.messages.get(ids5[0])).toMatchObject({ revoked: true });
 		},

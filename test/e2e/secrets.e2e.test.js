@@ -3,7 +3,7 @@
  * Secrets in a real n8n (issue 5). Every scenario runs — successes and failures: wrong secret,
  * wrong permanent code, business and token-endpoint faults, 20016, wrong domain (HTML), a custom
  * URL with the secret as its password — then everything n8n produced is scanned for the
- * appSecret, the permanentCode and every accessToken (the sandbox's issued tokens and the one
+ * appSecret and the permanentCode of every app and every accessToken (the sandbox's issued tokens and the one
  * `n8n export:credentials --decrypted` shows):
  *  - stdout/stderr of every n8n command, one batch of all scenarios with N8N_LOG_LEVEL=debug;
  *  - `n8n execute --rawOutput` output (a success and a failure);
@@ -12,6 +12,14 @@
  *    code. The credential row holds the token legitimately, encrypted: plaintext is what counts.
  * Error messages must name the host and never show a URL.
  *
+ * Time: the node spaces token calls 6 s apart per app (TOKEN_PACING), so the scenarios whose token
+ * call meets a fault each use an app of their own, which gets its first token in a warm-up
+ * execution at the start of the batch; by the time the scenario runs, more than 6 s have passed
+ * and its refresh is not held back. The path is the same as on the shared app: the node holds a
+ * token Fxiaoke forgot, meets 20016 and refreshes into the fault (checked per app below). No
+ * scenario tests pacing: the node's Rate Limit Window option is 1 s (a rate-limit answer pauses a
+ * quarter of it, not 5 s).
+ *
  * Needs `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
@@ -19,23 +27,30 @@ const path = require('node:path');
 
 const { importCredentials, importWorkflow, executeWorkflowRaw, exportCredentials } = require('../support/n8n');
 const { buildCredential, n8nId } = require('../support/workflows');
-const { buildFlow, fromItem, startControl, executeBatch, readExecutions, fxiaokeResult } = require('../support/e2e-kit');
+const { buildFlow, fromItem, startControl, executeBatch, readExecutions, fxiaokeResult, orderedBatchIds } = require('../support/e2e-kit');
 const { Scanner, trackIssuedTokens } = require('../support/scan');
 const audit = require('../support/fault-audit');
 const { fieldsOf } = require('../support/items');
 const { useE2e, VERSION, RUN_TIMEOUT } = require('../support/e2e-fixture');
 
-const APP = {
-	appId: `FSAID_e2e_${crypto.randomBytes(4).toString('hex')}`,
+/** @param {string} [tag] an app with random secrets */
+const newApp = (tag = '') => ({
+	appId: `FSAID_e2e_${tag}${crypto.randomBytes(4).toString('hex')}`,
 	appSecret: `appsecret-${crypto.randomBytes(16).toString('hex')}`,
 	permanentCode: `permcode-${crypto.randomBytes(16).toString('hex')}`,
 	ea: 'e2e_secrets_ea',
 	userId: '1000',
 	serviceId: 'FSAID_e2e_service',
-};
+});
+const APP = newApp();
+/** Scenarios whose token call meets a fault: each on an app of its own (see the header). */
+const OWN_APP = ['20016-twice', 'token-truncated', 'token-redirect', 'token-html', 'token-reset-after-apply'];
+const OWN_APPS = Object.fromEntries(OWN_APP.map((name, i) => [name, newApp(`t${i}_`)]));
+/** What the token call of the token-* scenarios meets. @type {Record<string, string>} */
+const TOKEN_FAULT_OF = { 'token-truncated': 'truncatedJson', 'token-redirect': 'redirectHtml', 'token-html': 'nonJson', 'token-reset-after-apply': 'resetAfterApply' };
 const WRONG_SECRET = `wrongsecret-${crypto.randomBytes(16).toString('hex')}`;
 const WRONG_CODE = `wrongcode-${crypto.randomBytes(16).toString('hex')}`;
-const FAST = { concurrency: 1, timeout: 1500 };
+const FAST = { concurrency: 1, timeout: 1500, rateLimit: 1000, rateLimitWindow: 1 };
 const FAULTS = [
 	'tokenExpired', 'error20016', 'rateLimit14001', 'rateLimit30004', 'busy', 'serviceTimeout50009', 'quotaDaily30002',
 	'http500', 'http502', 'http503', 'http429', 'resetBeforeReply', 'resetAfterApply', 'slowReply', 'truncatedJson', 'nonJson', 'redirectHtml',
@@ -90,11 +105,13 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 		'wrong-domain': () => revokeItems('wd', 1),
 		'password-in-url': () => revokeItems('pw', 1),
 		// the token call's reply is cut in half (inside the token)
-		'token-truncated': tokenFault('truncatedJson', () => revokeItems('tt', 2)),
-		'token-redirect': tokenFault('redirectHtml', () => sendItems('tr', 2)),
-		'token-html': tokenFault('nonJson', () => revokeItems('th', 1)),
-		'token-reset-after-apply': tokenFault('resetAfterApply', () => revokeItems('tra', 1)),
+		'token-truncated': tokenFault(TOKEN_FAULT_OF['token-truncated'], () => revokeItems('tt', 2)),
+		'token-redirect': tokenFault(TOKEN_FAULT_OF['token-redirect'], () => sendItems('tr', 2)),
+		'token-html': tokenFault(TOKEN_FAULT_OF['token-html'], () => revokeItems('th', 1)),
+		'token-reset-after-apply': tokenFault(TOKEN_FAULT_OF['token-reset-after-apply'], () => revokeItems('tra', 1)),
 	};
+	// one revoke per own app, first in the batch: its first token, more than 6 s before its scenario
+	for (const name of OWN_APP) arm[`warm-up ${name}`] = () => revokeItems('wu', 1);
 	const armed = Object.fromEntries(
 		Object.entries(arm).map(([name, fn]) => [
 			name,
@@ -110,11 +127,11 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 		audit.keepEveryBody(created);
 		issuedTokens = trackIssuedTokens(created);
 	};
-	useE2e({ version: VERSION, sandbox: { apps: [APP], unknownMessages: 'accept' }, beforeListen }, async (e2e) => {
+	useE2e({ version: VERSION, sandbox: { apps: [APP, ...Object.values(OWN_APPS)], unknownMessages: 'accept' }, beforeListen }, async (e2e) => {
 		({ sb, baseUrl, home } = e2e);
 		control = await startControl(armed);
 
-		const cred = (name, overrides) => buildCredential({ baseUrl, app: APP, id: n8nId(), name, overrides });
+		const cred = (name, overrides, app = APP) => buildCredential({ baseUrl, app, id: n8nId(), name, overrides });
 		const creds = {
 			good: cred('Fxiaoke good'),
 			wrongSecret: cred('Fxiaoke wrong secret', { appSecret: WRONG_SECRET }),
@@ -122,27 +139,33 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 			wrongDomain: cred('Fxiaoke wrong domain', { customUrl: `${baseUrl}/not-the-api` }),
 			passwordUrl: cred('Fxiaoke password URL', { customUrl: baseUrl.replace('http://', `http://admin:${APP.appSecret}@`) }),
 		};
-		printed.push(['import:credentials', (await importCredentials(home, Object.values(creds))).stdout]);
+		/** @type {Record<string, ReturnType<typeof cred>>} */
+		const own = Object.fromEntries(OWN_APP.map((name) => [name, cred(`Fxiaoke ${name}`, undefined, OWN_APPS[name])]));
+		printed.push(['import:credentials', (await importCredentials(home, [...Object.values(creds), ...Object.values(own)])).stdout]);
 
+		// the batch runs the scenarios in the order they are declared here (warm-ups first)
+		const batchIds = orderedBatchIds(Object.keys(armed).length);
 		const flow = (name, credential, operation, continueOnFail, expectOutcome, options = FAST) => {
+			const id = batchIds[Object.keys(scenarios).length];
 			scenarios[name] = {
 				expect: expectOutcome,
-				wf: buildFlow({ name: `secrets ${name}`, credential, controlUrl: control.url(name), parameters: fromItem[operation](options), continueOnFail }),
+				wf: buildFlow({ id, name: `secrets ${name}`, credential, controlUrl: control.url(name), parameters: fromItem[operation](options), continueOnFail }),
 			};
 		};
+		for (const name of OWN_APP) flow(`warm-up ${name}`, own[name], 'revoke', false, 'ok');
 		flow('ok-revoke', creds.good, 'revoke', false, 'ok');
 		flow('ok-send', creds.good, 'sendText', false, 'ok');
 		flow('wrong-secret', creds.wrongSecret, 'revoke', false, 'error');
 		flow('wrong-code', creds.wrongCode, 'sendText', true, 'ok');
 		flow('revoke-faults', creds.good, 'revoke', true, 'ok');
 		flow('send-faults', creds.good, 'sendText', true, 'ok');
-		flow('20016-twice', creds.good, 'revoke', false, 'error');
+		flow('20016-twice', own['20016-twice'], 'revoke', false, 'error');
 		flow('wrong-domain', creds.wrongDomain, 'revoke', false, 'error');
 		flow('password-in-url', creds.passwordUrl, 'revoke', false, 'error');
-		flow('token-truncated', creds.good, 'revoke', false, 'error');
-		flow('token-redirect', creds.good, 'sendText', true, 'ok');
-		flow('token-html', creds.good, 'revoke', false, 'error');
-		flow('token-reset-after-apply', creds.good, 'revoke', true, 'ok');
+		flow('token-truncated', own['token-truncated'], 'revoke', false, 'error');
+		flow('token-redirect', own['token-redirect'], 'sendText', true, 'ok');
+		flow('token-html', own['token-html'], 'revoke', false, 'error');
+		flow('token-reset-after-apply', own['token-reset-after-apply'], 'revoke', true, 'ok');
 		const imported = await importWorkflow(home, Object.values(scenarios).map((s) => s.wf));
 		printed.push(['import:workflow', `${imported.stdout}\n${imported.stderr}`]);
 	});
@@ -181,6 +204,17 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 			const faultItems = fxiaokeResult(batch.runs[scenarios['revoke-faults'].wf.id]).items;
 			expect(faultItems.filter((i) => i.json.error !== undefined).length).toBeGreaterThan(2);
 			expect(sb.requests.filter((r) => r.fault).length).toBeGreaterThanOrEqual(2 * FAULTS.length);
+			// Each scenario on an app of its own took the shared app's path: a token from its warm-up,
+			// a 20016 for that token, then the refresh (which met the fault of the token-* scenarios).
+			for (const name of OWN_APP) {
+				expect([name, control.calls.indexOf(`warm-up ${name}`) < control.calls.indexOf(name)]).toEqual([name, true]);
+				const calls = sb.requests.filter((r) => r.endpoint === 'token' && audit.bodyOf(r)?.appId === OWN_APPS[name].appId);
+				const issued = new Set(calls.map((r) => r.tokenId).filter(Boolean));
+				const refresh = calls[1];
+				const rejected = sb.requests.find((r) => r.endpoint !== 'token' && issued.has(r.tokenId) && r.response?.body?.errorCode === 20016);
+				expect([name, calls[0]?.fault, calls[0]?.response?.body?.errorCode]).toEqual([name, null, 0]);
+				expect([name, refresh?.fault ?? null, rejected !== undefined && refresh !== undefined && rejected.seq < refresh.seq]).toEqual([name, TOKEN_FAULT_OF[name] ?? null, true]);
+			}
 		},
 		RUN_TIMEOUT,
 	);
@@ -214,6 +248,10 @@ describe(`secrets never leak from a real n8n ${VERSION}`, () => {
 				{ name: 'permanentCode', value: APP.permanentCode },
 				{ name: 'wrong appSecret', value: WRONG_SECRET },
 				{ name: 'wrong permanentCode', value: WRONG_CODE },
+				...Object.entries(OWN_APPS).flatMap(([name, app]) => [
+					{ name: `appSecret (${name})`, value: app.appSecret },
+					{ name: `permanentCode (${name})`, value: app.permanentCode },
+				]),
 				...[...tokens].map((value) => ({ name: 'accessToken', value })),
 			]);
 			for (const [where, text] of printed) scanner.text(where, text);

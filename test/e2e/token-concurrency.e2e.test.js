@@ -5,6 +5,15 @@
  * endpoint is slow (tokenDelayMs), so overlapping token calls would be visible in its stats
  * (concurrentTokenCalls / tokenCallsConcurrentMax); the test fails on any.
  *
+ * Time: the node's default rate (100 per 20 s window) made each phase's 150 revokes take 25–30 s;
+ * the workflows set 100 per 2 s instead, which still spreads a phase over ~3 s, so the five
+ * executions' requests interleave (the limiter serves them in arrival order; expectOverlap checks
+ * it). Every token call after the first of a process waits 6 s (TOKEN_PACING), so the mid-run
+ * phase's seed is one whose plan expires the token exactly 3 times (at the 29th, 50th and 122nd
+ * revoke request, none more before the 400th; simulated with sandbox/faults.js): at least the 2
+ * the test needs, with one to spare, and not 5 or 6 (seed 5 gave expiries at the 14th, 21st,
+ * 48th, 57th, 129th and 157th).
+ *
  * Needs `npm run build` first (dist/); the first run on a machine installs n8n (see test/support/n8n.js).
  */
 const crypto = require('node:crypto');
@@ -20,6 +29,10 @@ const { useE2e, VERSION } = require('../support/e2e-fixture');
 const RUN_TIMEOUT = 4 * 60 * 1000;
 const TOKEN_DELAY_MS = 800;
 const PER_WORKFLOW = 30;
+/** The node's rate options (see the header). */
+const PACE = { rateLimit: 100, rateLimitWindow: 2 };
+/** The mid-run phase's fault plan: 3 % tokenExpired, seed with 3 expiries (see the header). */
+const MID_RUN_SEED = 727;
 
 describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} process`, () => {
 	/** @type {import('../support/e2e-fixture').Sandbox} */
@@ -40,7 +53,7 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 				name: `token ${phase} ${w}`,
 				credential,
 				items: ids.map((messageId) => ({ serviceId: DEMO.serviceId, messageId })),
-				parameters: fromItem.revoke({ concurrency: 3, ...options }),
+				parameters: fromItem.revoke({ concurrency: 3, ...PACE, ...options }),
 				continueOnFail: true,
 			});
 			idsOf[wf.id] = ids;
@@ -128,7 +141,7 @@ describe(`token endpoint under 5 concurrent executions in one n8n ${VERSION} pro
 	test(
 		'tokens expiring mid-run (seeded tokenExpired faults): at most one token call per expiry, never two at once',
 		async () => {
-			sb.injectFaults({ rate: 0.03, kinds: ['tokenExpired'], seed: 5, endpoints: ['revoke'] });
+			sb.injectFaults({ rate: 0.03, kinds: ['tokenExpired'], seed: MID_RUN_SEED, endpoints: ['revoke'] });
 			let result;
 			try {
 				result = await runPhase('midRun');

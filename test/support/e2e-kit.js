@@ -29,6 +29,18 @@ function batchId() {
 }
 
 /**
+ * `count` workflow ids that `executeBatch --concurrency=1` runs in the order given, when the
+ * workflows are imported in that order: n8n 2.41 reads them with `id IN (…)` and no ORDER BY
+ * (commands/execute-batch.js), which sqlite answers in import (rowid) order or in id order, and
+ * these ids sort as listed (the position, zero-padded, then random characters; 16 in all).
+ * @param {number} count
+ */
+function orderedBatchIds(count) {
+	const width = String(Math.max(count - 1, 0)).length;
+	return Array.from({ length: count }, (_, i) => `${String(i).padStart(width, '0')}${n8nId().slice(width)}`);
+}
+
+/**
  * Start → (items) → Split Out → Fxiaoke. Items come either from a Set node (static `items`) or
  * from an HTTP Request node calling `controlUrl`, which answers `{ items: [...] }` (and can arm
  * the sandbox for this execution).
@@ -189,4 +201,4 @@ function fxiaokeResult(run) {
 	return { items: task?.data?.main?.[0] ?? [], error: task?.error ?? resultData?.error, resultError: resultData?.error };
 }
 
-module.exports = { batchId, buildFlow, fromItem, startControl, executeBatch, readExecutions, fxiaokeResult };
+module.exports = { batchId, orderedBatchIds, buildFlow, fromItem, startControl, executeBatch, readExecutions, fxiaokeResult };
