@@ -252,8 +252,10 @@ test('change owner: one employee ID as a list, through changeOwner; a missing ow
 });
 
 describe('get many', () => {
-	test('filters (converted by field type), a limit and the fields to return', async () => {
-		sandbox.crm.seed('AccountObj', 30, (i) => ({ name: `Account ${i}`, account_level: i % 3 === 0 ? '1' : '2', employees: String(i) }));
+	test('filters (converted by field type), a limit (the most recently changed first) and the fields to return', async () => {
+		// Modification times in another order than the ids: account i was changed at minute (7 i mod 30).
+		const at = (i) => Date.UTC(2026, 0, 1) + ((i * 7) % 30) * 60_000;
+		sandbox.crm.seed('AccountObj', 30, (i) => ({ name: `Account ${i}`, account_level: i % 3 === 0 ? '1' : '2', employees: String(i), last_modified_time: at(i) }));
 		const [out] = await run({
 			operation: 'getAll',
 			objectApiName: object('AccountObj'),
@@ -262,14 +264,31 @@ describe('get many', () => {
 			filters: { conditions: [{ field: 'account_level', operator: 'EQ', value: 'Key' }, { field: 'employees', operator: 'GTE', value: '10' }] },
 			options: { ...FAST, fieldProjection: ['name'] },
 		});
-		expect(out.map((item) => item.json.name)).toEqual(['Account 12', 'Account 15', 'Account 18', 'Account 21']);
+		// Matching: 12, 15, 18, 21, 24, 27, changed at minutes 24, 15, 6, 27, 18, 9.
+		expect(out.map((item) => item.json.name)).toEqual(['Account 21', 'Account 12', 'Account 24', 'Account 15']);
 		expect(Object.keys(out[0].json).sort()).toEqual(['_id', 'name']);
 		const info = bodyOf(requestsTo('query')[0]).data.search_query_info;
 		expect(info.filters).toEqual([
 			{ field_name: 'account_level', field_values: ['1'], operator: 'EQ' },
 			{ field_name: 'employees', field_values: ['10'], operator: 'GTE' },
 		]);
-		expect(info).toMatchObject({ limit: 4, offset: 0, orders: [{ fieldName: '_id', isAsc: true }], fieldProjection: ['_id', 'name'] });
+		expect(info).toMatchObject({
+			limit: 4,
+			offset: 0,
+			orders: [
+				{ fieldName: 'last_modified_time', isAsc: false },
+				{ fieldName: '_id', isAsc: true },
+			],
+			fieldProjection: ['_id', 'name'],
+		});
+	});
+
+	test('a limit beyond what offsets reach (10,100) without a sort keeps the _id cursor, which reads every record', async () => {
+		sandbox.crm.seed('LeadsObj', 150);
+		const [out] = await run({ operation: 'getAll', objectApiName: object('LeadsObj'), returnAll: false, limit: 20_000, options: FAST });
+		expect(out).toHaveLength(150);
+		const infos = requestsTo('query').map((r) => bodyOf(r).data.search_query_info);
+		expect(infos.map((i) => i.orders)).toEqual([[{ fieldName: '_id', isAsc: true }], [{ fieldName: '_id', isAsc: true }]]);
 	});
 
 	// The one large run of the suite, where size is the point (elsewhere the sandbox's crmMaxOffset is

@@ -3,8 +3,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { nodeParameter } from './parameters';
 import { inputError } from './validation';
 
-/** Return All and Limit for a Get Many of `resource` (CRM Object, Employee, Department). */
-export function pagingFields(resource: string): INodeProperties[] {
+/**
+ * Return All and Limit for a Get Many of `resource` (CRM Object, Employee, Department); `limitHint`
+ * says which records a limit returns, where that is not obvious.
+ */
+export function pagingFields(resource: string, limitHint = ''): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -21,6 +24,7 @@ export function pagingFields(resource: string): INodeProperties[] {
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
+			...(limitHint ? { hint: limitHint } : {}),
 			displayOptions: { show: { resource: [resource], operation: ['getAll'], returnAll: [false] } },
 		},
 	];

@@ -24,7 +24,7 @@ const LIST_OPERATORS = ['IN', 'NIN', 'BETWEEN', 'NBETWEEN'];
 const NO_VALUE_OPERATORS = ['IS', 'ISN'];
 
 export const description: INodeProperties[] = [
-	...pagingFields('crmObject'),
+	...pagingFields('crmObject', 'Without a sort: the most recently changed records first'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -84,7 +84,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		placeholder: 'Add Sort Rule',
 		default: {},
-		description: `Without a sort, records come in _id order and all of them can be read; with one, Fxiaoke pages only through the first ${MAX_OFFSET + PAGE_LIMIT}`,
+		description: `Without a sort: with a Limit, the most recently changed records first; with Return All, every record in _id order. With a sort Fxiaoke pages only through the first ${MAX_OFFSET + PAGE_LIMIT}.`,
 		displayOptions: showFor('getAll'),
 		options: [
 			{
@@ -184,6 +184,13 @@ function readSearchQueryInfo(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	return value as IDataObject;
 }
 
+/**
+ * With a Limit and no sort of the user's, the most recently changed records ("the last 10 leads"),
+ * as far as offset paging reaches; Return All, or a Limit beyond that reach, keeps the _id cursor,
+ * which reads every record.
+ */
+const NEWEST_FIRST: QuerySpec['orders'] = [{ fieldName: 'last_modified_time', isAsc: false }];
+
 /** Get Many: POST …/data/query, page after page, one output item per record. */
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
@@ -197,11 +204,12 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	// (Limit and offset are the node's: it pages.)
 	delete extra.limit;
 	delete extra.offset;
+	const orders = Array.isArray(customOrders)
+		? (customOrders as QuerySpec['orders'])
+		: sortRows.map((row, i) => ({ fieldName: fieldOf(this, itemIndex, fields, row.field, `of sort rule ${i + 1}`).apiName, isAsc: row.direction !== 'desc' }));
 	const spec: QuerySpec = {
 		filters: [...readFilters(this, itemIndex, fields), ...(Array.isArray(customFilters) ? (customFilters as QueryFilter[]) : [])],
-		orders: Array.isArray(customOrders)
-			? (customOrders as QuerySpec['orders'])
-			: sortRows.map((row, i) => ({ fieldName: fieldOf(this, itemIndex, fields, row.field, `of sort rule ${i + 1}`).apiName, isAsc: row.direction !== 'desc' })),
+		orders: orders.length === 0 && limit <= MAX_OFFSET + PAGE_LIMIT ? NEWEST_FIRST : orders,
 		fieldProjection: Array.isArray(customProjection)
 			? (customProjection as string[])
 			: Array.isArray(raw.fieldProjection)
