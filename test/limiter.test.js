@@ -26,10 +26,10 @@ async function drive(work) {
 	return result;
 }
 
-/** Takes the next slot and ends it with `outcome`; how long it waited for the slot. */
-async function take(limiter, outcome = 'answered') {
+/** Takes the next slot (for a node with `setting`) and ends it with `outcome`; how long it waited for the slot. */
+async function take(limiter, outcome = 'answered', setting = undefined) {
 	const started = Date.now();
-	const slot = await drive(limiter.acquire());
+	const slot = await drive(limiter.acquire(undefined, setting));
 	const waited = Date.now() - started;
 	slot.release(outcome);
 	return waited;
@@ -121,9 +121,30 @@ test('rate-limit answers never take the rate below an eighth of the limit', asyn
 
 test('settings changed: times are computed from the current window', async () => {
 	const limiter = new RateLimiter(1, 20_000);
-	await take(limiter);
-	limiter.configure(1, 100);
-	expect(await take(limiter)).toBe(100);
+	await take(limiter, 'answered', { limit: 1, windowMs: 20_000 });
+	expect(await take(limiter, 'answered', { limit: 1, windowMs: 100 })).toBe(100);
+});
+
+test('other settings never reset what rate-limit answers taught; while several are in use the lowest governs', async () => {
+	jest.spyOn(Math, 'random').mockReturnValue(0); // a hold of one window
+	const own = { limit: 100, windowMs: 1000 };
+	const limiter = new RateLimiter(own.limit, own.windowMs);
+	for (let i = 0; i < 8; i++) await take(limiter, 'answered', own);
+	await take(limiter, 'rateLimited', own);
+	const refusedAt = Date.now();
+	expect(limiter.allowed()).toBe(25); // a quarter of 100 (8 got through)
+	// Two nodes of the same app with Rate Limit 60 and 100: the lowered rate and the pause (250 ms) stay.
+	const sixty = drive(limiter.acquire(undefined, { limit: 60, windowMs: 1000 }));
+	const hundred = drive(limiter.acquire(undefined, { limit: 100, windowMs: 1000 }));
+	const [a, b] = await Promise.all([sixty, hundred]);
+	expect(Date.now() - refusedAt).toBe(250);
+	expect(limiter.allowed()).toBe(25);
+	// While both are in use, the rate grows back to 60, not 100…
+	expect(limiter.allowed(refusedAt + 60_000)).toBe(60);
+	a.release('answered');
+	// …and once only 100 is, to 100.
+	expect(limiter.allowed(refusedAt + 60_000)).toBe(100);
+	b.release('answered');
 });
 
 test('a cancelled wait leaves the queue at once and holds no slot', async () => {

@@ -38,12 +38,8 @@ export async function exchange(
 	payload: Payload,
 	options: RequestOptions,
 ): Promise<Exchange> {
-	const limiter = limiterFor(
-		s.app,
-		path,
-		options.rateLimit ?? DEFAULT_RATE_LIMIT,
-		options.rateLimitWindowMs ?? RATE_DEFAULTS.windowMs,
-	);
+	const setting = { limit: options.rateLimit ?? DEFAULT_RATE_LIMIT, windowMs: options.rateLimitWindowMs ?? RATE_DEFAULTS.windowMs };
+	const limiter = limiterFor(s.app, path, setting);
 	const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
 	const idempotent = options.idempotent === true;
 	let maybeCarriedOut = false;
@@ -57,7 +53,7 @@ export async function exchange(
 		if ('cancelled' in grant) throw cancelled();
 		// A failed token call: this item's request is not sent (an earlier attempt may have been).
 		if ('failure' in grant) throw forThisCall(grant.failure, maybeCarriedOut);
-		const slot = await limiter.acquire(s.signal);
+		const slot = await limiter.acquire(s.signal, setting);
 		if (slot === undefined) {
 			if ('endRefresh' in grant) grant.endRefresh();
 			throw cancelled();

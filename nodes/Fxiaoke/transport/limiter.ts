@@ -45,6 +45,12 @@ const MAX_DECREASE = 4;
  */
 const MAX_SHARERS = 8;
 
+/** A node's Rate Limit options: `limit` requests per `windowMs`. */
+export interface RateSetting {
+	limit: number;
+	windowMs: number;
+}
+
 interface Finished {
 	/** When its answer arrived: it counts for one window from then. */
 	at: number;
@@ -57,6 +63,9 @@ interface Finished {
  * arrived no later than that), so no window at the server sees more than `limit` from this
  * process. Requests are spread over the window (a burst takes a tenth of it) and waiters are
  * served in arrival order.
+ *
+ * Nodes of one app may set different Rate Limits: while calls with several settings wait or run, the
+ * lowest rate of them governs, and a change of setting keeps what Fxiaoke's answers taught.
  *
  * Several processes (queue-mode workers) share Fxiaoke's limit without sharing this limiter, so it
  * adapts: a rate-limit answer lowers the allowed rate by a quarter, or to what this process got
@@ -83,6 +92,8 @@ export class RateLimiter {
 	private refusedAt = -Infinity;
 	private refusedInARow = 0;
 	private pausedUntil = 0;
+	/** The settings of the calls waiting for or holding a slot now, with how many each. */
+	private inUse = new Map<string, RateSetting & { calls: number }>();
 
 	constructor(
 		private limit: number,
@@ -92,16 +103,40 @@ export class RateLimiter {
 		this.tokens = this.burst(limit);
 	}
 
-	/** New settings start from them; nothing computed under the old ones is kept. */
-	configure(limit: number, windowMs: number): void {
+	/**
+	 * Another limit or window: what rate-limit answers taught (a lowered rate, its hold, a pause)
+	 * stays, within the new limit; the window's accounting follows the new length.
+	 */
+	private configure({ limit, windowMs }: RateSetting): void {
 		if (limit === this.limit && windowMs === this.windowMs) return;
 		this.limit = limit;
 		this.windowMs = windowMs;
-		this.reducedTo = limit;
-		this.reducedAt = -Infinity;
-		this.pausedUntil = 0;
+		this.reducedTo = Math.min(this.reducedTo, limit);
 		this.tokens = Math.min(this.tokens, this.burst(limit));
 		this.pump();
+	}
+
+	/** Counts a call of `setting` as in use until the returned function is called; the lowest rate in use governs. */
+	private use(setting: RateSetting): () => void {
+		const key = `${setting.limit}/${setting.windowMs}`;
+		const entry = this.inUse.get(key) ?? { ...setting, calls: 0 };
+		entry.calls++;
+		this.inUse.set(key, entry);
+		this.configure(this.lowestInUse());
+		let done = false;
+		return () => {
+			if (done) return;
+			done = true;
+			if (--entry.calls === 0) this.inUse.delete(key);
+			// With no call left the last setting stays until another comes.
+			if (this.inUse.size > 0) this.configure(this.lowestInUse());
+		};
+	}
+
+	private lowestInUse(): RateSetting {
+		let lowest: RateSetting | undefined;
+		for (const s of this.inUse.values()) if (lowest === undefined || s.limit / s.windowMs < lowest.limit / lowest.windowMs) lowest = s;
+		return lowest ?? { limit: this.limit, windowMs: this.windowMs };
 	}
 
 	/** The rate allowed now: the configured one, or less after a recent rate-limit answer (read by tests). */
@@ -172,9 +207,13 @@ export class RateLimiter {
 		});
 	}
 
-	/** Waits for a slot, in arrival order; undefined (and no slot held) once the execution is cancelled. */
-	async acquire(signal?: AbortSignal): Promise<Slot | undefined> {
+	/**
+	 * Waits for a slot, in arrival order; undefined (and no slot held) once the execution is
+	 * cancelled. `setting` is the calling node's Rate Limit (default: the limiter's own).
+	 */
+	async acquire(signal?: AbortSignal, setting?: RateSetting): Promise<Slot | undefined> {
 		if (signal?.aborted === true) return undefined;
+		const done = setting === undefined ? () => undefined : this.use(setting);
 		const granted = await new Promise<boolean>((resolve) => {
 			const waiter = {
 				grant: () => {
@@ -193,16 +232,18 @@ export class RateLimiter {
 			this.queue.push(waiter);
 			this.pump();
 		});
-		return granted ? this.slot(Date.now()) : undefined;
+		if (!granted) done();
+		return granted ? this.slot(Date.now(), done) : undefined;
 	}
 
-	private slot(startedAt: number): Slot {
+	private slot(startedAt: number, done: () => void): Slot {
 		let released = false;
 		return {
 			startedAt,
 			release: (outcome) => {
 				if (released) return;
 				released = true;
+				done();
 				this.inFlight--;
 				const now = Date.now();
 				if (outcome === 'notSent') this.tokens = Math.min(this.burst(this.allowed(now)), this.tokens + 1);
@@ -255,15 +296,14 @@ const limiters = new Map<string, RateLimiter>();
 
 /**
  * One limiter per app (base URL and App ID) and endpoint, shared by every execution and every
- * credential of that app in this process: Fxiaoke counts per app, not per n8n credential.
+ * credential of that app in this process: Fxiaoke counts per app, not per n8n credential. Each call
+ * passes its node's setting to acquire().
  */
-export function limiterFor(app: string, path: string, limit: number, windowMs: number): RateLimiter {
+export function limiterFor(app: string, path: string, setting: RateSetting): RateLimiter {
 	const key = `${app}|${path}`;
 	let limiter = limiters.get(key);
-	if (limiter) {
-		limiter.configure(limit, windowMs);
-	} else {
-		limiter = new RateLimiter(limit, windowMs);
+	if (!limiter) {
+		limiter = new RateLimiter(setting.limit, setting.windowMs);
 		limiters.set(key, limiter);
 	}
 	return limiter;
