@@ -350,6 +350,7 @@ describe('upsert', () => {
 		const [second] = await run(upsert({ name: 'Bo', email: 'bo@example.com', mobile: '2' }, ['email']));
 		expect(fieldsOf(second[0])).toMatchObject({ errorCode: 0, upsert: 'updated', dataId: created });
 		expect(sandbox.crm.objects.get('ContactObj').records.get(created).mobile).toBe('2');
+		expect(fieldsOf(second[0])).not.toHaveProperty('ownerIgnored');
 
 		sandbox.crm.seed('ContactObj', 2, () => ({ name: 'Twin', email: 'twin@example.com' }));
 		const writes = sandbox.crm.writes.length;
@@ -357,6 +358,15 @@ describe('upsert', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Upsert found several ContactObj records with email = "twin@example.com", name = "Twin" in item 0');
 		expect(sandbox.crm.writes.length).toBe(writes);
+	});
+
+	test('a mapped owner on a record that matches is not applied (Change Owner changes owners): the output says ownerIgnored', async () => {
+		const [id] = sandbox.crm.seed('ContactObj', 1, () => ({ name: 'Owned', email: 'owned@example.com', owner: ['1000'] }));
+		const [out] = await run(upsert({ name: 'Owned', email: 'owned@example.com', owner: '1001' }, ['email']));
+		expect(fieldsOf(out[0])).toMatchObject({ errorCode: 0, upsert: 'updated', dataId: id, ownerIgnored: true });
+		expect(bodyOf(requestsTo('update')[0]).data.object_data).not.toHaveProperty('owner');
+		expect(sandbox.crm.objects.get('ContactObj').records.get(id).owner).toEqual(['1000']);
+		expect(requestsTo('changeOwner')).toHaveLength(0);
 	});
 });
 
@@ -385,5 +395,6 @@ describe('editor: objects and fields', () => {
 		expect(update.fields.map((f) => f.id)).not.toContain('owner');
 		const upsertFields = await methods.resourceMapping.getUpsertFields.call(chosen);
 		expect(upsertFields.fields.every((f) => f.canBeUsedToMatch === true)).toBe(true);
+		expect(upsertFields.fields.find((f) => f.id === 'owner').displayName).toMatch(/an update leaves it \(ownerIgnored\), Change Owner changes it$/);
 	});
 });

@@ -57,7 +57,8 @@ function mapperFields(fields: CrmField[], mode: 'create' | 'update' | 'upsert'):
 		fields: writable.map(
 			(f): ResourceMapperField => ({
 				id: f.apiName,
-				displayName: `${f.label} (${f.apiName})`,
+				// (A resource mapper field has no hint: the name says what an update does with the owner.)
+				displayName: mode === 'upsert' && f.apiName === 'owner' ? `${f.label} (owner): set when a record is created; an update leaves it (ownerIgnored), Change Owner changes it` : `${f.label} (${f.apiName})`,
 				required: mode !== 'update' && f.required && f.apiName !== 'owner',
 				defaultMatch: false,
 				canBeUsedToMatch: mode === 'upsert',

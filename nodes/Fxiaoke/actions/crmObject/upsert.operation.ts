@@ -49,11 +49,13 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 			}
 			target = String(matches[0]._id);
 		}
-		// The owner changes only through Change Owner.
+		// The owner changes only through Change Owner: a mapped owner is left out, and the output says so
+		// (a second write here could fail after the update was carried out).
 		const changes = { ...values };
 		delete changes.owner;
 		const body = { ...flags, data: { object_data: { _id: target, dataObjectApiName: apiName, ...changes } } };
-		return { ...(await writeRecord(this, itemIndex, apiName, 'update', body, options)), dataId: target, upsert: 'updated' };
+		const envelope = await writeRecord(this, itemIndex, apiName, 'update', body, options);
+		return { ...envelope, dataId: target, upsert: 'updated', ...(values.owner !== undefined ? { ownerIgnored: true } : {}) };
 	};
 
 	return async () => {
