@@ -190,6 +190,20 @@ test('Fetch Test Event (manual): the newest matching record, the saved state unt
 	await expect(empty.poll('manual')).rejects.toThrow('No AccountObj record matches the filters');
 });
 
+test('Fetch Test Event for Record Updated: the newest record changed after its creation, past a page of new ones', async () => {
+	at(-10_000);
+	const changed = put('changed later');
+	at(-9000);
+	sandbox.crm.change('AccountObj', changed, { remark: 'an update' });
+	at(-5000);
+	for (let i = 0; i < 150; i++) put(`new ${i}`); // newer, never updated: not events of Record Updated
+	const updated = trigger({ event: 'updated' });
+	expect(names(await updated.poll('manual'))).toEqual(['changed later']);
+	expect(names(await trigger({ event: 'createdOrUpdated' }).poll('manual'))).toEqual(['new 149']);
+	const onlyNew = trigger({ event: 'updated', filters: { conditions: [{ field: 'name', operator: 'STARTWITH', value: 'new' }] } });
+	await expect(onlyNew.poll('manual')).rejects.toThrow('No AccountObj record changed after its creation among the 500 most recently changed');
+});
+
 test('a workflow ID longer than n8n keeps static data for (21 characters) stops the poll with a clear error, and nothing is read', async () => {
 	const before = sandbox.requests.length;
 	const t = trigger({}, 'fxkAccountLevelMessage');

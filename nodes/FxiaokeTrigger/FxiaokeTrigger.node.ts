@@ -18,11 +18,25 @@ import { simplifyField, simplifyRecord } from '../Fxiaoke/actions/crmObject/simp
 import { optionsCollection, readOptions } from '../Fxiaoke/actions/options';
 import { getFieldNames, searchObjects } from '../Fxiaoke/methods/crmObject';
 import { toNodeError } from '../Fxiaoke/transport';
-import { newEvents, OVERLAP_MS, scanSince, timeFieldOf, type TriggerEvent, type TriggerState } from './changes';
+import { changedSinceCreated, newEvents, OVERLAP_MS, scanSince, timeFieldOf, type TriggerEvent, type TriggerState } from './changes';
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const EVENTS: TriggerEvent[] = ['created', 'updated', 'createdOrUpdated'];
 const MAX_WORKFLOW_ID = 21;
+/** Fetch Test Event looks through at most this many pages of the newest records for one of its event. */
+const FETCH_PAGES = 5;
+
+type Page = (extra: QueryFilter[], orders: Array<{ fieldName: string; isAsc: boolean }>, projection?: string[], offset?: number) => Promise<IDataObject[]>;
+
+/** The newest record (in `orders`) that matches the filters and is of `event`; undefined if none. */
+async function newestOfEvent(page: Page, filters: QueryFilter[], orders: Array<{ fieldName: string; isAsc: boolean }>, event: TriggerEvent): Promise<IDataObject | undefined> {
+	for (let p = 0; p < FETCH_PAGES; p++) {
+		const records = await page(filters, orders, undefined, p * PAGE_LIMIT);
+		const found = event === 'updated' ? records.find(changedSinceCreated) : records[0];
+		if (found !== undefined || records.length < PAGE_LIMIT) return found;
+	}
+	return undefined;
+}
 
 /** The Filters rows of CRM Object → Get Many, shown without its display options. */
 function filtersField(): INodeProperties {
@@ -116,8 +130,8 @@ export class FxiaokeTrigger implements INodeType {
 			forgetDescribes(this);
 			const fields = await describeObject(this, apiName, 0, options);
 			const filters = readFilters(asExecute(this), 0, fields);
-			const page = async (extra: QueryFilter[], orders: Array<{ fieldName: string; isAsc: boolean }>, projection?: string[]) => {
-				const info: IDataObject = { limit: PAGE_LIMIT, offset: 0, filters: extra, orders };
+			const page: Page = async (extra, orders, projection, offset = 0) => {
+				const info: IDataObject = { limit: PAGE_LIMIT, offset, filters: extra, orders };
 				if (projection) info.fieldProjection = projection;
 				return (await queryPage(this, 0, apiName, info, false, options)).records;
 			};
@@ -128,10 +142,12 @@ export class FxiaokeTrigger implements INodeType {
 			const scan = async (from: number) => await scanSince((extra, orders) => page([...filters, ...extra], orders, projection), [], field, from);
 			const newestFirst = [{ fieldName: field, isAsc: false }, { fieldName: '_id', isAsc: false }];
 			if (manual) {
-				// Fetch Test Event: the newest matching record; the saved mark is left alone.
-				const [newest] = await page(filters, newestFirst);
+				// Fetch Test Event: the newest record that matches the filters and the event (for Record
+				// Updated, one changed after it was created); the saved mark is left alone.
+				const newest = await newestOfEvent(page, filters, newestFirst, event);
 				if (newest === undefined) {
-					throw new NodeOperationError(this.getNode(), `No ${apiName} record matches the filters`, {
+					const what = event === 'updated' ? `changed after its creation among the ${FETCH_PAGES * PAGE_LIMIT} most recently changed` : 'matches the filters';
+					throw new NodeOperationError(this.getNode(), `No ${apiName} record ${what}`, {
 						description: 'Create or change a record in Fxiaoke (or loosen the filters), then fetch a test event again.',
 					});
 				}

@@ -78,6 +78,9 @@ export function watchedHash(record: IDataObject, watched: string[]): string {
 		.slice(0, 16);
 }
 
+/** Whether a record was changed after it was created (what Record Updated emits). */
+export const changedSinceCreated = (record: IDataObject): boolean => timeOf(record, 'create_time') !== timeOf(record, 'last_modified_time');
+
 /**
  * The records to emit, and the state after them. A record is emitted once per change: `created`
  * once per record; `updated` when its modification time is newer than the one emitted (a record
@@ -102,7 +105,7 @@ export function newEvents(
 		mark = Math.max(mark, time);
 		if (seen[id] !== undefined && seen[id] >= time) continue;
 		seen[id] = time;
-		const created = timeOf(record, 'create_time') === timeOf(record, 'last_modified_time');
+		const created = !changedSinceCreated(record);
 		if (event === 'updated' && watched.length > 0) {
 			const hash = watchedHash(record, watched);
 			const before = hashes[id];
