@@ -116,6 +116,26 @@ describe('create', () => {
 		expect(error.context.errorDescription).toContain('account_id');
 	});
 
+	test('without Continue On Fail, a failing item among concurrent writes: the error names every item carried out meanwhile, with its dataId', async () => {
+		const [accountId] = sandbox.crm.seed('AccountObj', 1);
+		const deals = ['A', 'B', 'bad', 'C', 'D', 'E'].map((name) => ({
+			fields: defineBelow({ name, account_id: name === 'bad' ? 'no-such-account' : accountId, close_date: 1798675200000 }),
+		}));
+		const error = await run({ operation: 'create', objectApiName: object('NewOpportunityObj'), options: { ...FAST, concurrency: 5 } }, deals).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context.itemIndex).toBe(2);
+		// Items ran beside item 2 (0, 1, 3, 4, and 5 if a worker was free before item 2 failed) and were
+		// created: every one of them is named, with the record it made, and nothing else is.
+		const created = sandbox.crm.writes.filter((w) => w.action === 'create').map((w) => ({ id: w.id, name: w.body.fields.name }));
+		expect(created.map((c) => c.name)).toEqual(expect.arrayContaining(['A', 'B', 'C', 'D']));
+		expect(created.map((c) => c.name)).not.toContain('bad');
+		const names = ['A', 'B', 'bad', 'C', 'D', 'E'];
+		const listed = error.context.completedItems.map(({ item, dataId }) => ({ id: dataId, name: names[item] }));
+		expect(listed.sort((a, b) => a.name.localeCompare(b.name))).toEqual(created.sort((a, b) => a.name.localeCompare(b.name)));
+		for (const { item, dataId } of error.context.completedItems) expect(error.description).toContain(`item ${item} (dataId ${dataId})`);
+		expect(error.description).toMatch(/^.*Carried out before the run stopped \(leave them out of a re-run\): item 0 /);
+	});
+
 	test('a create that got no answer after it was carried out is not repeated, and the error says it may have been', async () => {
 		sandbox.injectNext('resetAfterApply', 1, 'crm.create');
 		const error = await run({ operation: 'create', objectApiName: object('AccountObj'), fields: defineBelow({ name: 'Once' }) }).catch((e) => e);

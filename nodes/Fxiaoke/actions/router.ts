@@ -37,6 +37,11 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 	},
 };
 
+/** Operations that change something in Fxiaoke (Revoke may be repeated: it is not among them). */
+const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner']);
+/** At most this many completed items are named in an error's description (its context has all). */
+const NAMED_COMPLETED = 20;
+
 /** The value n8n gives the "Custom API Call" choice it adds to nodes whose credential authenticates. */
 const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 
@@ -71,6 +76,30 @@ export function errorItem(error: NodeApiError | NodeOperationError, itemIndex: n
 		if (value !== undefined) details[key] = value as IDataObject[string];
 	}
 	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * Without Continue On Fail a run stops at its first failing item, but with Concurrency above 1 other
+ * items' writes may have completed meanwhile: the error names them (item, dataId or traceId), so that
+ * a re-run can leave them out instead of writing them twice.
+ */
+function withCompletedWrites(error: unknown, results: INodeExecutionData[][]): unknown {
+	if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) return error;
+	const completed: IDataObject[] = [];
+	results.forEach((output, item) => {
+		const json = output?.[0]?.json;
+		if (json === undefined) return;
+		completed.push({ item, ...(json.dataId !== undefined ? { dataId: json.dataId } : {}), ...(json.traceId !== undefined ? { traceId: json.traceId } : {}) });
+	});
+	if (completed.length === 0) return error;
+	const named = completed
+		.slice(0, NAMED_COMPLETED)
+		.map((c) => `item ${String(c.item)}${c.dataId !== undefined ? ` (dataId ${String(c.dataId)})` : ''}`)
+		.join(', ');
+	const more = completed.length > NAMED_COMPLETED ? ` and ${completed.length - NAMED_COMPLETED} more` : '';
+	error.context.completedItems = completed;
+	error.description = [error.description, `Carried out before the run stopped (leave them out of a re-run): ${named}${more}.`].filter(Boolean).join(' ');
+	return error;
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -133,7 +162,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));
-	if (stop.error !== undefined) throw stop.error;
+	if (stop.error !== undefined) throw WRITES.has(operation) ? withCompletedWrites(stop.error, results) : stop.error;
 	if (signal?.aborted === true) {
 		throw new NodeOperationError(this.getNode(), 'The execution was cancelled', {
 			description: 'Items not started before the cancel were not sent.',
