@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 
-const { REPO_ROOT, importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput, runN8nOk } = require('../support/n8n');
+const { REPO_ROOT, importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput, publishWorkflows } = require('../support/n8n');
 const { restRequest } = require('../support/n8n');
 const { buildCredential } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
@@ -94,7 +94,7 @@ describe(`the package installed in ~/.n8n/nodes of n8n ${VERSION}`, () => {
 			example('ai-agent-tool.json'), // imported only: it needs a chat model (tool.e2e runs it with a stand-in)
 		]);
 		// A webhook workflow answers once published (it takes effect when n8n starts).
-		await runN8nOk(home, ['publish:workflow', `--id=${fromWebhook.id}`]);
+		await publishWorkflows(home, [fromWebhook.id]);
 	});
 
 	afterAll(async () => {

@@ -795,13 +795,17 @@ async function executeWorkflowRaw(home, id, opts = {}) {
 	const res = await runN8n(home, ['execute', `--id=${id}`, '--rawOutput'], opts);
 	const runJson = extractJson(res.stdout);
 	const error = runJson?.data?.resultData?.error;
-	const ok = res.code === 0 && !!runJson && !error;
+	// Under load `n8n execute` has (rarely, twice in CI runs) exited non-zero after printing a run it
+	// reports as finished with success; the run data is n8n's own record of the execution, so it counts.
+	const succeeded = runJson?.finished === true && runJson?.status === 'success';
+	const ok = !!runJson && !error && (res.code === 0 || succeeded);
+	if (ok && res.code !== 0) process.stderr.write(`[e2e] n8n execute --id=${id} printed a successful run but exited with code ${res.code}${res.signal ? ` (${res.signal})` : ''}\n`);
 	let errorMessage;
 	if (!ok) {
 		errorMessage =
 			[error?.message, error?.description].filter(Boolean).join(' — ') ||
 			(res.stdout.match(/Execution error:\s*\n(?:=+\n)?([^\n]+)/) || [])[1] ||
-			tail(res.stderr || res.stdout, 2000);
+			`n8n execute ended with exit code ${res.code}${res.signal ? ` (${res.signal})` : ''}${runJson ? `, run status ${runJson.status}` : ', no run printed'}: ${tail(res.stderr || res.stdout, 2000)}`;
 	}
 	return { ok, code: res.code, stdout: res.stdout, stderr: res.stderr, durationMs: res.durationMs, run: runJson, error, errorMessage };
 }
