@@ -78,6 +78,15 @@ describe('Employee', () => {
 		expect(withStopped.find((e) => e.employeeId === FX.stopped.employeeId)).toMatchObject({ status: 'stopped' });
 	});
 
+	test('Get Many with sub-departments for 20 items: one scan of the departments for the run, not one per item', async () => {
+		const { departmentId, descendantIds } = FX.departmentWithChildren;
+		const inMain = everyone().filter((e) => [departmentId, ...descendantIds].includes(e.mainDepartmentId)).length;
+		const items = Array.from({ length: 20 }, () => ({}));
+		const [out] = await run({ resource: 'employee', operation: 'getAll', departmentId: String(departmentId), includeSubDepartments: true, returnAll: true }, { items });
+		expect(out).toHaveLength(20 * inMain);
+		expect(queries('DepartmentObj')).toHaveLength(1);
+	});
+
 	test('Get Many: the whole company pages through every employee; Limit stops early', async () => {
 		const all = json(await run({ resource: 'employee', operation: 'getAll', departmentId: '999999', includeSubDepartments: true, returnAll: true }));
 		expect(all).toHaveLength(FX.employeeCount);

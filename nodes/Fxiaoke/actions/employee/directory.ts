@@ -130,6 +130,20 @@ export async function assertPersonnelVisible(ctx: FxiaokeContext, itemIndex: num
 	});
 }
 
+const departmentsOfRun = new WeakMap<object, Promise<Department[]>>();
+
+/** Every department, read once per run: items asking about departments share one scan. */
+function allDepartments(ctx: FxiaokeContext, itemIndex: number, options: RequestOptions): Promise<Department[]> {
+	let all = departmentsOfRun.get(ctx);
+	if (all === undefined) {
+		all = queryDepartments(ctx, itemIndex, [], Infinity, options);
+		departmentsOfRun.set(ctx, all);
+		// (A failed scan is not kept: the next item reads again and fails with its own index.)
+		all.catch(() => departmentsOfRun.delete(ctx));
+	}
+	return all;
+}
+
 /** The department and, with `withChildren`, every department below it (DepartmentObj `parent_id`). */
 export async function departmentAndBelow(
 	ctx: FxiaokeContext,
@@ -140,7 +154,7 @@ export async function departmentAndBelow(
 ): Promise<string[] | 'all'> {
 	if (departmentId === WHOLE_COMPANY) return withChildren ? 'all' : [departmentId];
 	if (!withChildren) return [departmentId];
-	const all = await queryDepartments(ctx, itemIndex, [], Infinity, options);
+	const all = await allDepartments(ctx, itemIndex, options);
 	const children = new Map<string, string[]>();
 	for (const d of all) {
 		if (d.parentId === null) continue;
