@@ -50,6 +50,24 @@ test('the first poll starts from now: older records (also those within the overl
 	expect(await t.poll()).toBeNull();
 });
 
+test('a record whose create_time lies a day ahead (set by a client) is emitted once and does not move the mark: later records still come', async () => {
+	const t = trigger({ event: 'created' });
+	await t.poll();
+	at(1000);
+	const future = put('from the future');
+	// as a create with hasSpecifyTime (API.md §12) writes it: Fxiaoke sets last_modified_time itself
+	sandbox.crm.objects.get('AccountObj').records.get(future).create_time = T0 + 24 * 3600 * 1000;
+	put('now 1');
+	expect(names(await t.poll()).sort()).toEqual(['from the future', 'now 1']);
+	at(2000);
+	put('now 2');
+	at(3000);
+	put('now 3');
+	expect(names(await t.poll())).toEqual(['now 2', 'now 3']);
+	expect(await t.poll()).toBeNull();
+	expect(t.staticData.state.mark).toBe(T0 + 3000);
+});
+
 test('created, then changed twice between polls: one creation event, then one update with the latest state', async () => {
 	const t = trigger();
 	await t.poll();

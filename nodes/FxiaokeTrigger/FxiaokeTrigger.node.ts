@@ -18,7 +18,7 @@ import { simplifyField, simplifyRecord } from '../Fxiaoke/actions/crmObject/simp
 import { optionsCollection, readOptions } from '../Fxiaoke/actions/options';
 import { getFieldNames, searchObjects } from '../Fxiaoke/methods/crmObject';
 import { toNodeError } from '../Fxiaoke/transport';
-import { changedSinceCreated, newEvents, OVERLAP_MS, scanSince, timeFieldOf, type TriggerEvent, type TriggerState } from './changes';
+import { changedSinceCreated, markTimeOf, newEvents, OVERLAP_MS, scanSince, timeFieldOf, type TriggerEvent, type TriggerState } from './changes';
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const EVENTS: TriggerEvent[] = ['created', 'updated', 'createdOrUpdated'];
@@ -161,7 +161,7 @@ export class FxiaokeTrigger implements INodeType {
 				// newest record's time is the mark, and what changed within the overlap before it counts
 				// as seen, so that no old record is emitted.
 				const [newest] = await page(filters, newestFirst, projection);
-				const mark = newest === undefined ? 0 : Number(newest[field]);
+				const mark = newest === undefined ? 0 : markTimeOf(newest, field);
 				const fresh = { key, mark: Number.isFinite(mark) ? mark : 0, seen: {}, hashes: {} };
 				data.state = newEvents(await scan(fresh.mark - OVERLAP_MS), fresh, event, watched).state;
 				return null;

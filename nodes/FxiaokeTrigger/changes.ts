@@ -78,6 +78,17 @@ export function watchedHash(record: IDataObject, watched: string[]): string {
 		.slice(0, 16);
 }
 
+/**
+ * How far a record may move the mark: its event time, but never past its last_modified_time, which
+ * Fxiaoke sets. A create_time can be set by the client (API.md §12, hasSpecifyTime): one a day ahead
+ * would move the mark past every real change of that day, and those would never be read.
+ */
+export function markTimeOf(record: IDataObject, field: string): number {
+	const time = timeOf(record, field);
+	const written = timeOf(record, 'last_modified_time');
+	return Number.isFinite(written) ? Math.min(time, written) : time;
+}
+
 /** Whether a record was changed after it was created (what Record Updated emits). */
 export const changedSinceCreated = (record: IDataObject): boolean => timeOf(record, 'create_time') !== timeOf(record, 'last_modified_time');
 
@@ -102,7 +113,7 @@ export function newEvents(
 		const id = String(record._id);
 		const time = timeOf(record, field);
 		if (!Number.isFinite(time)) continue;
-		mark = Math.max(mark, time);
+		mark = Math.max(mark, markTimeOf(record, field));
 		if (seen[id] !== undefined && seen[id] >= time) continue;
 		seen[id] = time;
 		const created = !changedSinceCreated(record);
