@@ -66,7 +66,7 @@ describe('one token for several processes', () => {
 	});
 
 	test('token calls for one app are spaced by the minimum interval', async () => {
-		Object.assign(TOKEN_PACING, { minIntervalMs: 800 });
+		Object.assign(TOKEN_PACING, { minIntervalMs: 2000 });
 		const credential = harness.sandboxCredential(baseUrl);
 		await revokes(harness, credential, ids(1, 'a'));
 		sandbox.expireTokens();
@@ -74,8 +74,9 @@ describe('one token for several processes', () => {
 		expect(fieldsOf(out[0]).errorCode).toBe(0);
 		const calls = byEndpoint('token');
 		expect(calls).toHaveLength(2);
-		// (measured at the sandbox, a few ms after the node noted the first call)
-		expect(calls[1].startedAt - calls[0].startedAt).toBeGreaterThanOrEqual(750);
+		// Measured at the sandbox, which sees the first call a little after the node noted it (on a busy
+		// machine up to some hundreds of ms): the second came at least the interval after that note.
+		expect(calls[1].startedAt - calls[0].startedAt).toBeGreaterThanOrEqual(2000 - 500);
 	});
 
 	test('fresh tokens refused three times in a row stop the run: one clear error per item, no token storm', async () => {

@@ -849,9 +849,9 @@ describe('fault injection', () => {
 
   test('slowReply applies and answers late', async () => {
     sb.injectNext('slowReply', 1, undefined, { slowMs: 300 });
-    const started = Date.now();
     const res = await send();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    // (on the sandbox's own clock: the answer left 300 ms after the request came)
+    expect(lastRecord().endedAt - lastRecord().startedAt).toBeGreaterThanOrEqual(300);
     expect(res.data.errorCode).toBe(0);
     expect(lastRecord()).toMatchObject({ fault: 'slowReply', applied: true });
   });
@@ -1000,7 +1000,8 @@ describe('lifecycle', () => {
 
     const started = Date.now();
     await sb.close();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // well before the 30 s the pending reply would take: close() does not wait for it
+    expect(Date.now() - started).toBeLessThan(15_000);
     const outcome = await pending;
     expect(outcome).toBeInstanceOf(Error);
     agent.destroy();
