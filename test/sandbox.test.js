@@ -1041,7 +1041,8 @@ describe('lifecycle', () => {
     child.stderr.on('data', (d) => (output += d));
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     try {
-      while (!/listening on (http:\/\/\S+)/.test(output)) {
+      // (the startup lines may come in several chunks: wait for the last one)
+      while (!output.includes('Press Ctrl+C to stop.')) {
         if (child.exitCode !== null) throw new Error(output);
         await new Promise((r) => setTimeout(r, 20));
       }
