@@ -15,10 +15,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 
+const { summaryText } = require('../test/support/summary');
+
 const ROOT = path.resolve(__dirname, '..');
 const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const ALONE = 'test/e2e/queue-mode.e2e.test.js';
-const SHOWN = 10;
 
 /** Runs jest; its results (jest --json), or undefined when it wrote none. @param {string[]} args */
 function jest(args) {
@@ -59,7 +60,7 @@ function tally(lanes) {
 		failed += lost > 0 || status === 0 ? lost : 1;
 		for (const r of results.testResults) files.push({ file: path.relative(ROOT, r.name), seconds: (r.endTime - r.startTime) / 1000 });
 	}
-	return { passed, failed, files: files.sort((a, b) => b.seconds - a.seconds) };
+	return { passed, failed, files };
 }
 
 async function main() {
@@ -67,9 +68,7 @@ async function main() {
 	if (args.length > 0) process.exit(spawnSync(process.execPath, [JEST, ...args], { cwd: ROOT, stdio: 'inherit' }).status ?? 1);
 	const started = Date.now();
 	const { passed, failed, files } = tally(await runLanes());
-	const lines = [`\nSlowest test files of the whole run (of ${files.length}; ${((Date.now() - started) / 1000).toFixed(0)} s):`];
-	for (const { file, seconds } of files.slice(0, SHOWN)) lines.push(`${seconds.toFixed(1).padStart(8)} s  ${file}`);
-	process.stdout.write(`${lines.join('\n')}\n\n${passed} passed, ${failed} failed\n`);
+	process.stdout.write(summaryText({ files, seconds: (Date.now() - started) / 1000, passed, failed }));
 	process.exit(failed > 0 ? 1 : 0);
 }
 
