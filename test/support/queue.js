@@ -58,6 +58,8 @@ const {
 	cleanEnv,
 	killGroup,
 	parseJson,
+	publishStatement,
+	assertPublished,
 } = require('./n8n');
 
 const DEBUG = Boolean(process.env.DEBUG_E2E);
@@ -779,24 +781,11 @@ async function startQueue(opts = {}) {
 			await Promise.all([...workers.map((w) => w.proc.stop()), main ? main.stop() : Promise.resolve()]);
 		});
 
-		/**
-		 * What `n8n publish:workflow --id=` does (2.41: WorkflowRepository.publishVersion marks the
-		 * workflow's current version active), for all of them in one statement instead of one CLI
-		 * boot (about 4 s) each; like the command, it takes effect at the main's next start.
-		 * @param {string[]} ids
-		 */
+		/** n8n.js's publishStatement (what publish:workflow does) on this database. @param {string[]} ids */
 		async function publishInDatabase(ids) {
 			if (ids.length === 0) return;
-			const res = await pgQuery(
-				pg,
-				infra.pg,
-				database,
-				`UPDATE workflow_entity w SET active = true, "activeVersionId" = w."versionId"
-				 WHERE w.id = ANY($1) AND NOT w."isArchived"
-				 AND EXISTS (SELECT 1 FROM workflow_history h WHERE h."workflowId" = w.id AND h."versionId" = w."versionId")`,
-				[ids],
-			);
-			if (res.rowCount !== ids.length) throw new Error(`published ${res.rowCount} of the workflows ${ids.join(', ')}: not found, archived or without a version`);
+			const res = await pgQuery(pg, infra.pg, database, publishStatement(ids, (i) => `$${i + 1}`), ids);
+			assertPublished(res.rowCount, ids);
 		}
 
 		// schema (migrations run in the first CLI command), then data, then processes
