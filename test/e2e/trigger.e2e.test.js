@@ -49,45 +49,17 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 		await importCredentials(home, [cred]);
 		const credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
 		await importWorkflow(home, [
-			{
-				id: workflowId,
-				name: 'Lead changes → text',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: { Trigger: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
-				nodes: [
-					{
-						id: 'b1f9d3c2-0000-4000-8000-000000000001',
-						name: 'Trigger',
-						type: TRIGGER_TYPE,
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: {
-							pollTimes: { item: [{ mode: 'everyMinute' }] },
-							objectApiName: { __rl: true, mode: 'id', value: 'LeadsObj' },
-							event: 'createdOrUpdated',
-							simplify: false,
-						},
-						credentials,
-					},
-					{
-						id: 'b1f9d3c2-0000-4000-8000-000000000002',
-						name: 'Send',
-						type: FXIAOKE_NODE_TYPE,
-						typeVersion: 1,
-						position: [300, 0],
-						parameters: { resource: 'message', operation: 'sendText', toUser: '1000', content: '={{ $json._id }} v{{ $json.version }} {{ $json.name }}' },
-						credentials,
-					},
-				],
-			},
+			triggerToText(workflowId, 'Lead changes → text', credentials, { toUser: '1000', content: '={{ $json._id }} v{{ $json.version }} {{ $json.name }}' }, {
+				objectApiName: { __rl: true, mode: 'id', value: 'LeadsObj' },
+				event: 'createdOrUpdated',
+			}),
 			bindWorkflowCredential(example, cred),
-			triggerToText(createdId, 'New contacts → text', credentials, '1001', {
+			triggerToText(createdId, 'New contacts → text', credentials, { toUser: '1001' }, {
 				objectApiName: { __rl: true, mode: 'id', value: 'ContactObj' },
 				event: 'created',
 				filters: { conditions: [{ field: 'name', operator: 'LIKE', value: 'keep' }] },
 			}),
-			triggerToText(longId, 'Tickets → text (ID too long)', credentials, '1002', {
+			triggerToText(longId, 'Tickets → text (ID too long)', credentials, { toUser: '1002' }, {
 				objectApiName: { __rl: true, mode: 'id', value: 'object_ticket__c' },
 				event: 'createdOrUpdated',
 			}),
@@ -96,10 +68,11 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	});
 
 	/**
-	 * Fxiaoke Trigger (every minute, `trigger` parameters) → Send Text "<_id> <name>" to `toUser`.
-	 * @param {string} id @param {string} name @param {Record<string, unknown>} credentials @param {string} toUser @param {Record<string, unknown>} trigger
+	 * Fxiaoke Trigger (every minute, `trigger` parameters) → Send Text `content` (default "<_id> <name>") to `toUser`.
+	 * @param {string} id @param {string} name @param {Record<string, unknown>} credentials
+	 * @param {{ toUser: string, content?: string }} send @param {Record<string, unknown>} trigger
 	 */
-	function triggerToText(id, name, credentials, toUser, trigger) {
+	function triggerToText(id, name, credentials, { toUser, content = '={{ $json._id }} {{ $json.name }}' }, trigger) {
 		return {
 			id,
 			name,
@@ -114,7 +87,7 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 					type: FXIAOKE_NODE_TYPE,
 					typeVersion: 1,
 					position: [300, 0],
-					parameters: { resource: 'message', operation: 'sendText', toUser, content: '={{ $json._id }} {{ $json.name }}' },
+					parameters: { resource: 'message', operation: 'sendText', toUser, content },
 					credentials,
 				},
 			],
