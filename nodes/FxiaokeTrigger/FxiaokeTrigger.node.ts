@@ -12,7 +12,7 @@ import {
 
 import { objectApiNameField } from '../Fxiaoke/actions/crmObject/fields';
 import { description as getAllFields, readFilters } from '../Fxiaoke/actions/crmObject/getAll.operation';
-import { PAGE_LIMIT, queryPage, type QueryFilter } from '../Fxiaoke/actions/crmObject/query';
+import { PAGE_LIMIT, queryPage, type QueryFilter, type QuerySpec } from '../Fxiaoke/actions/crmObject/query';
 import { describeObject, forgetDescribes } from '../Fxiaoke/actions/crmObject/schema';
 import { simplifyField, simplifyRecord } from '../Fxiaoke/actions/crmObject/simplify';
 import { optionsCollection, readOptions } from '../Fxiaoke/actions/options';
@@ -26,10 +26,11 @@ const MAX_WORKFLOW_ID = 21;
 /** Fetch Test Event looks through at most this many pages of the newest records for one of its event. */
 const FETCH_PAGES = 5;
 
-type Page = (extra: QueryFilter[], orders: Array<{ fieldName: string; isAsc: boolean }>, projection?: string[], offset?: number) => Promise<IDataObject[]>;
+type Orders = QuerySpec['orders'];
+type Page = (extra: QueryFilter[], orders: Orders, projection?: string[], offset?: number) => Promise<IDataObject[]>;
 
 /** The newest record (in `orders`) that matches the filters and is of `event`; undefined if none. */
-async function newestOfEvent(page: Page, filters: QueryFilter[], orders: Array<{ fieldName: string; isAsc: boolean }>, event: TriggerEvent): Promise<IDataObject | undefined> {
+async function newestOfEvent(page: Page, filters: QueryFilter[], orders: Orders, event: TriggerEvent): Promise<IDataObject | undefined> {
 	for (let p = 0; p < FETCH_PAGES; p++) {
 		const records = await page(filters, orders, undefined, p * PAGE_LIMIT);
 		const found = event === 'updated' ? records.find(changedSinceCreated) : records[0];

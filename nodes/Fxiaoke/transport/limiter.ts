@@ -23,18 +23,18 @@ const MIN_BURST = 2;
  * A rate-limit answer to a request sent after the previous one arrived says the window is still
  * full: the next request waits a quarter of a window, then half, up to a whole one, while such
  * answers come in a row (a worker joining a window others filled stops probing it).
+ * Measured: bench/pacing-sim.js, 4 workers starting up to 2 s apart (rejections p90 28 → 22, worst 35 → 26).
  */
-// Measured: bench/pacing-sim.js, 4 workers starting up to 2 s apart (rejections p90 28 → 22, worst 35 → 26).
 const PAUSE_SHARE = 4;
 /**
  * After a rate-limit answer the rate holds for one window plus a random part of another (so that
  * workers sharing the limit do not all probe at once), then grows by 1, 2, 4, … eighths of its
  * distance from the limit per window: small steps while others still take their share, the whole
  * limit within a few windows once they are done, soonest for the worker that was furthest below.
+ * Measured: bench/pacing-sim.js --lag=2000 --trials=1000, eighths against sixteenths: runs over 1.3 ×
+ * or 15 % of 1,000 went 44 → 8 (2 workers) and 12 → 1 (4 workers). The hold of 1–2 windows is the
+ * design of commit cb8ef70 (checked in the queue-mode e2e), not tuned since.
  */
-// Measured: bench/pacing-sim.js --lag=2000 --trials=1000, eighths against sixteenths: runs over 1.3 × or
-// 15 % of 1,000 went 44 → 8 (2 workers) and 12 → 1 (4 workers). The hold of 1–2 windows is the design
-// of commit cb8ef70 (checked in the queue-mode e2e), not tuned since.
 const HOLD_WINDOWS = 1;
 const HOLD_JITTER_WINDOWS = 1;
 const GROWTH_STEPS = 8;
