@@ -168,16 +168,58 @@ function valueProblem(f, value, store) {
   }
 }
 
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
 /** @param {unknown} a @param {unknown} b */
 function compare(a, b) {
+  if (typeof a === 'number' && typeof b === 'number') return a - b; // (times: most comparisons, kept cheap)
   const x = a === undefined || a === null ? '' : a;
   const y = b === undefined || b === null ? '' : b;
   const nx = Number(x);
   const ny = Number(y);
-  if (typeof x !== 'object' && typeof y !== 'object' && x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) && !/^[0-9a-f]{24}$/.test(String(x))) {
+  if (typeof x !== 'object' && typeof y !== 'object' && x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) && !OBJECT_ID.test(String(x))) {
     return nx - ny;
   }
   return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+}
+
+/** @param {string} a @param {string} b */
+const compareIds = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Whether records (kept in _id order) are already in the order asked: ascending by one numeric field
+ * (then _id), or by _id alone.
+ * @param {any[]} rows @param {Array<{ fieldName: string, isAsc?: boolean }>} orders
+ */
+function inAscendingOrder(rows, orders) {
+  const [first, second] = orders;
+  if (first.isAsc === false || orders.length > 2 || (second && (second.fieldName !== '_id' || second.isAsc === false))) return false;
+  if (first.fieldName === '_id') return orders.length === 1;
+  const field = first.fieldName;
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1][field];
+    const b = rows[i][field];
+    if (typeof a !== 'number' || typeof b !== 'number' || a > b) return false;
+  }
+  return rows.length === 0 || typeof rows[0][field] === 'number';
+}
+
+/**
+ * In rows ascending by `field`: the index of the first row a GT / GTE filter on it lets through (0
+ * without one), by binary search.
+ * @param {any[]} rows @param {any[]} filters @param {string} field
+ */
+function firstPast(rows, filters, field) {
+  const bound = filters.find((f) => f.field_name === field && (f.operator === 'GT' || f.operator === 'GTE'));
+  if (!bound) return 0;
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (OPERATORS[bound.operator](rows[mid][field], bound.field_values)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** @type {Record<string, (v: unknown, values: unknown[]) => boolean>} */
@@ -503,25 +545,40 @@ class CrmStore {
       if (!object.fields.some((/** @type {Field} */ x) => x.api_name === f.field_name)) return bad(`filter on unknown field ${f.field_name}`);
     }
     const onLifeStatus = filters.some((f) => f.field_name === 'life_status');
-    let rows = (hidden ? [] : this.candidates(object, filters)).filter(
-      (r) => (onLifeStatus || r.life_status !== 'invalid') && filters.every((f) => OPERATORS[f.operator](r[f.field_name], f.field_values)),
-    );
+    const candidates = hidden ? [] : this.candidates(object, filters);
+    // (An `_id IN` / `EQ` filter chose the candidates already: not checked again, record by value.)
+    const chosen = filters.find((f) => f.field_name === '_id' && (f.operator === 'IN' || f.operator === 'EQ'));
+    const rest = filters.filter((f) => f !== chosen);
+    const keep = (/** @type {any} */ r) => (onLifeStatus || r.life_status !== 'invalid') && rest.every((f) => OPERATORS[f.operator](r[f.field_name], f.field_values));
     const orders = Array.isArray(info.orders) && info.orders.length > 0 ? info.orders : [{ fieldName: 'last_modified_time', isAsc: false }];
-    // (Records are kept in creation order, which is _id order: no sort needed for that one.)
-    const byIdOnly = orders.length === 1 && orders[0].fieldName === '_id' && orders[0].isAsc !== false;
-    if (!byIdOnly) rows.sort((a, b) => {
-      for (const o of orders) {
-        const c = compare(a[o.fieldName], b[o.fieldName]);
-        if (c !== 0) return o.isAsc === false ? -c : c;
+    const wantsTotal = data.find_explicit_total_num === true;
+    let rows;
+    let total = 0;
+    const presorted = !wantsTotal && inAscendingOrder(candidates, orders);
+    if (presorted) {
+      // Already in the asked order (a time-ordered scan of records written in that order): read on
+      // from the first record past a lower bound on the sort field, and stop at the page's end. Same
+      // answer as filtering and sorting everything, without its cost on objects of 100,000 records.
+      rows = [];
+      for (let i = firstPast(candidates, filters, orders[0].fieldName); i < candidates.length && rows.length < offset + limit; i++) {
+        if (keep(candidates[i])) rows.push(candidates[i]);
       }
-      return compare(a._id, b._id);
-    });
-    const total = rows.length;
+    } else {
+      rows = candidates.filter(keep);
+      rows.sort((a, b) => {
+        for (const o of orders) {
+          const c = o.fieldName === '_id' ? compareIds(a._id, b._id) : compare(a[o.fieldName], b[o.fieldName]);
+          if (c !== 0) return o.isAsc === false ? -c : c;
+        }
+        return compareIds(a._id, b._id);
+      });
+      total = rows.length;
+    }
     rows = rows.slice(offset, offset + limit);
     const projection = Array.isArray(info.fieldProjection) && info.fieldProjection.length > 0 ? info.fieldProjection : null;
     const dataList = rows.map((r) => (projection ? Object.fromEntries(['_id', ...projection].filter((k) => k in r).map((k) => [k, r[k]])) : { ...r }));
     const answer = { dataList, offset, limit };
-    if (data.find_explicit_total_num === true) answer.total = total;
+    if (wantsTotal) answer.total = total;
     return { extra: { data: answer }, applied: false };
   }
 }

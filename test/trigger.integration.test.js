@@ -1,7 +1,7 @@
 // Fxiaoke Trigger: its poll against the sandbox's CRM over real HTTP, with the CRM clock under the
 // test's control and the static data kept between polls as n8n keeps it.
 const { FxiaokeTrigger } = require('../nodes/FxiaokeTrigger/FxiaokeTrigger.node');
-const { OVERLAP_MS } = require('../nodes/FxiaokeTrigger/changes');
+const { MAX_HASHES, OVERLAP_MS } = require('../nodes/FxiaokeTrigger/changes');
 const { createPollContext, sandboxCredential, useSandbox } = require('./support/harness');
 
 let sandbox;
@@ -13,8 +13,8 @@ const T0 = Date.UTC(2026, 11, 2, 8, 0, 0);
 const FAST = { rateLimit: 100000, rateLimitWindow: 1 };
 const object = (value) => ({ __rl: true, mode: 'id', value });
 
-/** A trigger with its static data, polled like n8n polls it. */
-function trigger(parameters, workflowId) {
+/** A trigger with its static data, polled like n8n polls it (with `pollBudgetMs` as n8n 2.x gives it). */
+function trigger(parameters, workflowId, pollBudgetMs) {
 	const staticData = {};
 	const credential = sandboxCredential(baseUrl);
 	const params = { objectApiName: object('AccountObj'), event: 'createdOrUpdated', simplify: true, options: FAST, ...parameters };
@@ -23,7 +23,7 @@ function trigger(parameters, workflowId) {
 		staticData,
 		/** One poll: the emitted items' JSON, or null. */
 		async poll(mode = 'trigger') {
-			const out = await node.poll.call(createPollContext({ parameters: params, credential, staticData, mode, workflowId }));
+			const out = await node.poll.call(createPollContext({ parameters: params, credential, staticData, mode, workflowId, pollBudgetMs }));
 			return out === null ? null : out[0].map((i) => i.json);
 		},
 	};
@@ -117,6 +117,103 @@ test('Only When These Fields Change: a change to another field is no event', asy
 	expect(await t.poll()).toBeNull();
 });
 
+test('Only When These Fields Change, records older than the activation: a change to another field is no event; a change to a watched one is', async () => {
+	at(-3 * 24 * 3600 * 1000);
+	const old = put('Old key account', { account_level: '1' });
+	const other = put('Old small account', { account_level: '3' });
+	at(0);
+	const t = trigger({ event: 'updated', watchFields: ['account_level'] });
+	expect(await t.poll()).toBeNull(); // activation: the baseline of every record's watched values
+	at(1000);
+	sandbox.crm.change('AccountObj', old, { remark: 'only a remark' });
+	expect(await t.poll()).toBeNull();
+	at(2000);
+	sandbox.crm.change('AccountObj', other, { account_level: '1' });
+	sandbox.crm.change('AccountObj', old, { remark: 'another remark' });
+	expect(names(await t.poll())).toEqual(['Old small account']);
+	// the baseline is a projected scan, newest first: _id, the times and the watched field
+	const baseline = sandbox.requests.find((r) => r.endpoint === 'crm.query' && r.body.data.search_query_info.filters.some((f) => f.operator === 'LTE'));
+	expect(baseline.body.data.search_query_info).toMatchObject({
+		orders: [{ fieldName: 'last_modified_time', isAsc: false }, { fieldName: '_id', isAsc: false }],
+		fieldProjection: ['_id', 'create_time', 'last_modified_time', 'account_level'],
+		offset: 0,
+	});
+});
+
+test('Only When These Fields Change, a record whose values are not kept (past the bound, or created and changed between two polls): its change is its baseline, not an event', async () => {
+	at(-3 * 24 * 3600 * 1000);
+	const evicted = put('Evicted', { account_level: '2' });
+	at(0);
+	const t = trigger({ event: 'updated', watchFields: ['account_level'] });
+	await t.poll();
+	delete t.staticData.state.hashes[evicted]; // as MAX_HASHES drops the least recently changed
+	at(1000);
+	sandbox.crm.change('AccountObj', evicted, { account_level: '1', remark: 'x' });
+	const fresh = put('Created and changed', { account_level: '3' });
+	at(1500);
+	sandbox.crm.change('AccountObj', fresh, { remark: 'set by a Fxiaoke workflow' });
+	expect(await t.poll()).toBeNull();
+	at(2000);
+	sandbox.crm.change('AccountObj', evicted, { account_level: '2' });
+	sandbox.crm.change('AccountObj', fresh, { account_level: '1' });
+	expect(names(await t.poll()).sort()).toEqual(['Created and changed', 'Evicted']);
+	expect(Object.keys(t.staticData.state.hashes).length).toBeLessThanOrEqual(MAX_HASHES);
+});
+
+test('Max Changes per Poll: a backlog is emitted over several polls, oldest first, each change once; a cursor keeps the place, also inside one millisecond', async () => {
+	const t = trigger({ event: 'created', options: { ...FAST, maxChangesPerPoll: 100 } });
+	await t.poll();
+	at(1000);
+	const ids = Array.from({ length: 250 }, (_, i) => put(`same-ms ${i}`));
+	at(2000);
+	const later = Array.from({ length: 30 }, (_, i) => put(`later ${i}`));
+	const polls = [];
+	for (let i = 0; i < 4; i++) polls.push((await t.poll()) ?? []);
+	expect(polls.map((p) => p.length)).toEqual([100, 100, 80, 0]);
+	expect(polls.flat().map((r) => r._id)).toEqual([...ids, ...later]);
+	expect(t.staticData.state.cursor).toBeUndefined();
+	at(3000);
+	put('after the backlog');
+	expect(names(await t.poll())).toEqual(['after the backlog']);
+	await expect(trigger({ event: 'created', options: { ...FAST, maxChangesPerPoll: 0 } }).poll()).rejects.toThrow('Option "Max Changes per Poll" must be a whole number of at least 1, not 0');
+});
+
+test("n8n's poll budget: a poll stops reading at 80 % of it (here at once: after its first page), emits what it read and goes on next time", async () => {
+	const t = trigger({ event: 'created' }, undefined, 0);
+	await t.poll();
+	at(1000);
+	const ids = [];
+	for (let i = 0; i < 250; i++) {
+		if (i % 3 === 0) at(1000 + i);
+		ids.push(put(`r ${i}`));
+	}
+	const polls = [];
+	for (let i = 0; i < 4; i++) polls.push((await t.poll()) ?? []);
+	// (each poll's one page starts at its cursor's millisecond, so a page holds 100 or a few less)
+	for (const p of polls.slice(0, 3)) expect(p.length).toBeGreaterThanOrEqual(50);
+	expect(polls[3]).toEqual([]);
+	expect(polls.flat().map((r) => r._id)).toEqual(ids);
+});
+
+test('a backlog of 100,000 changes drains over several polls (Max Changes per Poll 25,000), every change emitted once, in order', async () => {
+	const t = trigger({ event: 'created', simplify: false, options: { ...FAST, maxChangesPerPoll: 25_000 } });
+	await t.poll();
+	const ids = [];
+	for (let i = 0; i < 100_000; i++) {
+		if (i % 10 === 0) at(1000 + i);
+		ids.push(put(`backlog ${i}`));
+	}
+	const counts = [];
+	const emitted = [];
+	for (let i = 0; i < 5; i++) {
+		const items = (await t.poll()) ?? [];
+		counts.push(items.length);
+		for (const r of items) emitted.push(r._id);
+	}
+	expect(counts).toEqual([25_000, 25_000, 25_000, 25_000, 0]);
+	expect(emitted).toEqual(ids);
+}, 300_000);
+
 test('250 records changed within one millisecond: each emitted once (a page all one time is read on by _id)', async () => {
 	const t = trigger({ event: 'created' });
 	await t.poll();
@@ -150,6 +247,7 @@ test('only the fields needed are read while polling; the records emitted are rea
 	const scans = () => sandbox.requests.filter((r) => r.endpoint === 'crm.query' && r.body.data.search_query_info.fieldProjection);
 	at(1000);
 	const id = put('Delta', { tel: '1' });
+	expect(await t.poll()).toBeNull(); // its creation: the baseline of its watched field
 	at(2000);
 	sandbox.crm.change('AccountObj', id, { tel: '2' });
 	const [event] = await t.poll();

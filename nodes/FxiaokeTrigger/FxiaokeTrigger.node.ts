@@ -2,7 +2,6 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
-	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 	type INodeType,
@@ -15,19 +14,49 @@ import { description as getAllFields, readFilters } from '../Fxiaoke/actions/crm
 import { PAGE_LIMIT, queryPage, type QueryFilter, type QuerySpec } from '../Fxiaoke/actions/crmObject/query';
 import { describeObject, forgetDescribes } from '../Fxiaoke/actions/crmObject/schema';
 import { simplifyField, simplifyRecord } from '../Fxiaoke/actions/crmObject/simplify';
-import { optionsCollection, readOptions } from '../Fxiaoke/actions/options';
+import { optionsCollection, readOptions, type NodeOptions } from '../Fxiaoke/actions/options';
+import type { ItemParameters } from '../Fxiaoke/actions/parameters';
 import { getFieldNames, searchObjects } from '../Fxiaoke/methods/crmObject';
 import { toNodeError } from '../Fxiaoke/transport';
-import { changedSinceCreated, markTimeOf, newEvents, OVERLAP_MS, scanSince, timeFieldOf, type TriggerEvent, type TriggerState } from './changes';
+import {
+	ChangeTracker,
+	changedSinceCreated,
+	markTimeOf,
+	MAX_HASHES,
+	OVERLAP_MS,
+	pagesPast,
+	timeFieldOf,
+	type TriggerEvent,
+	type TriggerState,
+} from './changes';
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const EVENTS: TriggerEvent[] = ['created', 'updated', 'createdOrUpdated'];
 const MAX_WORKFLOW_ID = 21;
 /** Fetch Test Event looks through at most this many pages of the newest records for one of its event. */
 const FETCH_PAGES = 5;
+/**
+ * The most changes one poll emits (Max Changes per Poll's default): about 100 calls, 20 s at
+ * Fxiaoke's 100 calls per 20 s (API.md §6.3), with the reads of whole records.
+ */
+export const DEFAULT_MAX_EVENTS = 5000;
+/** A poll stops reading at this share of n8n's poll budget, keeping the rest to emit and save. */
+const BUDGET_SHARE = 0.8;
+/** The budget where n8n gives none (1.x): under its one-minute poll interval, so two polls never overlap. */
+const FALLBACK_BUDGET_MS = 55_000;
 
 type Orders = QuerySpec['orders'];
 type Page = (extra: QueryFilter[], orders: Orders, projection?: string[], offset?: number) => Promise<IDataObject[]>;
+
+/** The trigger's settings, checked before anything is read. */
+interface Settings {
+	apiName: string;
+	event: TriggerEvent;
+	watched: string[];
+	simplify: boolean;
+	maxEvents: number;
+	options: NodeOptions;
+}
 
 /** The newest record (in `orders`) that matches the filters and is of `event`; undefined if none. */
 async function newestOfEvent(page: Page, filters: QueryFilter[], orders: Orders, event: TriggerEvent): Promise<IDataObject | undefined> {
@@ -46,17 +75,19 @@ function filtersField(): INodeProperties {
 	return copy;
 }
 
-/**
- * The poll context as the CRM Object helpers read parameters (they take an item index first): a
- * poll has one "item", its parameters.
- */
-function asExecute(ctx: IPollFunctions): IExecuteFunctions {
+/** The poll's parameters as the CRM Object helpers read them (per item): a poll has one item, its own. */
+function pollParameters(ctx: IPollFunctions): ItemParameters {
 	return {
 		getNode: () => ctx.getNode(),
 		getTimezone: () => ctx.getTimezone(),
-		getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown, options?: { extractValue?: boolean }) =>
-			ctx.getNodeParameter(name, fallback, options),
-	} as unknown as IExecuteFunctions;
+		getNodeParameter: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options),
+	};
+}
+
+/** When this poll stops reading: at BUDGET_SHARE of n8n's poll budget (older n8n has none: a fixed one). */
+function deadlineOf(ctx: IPollFunctions): number {
+	const budget = typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : FALLBACK_BUDGET_MS;
+	return Date.now() + BUDGET_SHARE * budget;
 }
 
 export class FxiaokeTrigger implements INodeType {
@@ -101,7 +132,18 @@ export class FxiaokeTrigger implements INodeType {
 			{
 				...optionsCollection,
 				// Pacing and timeout, shared with the Fxiaoke node's requests to the same app
-				options: (optionsCollection.options ?? []).filter((o) => ['rateLimit', 'rateLimitWindow', 'timeout'].includes(o.name)),
+				options: [
+					{
+						displayName: 'Max Changes per Poll',
+						name: 'maxChangesPerPoll',
+						type: 'number',
+						typeOptions: { minValue: 1, numberPrecision: 0 },
+						default: DEFAULT_MAX_EVENTS,
+						description:
+							'The most changes one poll emits. A larger backlog (an import, a mass update) is emitted over the next polls, each change once, oldest first. A poll also stops reading before n8n\'s time limit for a poll.',
+					},
+					...(optionsCollection.options ?? []).filter((o) => ['rateLimit', 'rateLimitWindow', 'timeout'].includes(o.name)),
+				],
 			},
 		],
 	};
@@ -109,77 +151,149 @@ export class FxiaokeTrigger implements INodeType {
 	methods = { listSearch: { searchObjects }, loadOptions: { getFieldNames } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const apiName = String(this.getNodeParameter('objectApiName', '', { extractValue: true }) ?? '').trim();
-		if (!API_NAME.test(apiName)) throw new NodeOperationError(this.getNode(), 'Object (objectApiName) is not an API name (letters, digits and underscores)');
-		const event = this.getNodeParameter('event', 'createdOrUpdated') as TriggerEvent;
-		if (!EVENTS.includes(event)) throw new NodeOperationError(this.getNode(), `Event (event) must be created, updated or createdOrUpdated, not ${JSON.stringify(event)}`);
-		const watched = event === 'updated' ? (this.getNodeParameter('watchFields', []) as string[]) : [];
-		const simplify = this.getNodeParameter('simplify', true) === true;
-		const field = timeFieldOf(event);
-		const manual = this.getMode() === 'manual';
-		// n8n saves a workflow's static data, where this state lives, only for IDs of at most 21
-		// characters (16 in n8n 1.x): with a longer one every restart would start from now again.
-		const workflowId = String(this.getWorkflow().id ?? '');
-		if (!manual && workflowId.length > MAX_WORKFLOW_ID) {
-			throw new NodeOperationError(this.getNode(), `The workflow ID "${workflowId}" is longer than ${MAX_WORKFLOW_ID} characters, so n8n would not keep this trigger's state`, {
-				description: 'Changes made while n8n is stopped would be lost. Import the workflow again without its "id" (n8n then gives it one), or with an ID of at most 16 letters and digits.',
-			});
-		}
-
+		const settings = checkSettings(this);
 		try {
-			const options = readOptions(asExecute(this));
 			forgetDescribes(this);
-			const fields = await describeObject(this, apiName, 0, options);
-			const filters = readFilters(asExecute(this), 0, fields);
+			const fields = await describeObject(this, settings.apiName, 0, settings.options);
+			const filters = readFilters(pollParameters(this), 0, fields);
 			const page: Page = async (extra, orders, projection, offset = 0) => {
-				const info: IDataObject = { limit: PAGE_LIMIT, offset, filters: extra, orders };
+				const info: IDataObject = { limit: PAGE_LIMIT, offset, filters: [...filters, ...extra], orders };
 				if (projection) info.fieldProjection = projection;
-				return (await queryPage(this, 0, apiName, info, false, options)).records;
+				return (await queryPage(this, 0, settings.apiName, info, false, settings.options)).records;
 			};
-			const output = (records: IDataObject[]) => records.map((r) => ({ json: simplify ? simplifyRecord(r, fields) : r }));
+			const output = (records: IDataObject[]) => [records.map((r) => ({ json: settings.simplify ? simplifyRecord(r, fields) : r }))];
 
-			// Only what deciding needs is read while polling; the records to emit are then read whole.
-			const projection = ['_id', 'create_time', 'last_modified_time', ...watched];
-			const scan = async (from: number) => await scanSince((extra, orders) => page([...filters, ...extra], orders, projection), [], field, from);
-			const newestFirst = [{ fieldName: field, isAsc: false }, { fieldName: '_id', isAsc: false }];
-			if (manual) {
-				// Fetch Test Event: the newest record that matches the filters and the event (for Record
-				// Updated, one changed after it was created); the saved mark is left alone.
-				const newest = await newestOfEvent(page, filters, newestFirst, event);
-				if (newest === undefined) {
-					const what = event === 'updated' ? `changed after its creation among the ${FETCH_PAGES * PAGE_LIMIT} most recently changed` : 'matches the filters';
-					throw new NodeOperationError(this.getNode(), `No ${apiName} record ${what}`, {
-						description: 'Create or change a record in Fxiaoke (or loosen the filters), then fetch a test event again.',
-					});
-				}
-				return [output([newest])];
-			}
+			// Fetch Test Event keeps no state.
+			if (this.getMode() === 'manual') return output([await fetchTestEvent(this, page, settings)]);
 
-			const key = JSON.stringify([apiName, event, watched]);
+			const deadline = deadlineOf(this);
+			const key = JSON.stringify([settings.apiName, settings.event, settings.watched]);
 			const data = this.getWorkflowStaticData('node') as { state?: TriggerState };
 			if (data.state === undefined || data.state.key !== key) {
-				// First activation (or another object or event): from now on, by Fxiaoke's clock: the
-				// newest record's time is the mark, and what changed within the overlap before it counts
-				// as seen, so that no old record is emitted.
-				const [newest] = await page(filters, newestFirst, projection);
-				const mark = newest === undefined ? 0 : markTimeOf(newest, field);
-				const fresh = { key, mark: Number.isFinite(mark) ? mark : 0, seen: {}, hashes: {} };
-				data.state = newEvents(await scan(fresh.mark - OVERLAP_MS), fresh, event, watched).state;
+				// First activation (or another object, event or watched fields): from now on.
+				data.state = await baseline(page, settings, key, deadline);
 				return null;
 			}
-			const { events, state } = newEvents(await scan(data.state.mark - OVERLAP_MS), data.state, event, watched);
-			const records: IDataObject[] = [];
-			for (let start = 0; start < events.length; start += PAGE_LIMIT) {
-				const ids = events.slice(start, start + PAGE_LIMIT).map((r) => r._id);
-				const whole = new Map((await page([{ field_name: '_id', field_values: ids, operator: 'IN' }], [{ fieldName: '_id', isAsc: true }])).map((r) => [String(r._id), r]));
-				// (A record deleted since it was found is emitted as found.)
-				for (const r of events.slice(start, start + PAGE_LIMIT)) records.push(whole.get(String(r._id)) ?? r);
-			}
-			// The state changes only once everything was read: a failed poll leaves it as it was.
+			const { records, state } = await readChanges(page, settings, data.state, deadline);
+			// Committed only once everything was read: a failed poll leaves the state as it was.
 			data.state = state;
-			return records.length === 0 ? null : [output(records)];
+			return records.length === 0 ? null : output(records);
 		} catch (error) {
 			throw toNodeError(this, error, 0);
 		}
 	}
+}
+
+/** The parameters, checked before anything is read. */
+function checkSettings(ctx: IPollFunctions): Settings {
+	const node = ctx.getNode();
+	const apiName = String(ctx.getNodeParameter('objectApiName', '', { extractValue: true }) ?? '').trim();
+	if (!API_NAME.test(apiName)) throw new NodeOperationError(node, 'Object (objectApiName) is not an API name (letters, digits and underscores)');
+	const event = ctx.getNodeParameter('event', 'createdOrUpdated') as TriggerEvent;
+	if (!EVENTS.includes(event)) throw new NodeOperationError(node, `Event (event) must be created, updated or createdOrUpdated, not ${JSON.stringify(event)}`);
+	const maxEvents = Number((ctx.getNodeParameter('options', {}) as IDataObject).maxChangesPerPoll ?? DEFAULT_MAX_EVENTS);
+	if (!Number.isInteger(maxEvents) || maxEvents < 1) {
+		throw new NodeOperationError(node, `Option "Max Changes per Poll" must be a whole number of at least 1, not ${JSON.stringify(maxEvents)}`);
+	}
+	// n8n saves a workflow's static data, where this state lives, only for IDs of at most 21
+	// characters (16 in n8n 1.x): with a longer one every restart would start from now again.
+	const workflowId = String(ctx.getWorkflow().id ?? '');
+	if (ctx.getMode() !== 'manual' && workflowId.length > MAX_WORKFLOW_ID) {
+		throw new NodeOperationError(node, `The workflow ID "${workflowId}" is longer than ${MAX_WORKFLOW_ID} characters, so n8n would not keep this trigger's state`, {
+			description: 'Changes made while n8n is stopped would be lost. Import the workflow again without its "id" (n8n then gives it one), or with an ID of at most 16 letters and digits.',
+		});
+	}
+	return {
+		apiName,
+		event,
+		watched: event === 'updated' ? (ctx.getNodeParameter('watchFields', []) as string[]) : [],
+		simplify: ctx.getNodeParameter('simplify', true) === true,
+		maxEvents,
+		options: readOptions(pollParameters(ctx)),
+	};
+}
+
+/** Only what deciding needs is read while scanning; the records to emit are then read whole. */
+const projectionOf = (watched: string[]) => ['_id', 'create_time', 'last_modified_time', ...watched];
+const newestFirst = (field: string): Orders => [
+	{ fieldName: field, isAsc: false },
+	{ fieldName: '_id', isAsc: false },
+];
+
+/**
+ * Fetch Test Event: the newest record that matches the filters and the event (for Record Updated,
+ * one changed after it was created).
+ */
+async function fetchTestEvent(ctx: IPollFunctions, page: Page, settings: Settings): Promise<IDataObject> {
+	const newest = await newestOfEvent(page, [], newestFirst(timeFieldOf(settings.event)), settings.event);
+	if (newest !== undefined) return newest;
+	const what = settings.event === 'updated' ? `changed after its creation among the ${FETCH_PAGES * PAGE_LIMIT} most recently changed` : 'matches the filters';
+	throw new NodeOperationError(ctx.getNode(), `No ${settings.apiName} record ${what}`, {
+		description: 'Create or change a record in Fxiaoke (or loosen the filters), then fetch a test event again.',
+	});
+}
+
+/**
+ * The state a trigger starts from, by Fxiaoke's clock: the newest record's time is the mark, and
+ * what changed within the overlap before it counts as seen, so that no old record is emitted. With
+ * watched fields, the watched values of the most recently changed records are kept too (newest
+ * first, up to MAX_HASHES or the poll's deadline), so that a later change is compared with them.
+ */
+async function baseline(page: Page, settings: Settings, key: string, deadline: number): Promise<TriggerState> {
+	const field = timeFieldOf(settings.event);
+	const projection = projectionOf(settings.watched);
+	const scan = (extra: QueryFilter[], orders: Orders) => page(extra, orders, projection);
+	const [newest] = await page([], newestFirst(field), projection);
+	const mark = newest === undefined ? 0 : markTimeOf(newest, field);
+	const tracker = new ChangeTracker({ key, mark: Number.isFinite(mark) ? mark : 0, seen: {}, hashes: {} }, settings.event, settings.watched);
+	if (settings.watched.length > 0) {
+		const recent: IDataObject[] = [];
+		for await (const found of pagesPast(scan, 'last_modified_time', { time: Number.isFinite(mark) ? mark : 0 }, false)) {
+			recent.push(...found.slice(0, MAX_HASHES - recent.length));
+			if (recent.length >= MAX_HASHES || Date.now() >= deadline) break;
+		}
+		// Oldest first: the hashes are trimmed from the oldest.
+		for (const record of recent.reverse()) tracker.baseline(record);
+	}
+	for await (const found of pagesPast(scan, field, { time: mark - OVERLAP_MS })) for (const record of found) tracker.take(record);
+	return tracker.result(true);
+}
+
+/**
+ * The changes since the state, in (time, _id) order, read whole: up to Max Changes per Poll, and
+ * reading stops at the deadline (after at least one page, so that every poll moves on); the state
+ * then holds a cursor at the last record taken.
+ */
+async function readChanges(page: Page, settings: Settings, state: TriggerState, deadline: number): Promise<{ records: IDataObject[]; state: TriggerState }> {
+	const field = timeFieldOf(settings.event);
+	const projection = projectionOf(settings.watched);
+	const tracker = new ChangeTracker(state, settings.event, settings.watched);
+	// Draining a backlog goes on from its cursor; records that turn up late behind it are caught by
+	// the overlap once it is drained.
+	const from = state.cursor ?? { time: state.mark - OVERLAP_MS };
+	const records: IDataObject[] = [];
+	let drained = true;
+	for await (const found of pagesPast((extra, orders) => page(extra, orders, projection), field, from)) {
+		const events: IDataObject[] = [];
+		for (const record of found) {
+			if (records.length + events.length >= settings.maxEvents) {
+				drained = false;
+				break;
+			}
+			if (tracker.take(record)) events.push(record);
+		}
+		records.push(...(await readWhole(page, events)));
+		if (!drained || Date.now() >= deadline) {
+			drained = false;
+			break;
+		}
+	}
+	return { records, state: tracker.result(drained) };
+}
+
+/** The records as they are now, whole, in the order given (a record deleted since it was found: as found). */
+async function readWhole(page: Page, found: IDataObject[]): Promise<IDataObject[]> {
+	if (found.length === 0) return [];
+	const whole = new Map((await page([{ field_name: '_id', field_values: found.map((r) => r._id), operator: 'IN' }], [{ fieldName: '_id', isAsc: true }])).map((r) => [String(r._id), r]));
+	return found.map((r) => whole.get(String(r._id)) ?? r);
 }

@@ -171,10 +171,11 @@ function createLoadOptionsContext({ parameters, credential }) {
 /**
  * What a polling trigger's poll gets: its parameters, the workflow's static data for the node (an
  * object the test keeps between polls, as n8n does), the mode ('trigger', or 'manual' for Fetch Test
- * Event), the workflow's ID and the authenticated HTTP helper.
- * @param {{ parameters: object, credential: ReturnType<typeof createCredentialStore>, staticData: object, mode?: string, timezone?: string, workflowId?: string }} options
+ * Event), the workflow's ID, n8n's poll budget (`pollBudgetMs`; none, as in n8n 1.x, when not given)
+ * and the authenticated HTTP helper.
+ * @param {{ parameters: object, credential: ReturnType<typeof createCredentialStore>, staticData: object, mode?: string, timezone?: string, workflowId?: string, pollBudgetMs?: number }} options
  */
-function createPollContext({ parameters, credential, staticData, mode = 'trigger', timezone, workflowId = 'wfTriggerTest001' }) {
+function createPollContext({ parameters, credential, staticData, mode = 'trigger', timezone, workflowId = 'wfTriggerTest001', pollBudgetMs }) {
 	const context = createContext({ items: [{}], parameters: () => parameters, credential, timezone });
 	const poll = {
 		getNode: context.getNode,
@@ -184,6 +185,8 @@ function createPollContext({ parameters, credential, staticData, mode = 'trigger
 		getMode: () => mode,
 		getActivationMode: () => 'activate',
 		getWorkflowStaticData: () => staticData,
+		// n8n 2.x gives a poll its time budget; 1.x has no such function
+		...(pollBudgetMs === undefined ? {} : { getPollBudgetMs: () => pollBudgetMs }),
 		getNodeParameter: (/** @type {string} */ name, /** @type {any} */ fallback, /** @type {any} */ options) => context.getNodeParameter(name, 0, fallback, options),
 		logger: context.logger,
 		helpers: { httpRequest: context.helpers.httpRequest, httpRequestWithAuthentication: context.helpers.httpRequestWithAuthentication },

@@ -1,7 +1,8 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS, RATE_DEFAULTS } from '../transport/constants';
 import { crmOptions } from './crmObject';
+import type { ItemParameters } from './parameters';
 import { kindOf, quoteShortened } from './validation';
 
 const DEFAULT_CONCURRENCY = 5;
@@ -98,7 +99,7 @@ function shown(value: unknown): string {
  * bounds are checked here too, before any item is sent.
  */
 function numberOption(
-	ctx: IExecuteFunctions,
+	ctx: ItemParameters,
 	value: unknown,
 	fallback: number,
 	label: string,
@@ -118,7 +119,7 @@ function numberOption(
 }
 
 /** Reads the Options collection once per node run (item 0): they govern the whole batch. */
-export function readOptions(ctx: IExecuteFunctions): NodeOptions {
+export function readOptions(ctx: ItemParameters): NodeOptions {
 	const raw = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
 	return {
 		concurrency: Math.floor(

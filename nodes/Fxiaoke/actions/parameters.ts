@@ -1,4 +1,14 @@
-import { deepCopy, type IExecuteFunctions, type INodeParameters, type NodeParameterValueType } from 'n8n-workflow';
+import { deepCopy, type IGetNodeParameterOptions, type INode, type INodeParameters, type NodeParameterValueType } from 'n8n-workflow';
+
+/**
+ * What reading a node's parameters for an item needs: an execute context has it, and the trigger
+ * gives its poll's parameters this shape (a poll has one "item").
+ */
+export interface ItemParameters {
+	getNode(): INode;
+	getTimezone(): string;
+	getNodeParameter(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown;
+}
 
 /**
  * Parameter values for one run of the node. n8n evaluates an expression for every item (a data proxy
@@ -10,7 +20,7 @@ interface Read {
 	value?: unknown;
 }
 
-const runs = new WeakMap<IExecuteFunctions, { raw: INodeParameters; reads: Map<string, Read> }>();
+const runs = new WeakMap<ItemParameters, { raw: INodeParameters; reads: Map<string, Read> }>();
 
 /** Whether a saved value holds an expression anywhere (n8n marks them with a leading "="). */
 function holdsExpression(value: unknown): boolean {
@@ -31,7 +41,7 @@ function rawValue(raw: INodeParameters, name: string): unknown {
 
 /** `getNodeParameter`, read once per run when the saved value holds no expression. */
 export function nodeParameter(
-	ctx: IExecuteFunctions,
+	ctx: ItemParameters,
 	name: string,
 	itemIndex: number,
 	fallback?: unknown,

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { nodeParameter } from './parameters';
+import { nodeParameter, type ItemParameters } from './parameters';
 
 /** Longer than any Fxiaoke id; anything bigger is a mistake (e.g. a whole file in an expression). */
 export const MAX_ID_LENGTH = 256;
@@ -17,7 +17,7 @@ export interface FieldRef {
 
 /** The error for a value rejected before anything is sent: "<Label> (<name>) [of article N] <problem> in item N". */
 export function inputError(
-	ctx: IExecuteFunctions,
+	ctx: Pick<ItemParameters, 'getNode'>,
 	itemIndex: number,
 	field: FieldRef,
 	problem: string,

@@ -7,7 +7,7 @@ import { MAX_OFFSET, PAGE_LIMIT, queryRecords, type QueryFilter, type QuerySpec 
 import { describeObject, type CrmField } from './schema';
 import { simplifyField, simplifyRecord } from './simplify';
 import { toFxiaokeValue } from './values';
-import { nodeParameter } from '../parameters';
+import { nodeParameter, type ItemParameters } from '../parameters';
 import { pagingFields, readLimit } from '../paging';
 
 const fieldChoice: INodeProperties = {
@@ -139,7 +139,7 @@ interface Row {
 	direction?: unknown;
 }
 
-function fieldOf(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[], name: unknown, where: string): CrmField {
+function fieldOf(ctx: ItemParameters, itemIndex: number, fields: CrmField[], name: unknown, where: string): CrmField {
 	const ref = { label: 'Field', name: 'field', where };
 	if (typeof name !== 'string' || name.trim() === '') throw inputError(ctx, itemIndex, ref, 'is empty');
 	const found = fields.find((f) => f.apiName === name.trim());
@@ -148,7 +148,7 @@ function fieldOf(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[], 
 	return { apiName: name.trim(), label: name.trim(), type: 'text', required: false, options: [], writable: false };
 }
 
-export function readFilters(ctx: IExecuteFunctions, itemIndex: number, fields: CrmField[]): QueryFilter[] {
+export function readFilters(ctx: ItemParameters, itemIndex: number, fields: CrmField[]): QueryFilter[] {
 	const rows = ((nodeParameter(ctx, 'filters', itemIndex, {}) as { conditions?: Row[] }).conditions ?? []) as Row[];
 	return rows.map((row, i) => {
 		const where = `of filter ${i + 1}`;

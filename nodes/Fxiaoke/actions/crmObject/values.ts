@@ -1,5 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
+import type { ItemParameters } from '../parameters';
 import { inputError, kindOf, quoteShortened } from '../validation';
 import type { CrmField } from './schema';
 
@@ -162,7 +161,7 @@ export function isEmpty(value: unknown): boolean {
  * One value in the format Fxiaoke expects for the field, or an error naming field, value and item.
  * A date or time without an offset (as n8n's date picker gives it) is read in the workflow's time zone.
  */
-export function toFxiaokeValue(ctx: IExecuteFunctions, itemIndex: number, field: CrmField, value: unknown): unknown {
+export function toFxiaokeValue(ctx: ItemParameters, itemIndex: number, field: CrmField, value: unknown): unknown {
 	const converted = convert(field, value, ctx.getTimezone());
 	if ('problem' in converted) throw inputError(ctx, itemIndex, { label: field.label, name: field.apiName }, converted.problem);
 	return converted.ok;
