@@ -360,6 +360,7 @@ class Directory {
       email: e.email,
       status: e.isStop ? '1' : '0',
       main_department: [String(e.mainDepartmentId)],
+      vice_departments: e.departmentIds.length > 1 ? e.departmentIds.filter((d) => d !== e.mainDepartmentId).map(String) : null,
       employee_number: e.employeeNumber,
       position: e.position,
       leader: leader === undefined ? null : [leader],

@@ -70,6 +70,9 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * @property {number} [maxUploadBytes]           5 MiB
  * @property {boolean} [personnelPermission]     true. false: the app lacks PersonnelObj's data permission
  *   (API.md §13): PersonnelObj queries succeed with no rows; /cgi/user/* still answer
+ * @property {boolean} [personnelOtherDepartments] true: PersonnelObj has `vice_departments` (an employee's
+ *   departments other than the main one; the field's name is not in API.md). false: it has only
+ *   `main_department`, the other shape a tenant may have
  * @property {number} [crmMaxOffset]            10000: the deepest offset a CRM query answers (Fxiaoke's limit,
  *   API.md §12); tests lower it so that paging past it takes hundreds of records, not tens of thousands
  * @property {(record: RequestRecord) => void} [onRecord] called when a request is finished (replied or dropped)
@@ -109,6 +112,7 @@ const DEFAULTS = Object.freeze({
   returnMessageId: false,
   maxUploadBytes: 5 * 1024 * 1024,
   personnelPermission: true,
+  personnelOtherDepartments: true,
   crmMaxOffset: 10000,
   onRecord: null,
 });
@@ -189,8 +193,8 @@ function normalizeOptions(options) {
   if (merged.crmMaxOffset !== undefined && !(Number.isInteger(merged.crmMaxOffset) && merged.crmMaxOffset >= 0)) {
     throw new TypeError('crmMaxOffset must be a non-negative integer');
   }
-  if (merged.personnelPermission !== undefined && typeof merged.personnelPermission !== 'boolean') {
-    throw new TypeError('personnelPermission must be a boolean');
+  for (const name of ['personnelPermission', 'personnelOtherDepartments']) {
+    if (merged[name] !== undefined && typeof merged[name] !== 'boolean') throw new TypeError(`${name} must be a boolean`);
   }
   if (merged.rateLimit) {
     const { limit, windowMs, errorCode = 14001 } = merged.rateLimit;
@@ -467,7 +471,11 @@ class Sandbox {
   processCrm(ctx) {
     const parts = ctx.endpoint.split('.');
     const action = parts[parts.length - 1];
-    const access = { personnelPermission: this.options.personnelPermission, maxOffset: this.options.crmMaxOffset };
+    const access = {
+      personnelPermission: this.options.personnelPermission,
+      personnelOtherDepartments: this.options.personnelOtherDepartments,
+      maxOffset: this.options.crmMaxOffset,
+    };
     const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''), access);
     if ('problem' in result) return this.errorResult(ctx, result.problem);
     const ok = this.okResult(result.extra);

@@ -69,21 +69,46 @@ describe('Employee', () => {
 
 	test('Get Many: a department with and without its sub-departments, stopped employees included and marked', async () => {
 		const { departmentId, descendantIds } = FX.departmentWithChildren;
-		const inMain = (ids) => everyone().filter((e) => ids.includes(e.mainDepartmentId)).map((e) => e.employeeId).sort();
+		const inAny = (ids) => everyone().filter((e) => e.departmentIds.some((d) => ids.includes(d))).map((e) => e.employeeId).sort();
 		const all = json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(departmentId), includeSubDepartments: true, returnAll: true }));
-		expect(all.map((e) => e.employeeId).sort()).toEqual(inMain([departmentId, ...descendantIds]));
+		expect(all.map((e) => e.employeeId).sort()).toEqual(inAny([departmentId, ...descendantIds]));
 		const direct = json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(departmentId), includeSubDepartments: false, returnAll: true }));
-		expect(direct.map((e) => e.employeeId).sort()).toEqual(inMain([departmentId]));
+		expect(direct.map((e) => e.employeeId).sort()).toEqual(inAny([departmentId]));
 		const withStopped = json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(FX.stopped.departmentId), includeSubDepartments: false, returnAll: true }));
 		expect(withStopped.find((e) => e.employeeId === FX.stopped.employeeId)).toMatchObject({ status: 'stopped' });
 	});
 
+	test('Get Many: members whose main department is another are members too; departmentIds lists all, mainDepartmentId the main one', async () => {
+		const target = FX.multiDepartment.departmentIds[1]; // 1050: not the fixture's main department
+		// four more employees of other departments join it besides their main one
+		const joined = everyone().filter((e) => e.departmentIds.length === 1 && e.mainDepartmentId !== target && e.mainDepartmentId !== FX.rootDepartmentId).slice(0, 4);
+		for (const e of joined) sandbox.directory.update(e.employeeId, { departmentIds: [e.mainDepartmentId, target] });
+		const getMany = async () => json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(target), includeSubDepartments: false, returnAll: true }));
+		const members = await getMany();
+		const inMain = everyone().filter((e) => e.mainDepartmentId === target).map((e) => e.employeeId);
+		const others = [FX.multiDepartment.employeeId, ...joined.map((e) => e.employeeId)];
+		expect(members.map((e) => e.employeeId).sort()).toEqual([...inMain, ...others].sort());
+		expect(members.find((e) => e.employeeId === FX.multiDepartment.employeeId)).toMatchObject({ departmentIds: ['1013', '1050'], mainDepartmentId: '1013' });
+		const ids = members.map((e) => e.recordId);
+		expect(ids).toEqual([...ids].sort()); // record order
+		// Limit counts members, not the rows of the two queries
+		const two = json(await run({ resource: 'employee', operation: 'getAll', departmentId: String(target), includeSubDepartments: false, returnAll: false, limit: 2 }));
+		expect(two.map((e) => e.recordId)).toEqual(ids.slice(0, 2));
+		// A tenant whose PersonnelObj has no other-departments field: main departments only, said in the docs
+		sandbox.configure({ personnelOtherDepartments: false });
+		const mainOnly = await getMany();
+		expect(mainOnly.map((e) => e.employeeId).sort()).toEqual([...inMain].sort());
+		const [fixture] = json(await run({ resource: 'employee', operation: 'get', employeeId: FX.multiDepartment.employeeId }));
+		expect(fixture).toMatchObject({ departmentIds: ['1013'], mainDepartmentId: '1013' });
+		sandbox.configure({ personnelOtherDepartments: true });
+	});
+
 	test('Get Many with sub-departments for 20 items: one scan of the departments for the run, not one per item', async () => {
 		const { departmentId, descendantIds } = FX.departmentWithChildren;
-		const inMain = everyone().filter((e) => [departmentId, ...descendantIds].includes(e.mainDepartmentId)).length;
+		const members = everyone().filter((e) => e.departmentIds.some((d) => [departmentId, ...descendantIds].includes(d))).length;
 		const items = Array.from({ length: 20 }, () => ({}));
 		const [out] = await run({ resource: 'employee', operation: 'getAll', departmentId: String(departmentId), includeSubDepartments: true, returnAll: true }, { items });
-		expect(out).toHaveLength(20 * inMain);
+		expect(out).toHaveLength(20 * members);
 		expect(queries('DepartmentObj')).toHaveLength(1);
 	});
 

@@ -3,6 +3,7 @@ import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 import type { FxiaokeContext } from '../../transport/context';
 import type { RequestOptions } from '../../transport';
 import { queryRecords, type QueryFilter } from '../crmObject/query';
+import { describeObject } from '../crmObject/schema';
 
 /*
  * Employees and departments, read as the CRM objects PersonnelObj and DepartmentObj (API.md §13:
@@ -16,6 +17,12 @@ export const DEPARTMENT = 'DepartmentObj';
 export const WHOLE_COMPANY = '999999';
 
 const PERSONNEL_FIELDS = ['user_id', 'name', 'phone', 'email', 'status', 'main_department', 'employee_number', 'position'];
+/**
+ * PersonnelObj's field for an employee's departments besides the main one. API.md §13 names only
+ * `main_department`; `vice_departments` is the name a tenant's describe is expected to show, so it
+ * is used only when the describe lists it (else members are those of their main department).
+ */
+export const OTHER_DEPARTMENTS = 'vice_departments';
 const DEPARTMENT_FIELDS = ['department_id', 'name', 'parent_id', 'status'];
 /** PersonnelObj `status` of a stopped employee; DepartmentObj `status` names (API.md §13). */
 const STOPPED = '1';
@@ -48,7 +55,8 @@ const ids = (value: unknown): string[] => (Array.isArray(value) ? value.map(Stri
 
 /** One output shape for every employee operation, so `{{ $json.employeeId }}` feeds a send. */
 export function toEmployee(record: IDataObject): Employee {
-	const departmentIds = ids(record.main_department);
+	const main = ids(record.main_department);
+	const departmentIds = [...new Set([...main, ...ids(record[OTHER_DEPARTMENTS])])];
 	const isStop = String(record.status) === STOPPED;
 	return {
 		employeeId: text(record.user_id) ?? '',
@@ -56,7 +64,7 @@ export function toEmployee(record: IDataObject): Employee {
 		mobile: text(record.phone),
 		email: text(record.email),
 		departmentIds,
-		mainDepartmentId: departmentIds[0] ?? null,
+		mainDepartmentId: main[0] ?? null,
 		position: text(record.position),
 		employeeNumber: text(record.employee_number),
 		status: isStop ? 'stopped' : 'active',
@@ -82,6 +90,11 @@ export const eq = (field: string, values: unknown[], operator = values.length > 
 	operator,
 });
 
+/** Whether this tenant's PersonnelObj has the other-departments field (its describe, read once per run). */
+export async function hasOtherDepartments(ctx: FxiaokeContext, itemIndex: number, options: RequestOptions): Promise<boolean> {
+	return (await describeObject(ctx, PERSONNEL, itemIndex, options)).some((f) => f.apiName === OTHER_DEPARTMENTS);
+}
+
 export async function queryEmployees(
 	ctx: FxiaokeContext,
 	itemIndex: number,
@@ -89,8 +102,28 @@ export async function queryEmployees(
 	max: number,
 	options: RequestOptions,
 ): Promise<Employee[]> {
-	const records = await queryRecords(ctx, itemIndex, PERSONNEL, { filters, orders: [], fieldProjection: PERSONNEL_FIELDS, extra: {} }, max, options);
+	const projection = (await hasOtherDepartments(ctx, itemIndex, options)) ? [...PERSONNEL_FIELDS, OTHER_DEPARTMENTS] : PERSONNEL_FIELDS;
+	const records = await queryRecords(ctx, itemIndex, PERSONNEL, { filters, orders: [], fieldProjection: projection, extra: {} }, max, options);
 	return records.map(toEmployee);
+}
+
+/**
+ * The members of any of the departments, main department or not, in record order: one query on the
+ * main department and, where the tenant has the field, one on the other departments, merged.
+ */
+export async function queryMembers(
+	ctx: FxiaokeContext,
+	itemIndex: number,
+	departmentIds: string[],
+	max: number,
+	options: RequestOptions,
+): Promise<Employee[]> {
+	const main = await queryEmployees(ctx, itemIndex, [eq('main_department', departmentIds, 'IN')], max, options);
+	if (!(await hasOtherDepartments(ctx, itemIndex, options))) return main;
+	const other = await queryEmployees(ctx, itemIndex, [eq(OTHER_DEPARTMENTS, departmentIds, 'IN')], max, options);
+	const byRecord = new Map([...main, ...other].map((e) => [e.recordId, e]));
+	// (Records come in _id order, which is record order.)
+	return [...byRecord.values()].sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0)).slice(0, max);
 }
 
 export async function queryDepartments(

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { requireId } from '../validation';
-import { assertPersonnelVisible, departmentAndBelow, eq, queryEmployees, WHOLE_COMPANY } from './directory';
+import { assertPersonnelVisible, departmentAndBelow, queryEmployees, queryMembers, WHOLE_COMPANY } from './directory';
 import { pagingFields, readLimit } from '../paging';
 
 const showFor = { show: { resource: ['employee'], operation: ['getAll'] } };
@@ -30,8 +30,8 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * Get Many: the employees whose main department is the department (or one below it), stopped
- * employees included and marked (`status: "stopped"`), in record order.
+ * Get Many: the employees who belong to the department (or one below it), as their main department
+ * or another one, stopped employees included and marked (`status: "stopped"`), in record order.
  */
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const departmentId = requireId(this, 'departmentId', 'Department ID', itemIndex);
@@ -39,8 +39,7 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const limit = readLimit(this, itemIndex);
 	return async () => {
 		const departments = await departmentAndBelow(this, itemIndex, departmentId, withChildren, options);
-		const filters = departments === 'all' ? [] : [eq('main_department', departments, 'IN')];
-		const employees = await queryEmployees(this, itemIndex, filters, limit, options);
+		const employees = departments === 'all' ? await queryEmployees(this, itemIndex, [], limit, options) : await queryMembers(this, itemIndex, departments, limit, options);
 		if (employees.length === 0) await assertPersonnelVisible(this, itemIndex, options);
 		return employees;
 	};
