@@ -42,8 +42,11 @@ const FETCH_PAGES = 5;
 export const DEFAULT_MAX_EVENTS = 5000;
 /** A poll stops reading at this share of n8n's poll budget, keeping the rest to emit and save. */
 const BUDGET_SHARE = 0.8;
-/** The budget where n8n gives none (1.x): under its one-minute poll interval, so two polls never overlap. */
-const FALLBACK_BUDGET_MS = 55_000;
+/**
+ * The budget where n8n gives none (1.x): what n8n 2.41 gives by default (its 45 s poll timeout less
+ * a 9 s margin), well inside the one-minute poll interval.
+ */
+const FALLBACK_BUDGET_MS = 36_000;
 
 type Orders = QuerySpec['orders'];
 type Page = (extra: QueryFilter[], orders: Orders, projection?: string[], offset?: number) => Promise<IDataObject[]>;

@@ -7,9 +7,13 @@
  * Records are created and changed in the sandbox while n8n polls; n8n is stopped and started again
  * between two polls. Each change must be sent exactly once: none lost, none repeated, no old record.
  * Beside it runs examples/account-level-message.json: an account becomes a key account (announced),
- * then goes back while n8n is stopped (revoked after the restart); a Record Created trigger with a
- * filter on contacts (only new ones whose name contains "keep", each once, never a change); and
- * a trigger in a workflow whose ID is too long for n8n to keep its state, which refuses to poll.
+ * then goes back while n8n is stopped (revoked after the restart, its remark cleared); a Record Created trigger with a
+ * filter on contacts (only new ones whose name contains "keep", each once, never a change; one
+ * whose create_time a client set a day ahead does not hide those created after it); a backlog of
+ * 100 new opportunities with Max Changes per Poll 40 (40, 40, 20 over three polls, across the
+ * restart, each once); and a trigger in a workflow whose ID is too long for n8n to keep its state,
+ * which refuses to poll. An account last changed days before activation whose unwatched field
+ * changes is never announced (the example watches account_level only).
  * n8n polls at most once a minute, so this takes about four minutes (npm test runs it beside others).
  *
  * Requires `npm run build` first (dist/).
@@ -36,6 +40,7 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	let home;
 	const workflowId = n8nId();
 	const createdId = n8nId();
+	const backlogId = n8nId();
 	/** 22 characters: n8n 2.41 saves static data only for IDs of at most 21 (isWorkflowIdValid). */
 	const longId = `${n8nId()}longID`;
 	/** @type {{ stop: () => Promise<void>, output: () => string } | undefined} */
@@ -59,12 +64,17 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 				event: 'created',
 				filters: { conditions: [{ field: 'name', operator: 'LIKE', value: 'keep' }] },
 			}),
+			triggerToText(backlogId, 'New opportunities → text (40 per poll)', credentials, { toUser: '1003' }, {
+				objectApiName: { __rl: true, mode: 'id', value: 'NewOpportunityObj' },
+				event: 'created',
+				options: { maxChangesPerPoll: 40 },
+			}),
 			triggerToText(longId, 'Tickets → text (ID too long)', credentials, { toUser: '1002' }, {
 				objectApiName: { __rl: true, mode: 'id', value: 'object_ticket__c' },
 				event: 'createdOrUpdated',
 			}),
 		]);
-		await publishWorkflows(home, [workflowId, example.id, createdId, longId]);
+		await publishWorkflows(home, [workflowId, example.id, createdId, backlogId, longId]);
 	});
 
 	/**
@@ -103,6 +113,8 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	const sent = () => sentTo('1000');
 	/** The Record Created workflow's sends, as "id name". */
 	const contactsSent = () => sentTo('1001');
+	/** The backlog workflow's sends, as "id name". */
+	const opportunitiesSent = () => sentTo('1003');
 	/** Polls so far of the workflow on `apiName` (each poll describes its object once). */
 	const pollsOf = (apiName) => sb.requests.filter((r) => r.endpoint === 'crm.describe' && r.body?.data?.apiName === apiName).length;
 	const appSends = () => sb.requests.filter((r) => r.endpoint === 'appSend' && r.response?.body?.errorCode === 0);
@@ -113,7 +125,7 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	 * times (`fromStart`: n times since n8n first started), and their executions have acted.
 	 */
 	async function waitPolls(n, fromStart = false) {
-		const objects = ['LeadsObj', 'AccountObj', 'ContactObj'];
+		const objects = ['LeadsObj', 'AccountObj', 'ContactObj', 'NewOpportunityObj'];
 		const from = objects.map((o) => (fromStart ? 0 : pollsOf(o)));
 		const limitS = n * 65 + 30;
 		const deadline = Date.now() + limitS * 1000;
@@ -134,18 +146,32 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 			const old = [sb.crm.put('LeadsObj', { name: 'Before activation 1' }), sb.crm.put('LeadsObj', { name: 'Before activation 2' })];
 			const acme = sb.crm.put('AccountObj', { name: 'Acme', account_level: '2' });
 			const oldContact = sb.crm.put('ContactObj', { name: 'keep: before activation' });
+			// a key account last changed three days ago: the example's baseline keeps its level
+			const oldKey = sb.crm.put('AccountObj', { name: 'Old key account', account_level: '1' });
+			const threeDaysAgo = Date.now() - 3 * 24 * 3600 * 1000;
+			Object.assign(account(oldKey), { create_time: threeDaysAgo, last_modified_time: threeDaysAgo });
 			n8n = await startN8nServer(home);
 			try {
 				await waitPolls(1, true); // the poll at activation: it starts from now
 				const created = [sb.crm.put('LeadsObj', { name: 'New 1' }), sb.crm.put('LeadsObj', { name: 'New 2' }), sb.crm.put('LeadsObj', { name: 'New 3' })];
 				sb.crm.change('AccountObj', acme, { account_level: '1' });
 				const contacts = [sb.crm.put('ContactObj', { name: 'keep-1' }), sb.crm.put('ContactObj', { name: 'drop-1' })];
+				// created with a create_time a day ahead (hasSpecifyTime, API.md §12): emitted once, hides nothing
+				const future = sb.crm.put('ContactObj', { name: 'keep-future' });
+				sb.crm.objects.get('ContactObj').records.get(future).create_time = Date.now() + 24 * 3600 * 1000;
+				// an unwatched field of the old key account: no announcement
+				sb.crm.change('AccountObj', oldKey, { tel: '010-1234' });
+				const opportunities = Array.from({ length: 100 }, (_, i) =>
+					sb.crm.put('NewOpportunityObj', { name: `opp-${i}`, account_id: acme, close_date: Date.now() + 30 * 24 * 3600 * 1000 }),
+				);
 				sb.crm.change('ContactObj', oldContact, { name: 'keep: before activation, changed' });
 				await waitPolls(1);
 				// older records never: only what was created or changed after activation
 				expect(sent().sort()).toEqual(created.map(key).sort());
 				// Record Created with a filter: the new matching one only (not the other, not a change)
-				expect(contactsSent()).toEqual([`${contacts[0]} keep-1`]);
+				expect(contactsSent().sort()).toEqual([`${contacts[0]} keep-1`, `${future} keep-future`].sort());
+				// the backlog: the first 40, oldest first
+				expect(opportunitiesSent().sort()).toEqual(opportunities.slice(0, 40).map((id, i) => `${id} opp-${i}`).sort());
 				// the example: the owner is told once, and the message ID is kept in the remark
 				expect(appSends()).toHaveLength(1);
 				expect(appSends()[0].body).toMatchObject({ serviceId: DEMO.serviceId, toUser: ['1000'], msgType: 'text' });
@@ -172,10 +198,14 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 				expect(sent().sort()).toEqual([...created.map((id) => `${id} v1`), ...afterRestart].sort());
 				// Exactly once: no repeats among the sends
 				expect(new Set(sent()).size).toBe(sent().length);
-				expect(contactsSent().sort()).toEqual([`${contacts[0]} keep-1`, `${contacts[2]} keep-2`, `${contacts[3]} keep-3`].sort());
+				expect(contactsSent().sort()).toEqual([`${contacts[0]} keep-1`, `${future} keep-future`, `${contacts[2]} keep-2`, `${contacts[3]} keep-3`].sort());
+				// the backlog drained across the restart: 40 per poll, each opportunity once
+				expect(opportunitiesSent().sort()).toEqual(opportunities.map((id, i) => `${id} opp-${i}`).sort());
 				// the example: the message is revoked once, and nothing announced again
 				expect(revokes().map((r) => r.body)).toEqual([{ serviceId: DEMO.serviceId, messageId }]);
 				expect(sb.messages.get(messageId)).toMatchObject({ revoked: true });
+				// and the remark that held its ID is cleared (a field mapped to empty text is cleared)
+				expect(account(acme).remark).toBeNull();
 				expect(appSends()).toHaveLength(1);
 			} finally {
 				await n8n?.stop();

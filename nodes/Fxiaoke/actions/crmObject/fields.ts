@@ -112,6 +112,15 @@ export const flowOptions: INodeProperties[] = [
 		description: 'Whether Fxiaoke runs the workflows (automations) set up for this object (Fxiaoke\'s default: yes)',
 		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['create', 'update', 'upsert'] } },
 	},
+	{
+		displayName: 'Skip Empty Values',
+		name: 'skipEmptyValues',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether fields mapped to an empty value (empty text, null or an empty list) are left as they are. Off: an update clears them in Fxiaoke.',
+		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['update', 'upsert'] } },
+	},
 ];
 
 /** The flow flags for one item's write, as the create and update bodies take them. */

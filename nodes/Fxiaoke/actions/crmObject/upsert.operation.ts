@@ -3,7 +3,7 @@ import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-
 import type { OperationPrepare } from '../types';
 import { inputError } from '../validation';
 import { readFlowFlags, readObjectApiName, recordFieldsMapper } from './fields';
-import { readRecordFields } from './mapper';
+import { readRecordFields, updateFields } from './mapper';
 import { queryRecords } from './query';
 import { describeObject } from './schema';
 import { writeRecord } from './write';
@@ -18,7 +18,8 @@ export const description: INodeProperties[] = [recordFieldsMapper('upsert')];
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const fields = await describeObject(this, apiName, itemIndex, options);
-	const { values, matchingColumns } = readRecordFields(this, itemIndex, apiName, fields, 'create');
+	const mapped = readRecordFields(this, itemIndex, apiName, fields, 'create');
+	const { values, matchingColumns } = mapped;
 	if (matchingColumns.length === 0) {
 		throw inputError(this, itemIndex, { label: 'Fields to Match On', name: 'fields' }, 'are not chosen');
 	}
@@ -51,7 +52,7 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 		}
 		// The owner changes only through Change Owner: a mapped owner is left out, and the output says so
 		// (a second write here could fail after the update was carried out).
-		const changes = { ...values };
+		const changes = updateFields(mapped);
 		delete changes.owner;
 		const body = { ...flags, data: { object_data: { _id: target, dataObjectApiName: apiName, ...changes } } };
 		const envelope = await writeRecord(this, itemIndex, apiName, 'update', body, options);
