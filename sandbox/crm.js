@@ -28,13 +28,18 @@ const field = (api_name, label, type, more = {}) => ({ api_name, label, type, is
 /** @param {...[string, string]} pairs */
 const options = (...pairs) => pairs.map(([value, label]) => ({ value, label }));
 
+// Every object's own fields; `define_type: 'system'` as a real describe marks what Fxiaoke keeps
+// (the owner is a preset field a create sets).
+const system = { define_type: 'system' };
 const SYSTEM_FIELDS = [
-  field('_id', 'ID', 'text'),
+  field('_id', 'ID', 'text', system),
   field('owner', 'Owner', 'employee'),
-  field('created_by', 'Created By', 'employee'),
-  field('create_time', 'Created Time', 'date_time'),
-  field('last_modified_time', 'Last Modified Time', 'date_time'),
-  field('life_status', 'Life Status', 'select_one', { options: options(['normal', 'Normal'], ['invalid', 'Invalid']) }),
+  field('created_by', 'Created By', 'employee', system),
+  field('create_time', 'Created Time', 'date_time', system),
+  field('last_modified_time', 'Last Modified Time', 'date_time', system),
+  field('life_status', 'Life Status', 'select_one', { ...system, options: options(['normal', 'Normal'], ['invalid', 'Invalid']) }),
+  field('lock_status', 'Lock Status', 'select_one', { ...system, options: options(['0', 'Unlocked'], ['1', 'Locked']) }),
+  field('relevant_team', 'Team Members', 'embedded_object_list', system),
 ];
 
 /** The objects the sandbox knows: display name, whether custom, and the fields a user writes. */
@@ -96,6 +101,7 @@ const OBJECTS = {
       field('email', 'Email', 'email'),
       field('status', 'Status', 'select_one', { options: options(['0', 'Normal'], ['1', 'Stopped']) }),
       field('main_department', 'Main Department', 'department'),
+      field('vice_departments', 'Other Departments', 'department'),
       field('employee_number', 'Employee Number', 'text'),
       field('position', 'Position', 'text'),
       field('leader', 'Leader', 'employee'),
@@ -376,10 +382,14 @@ class CrmStore {
     const data = body && typeof body.data === 'object' && body.data !== null ? body.data : null;
     if (!data) return bad('data is required');
     const apiName = action === 'describe' ? data.apiName : (data.object_data?.dataObjectApiName ?? data.dataObjectApiName);
-    const object = typeof apiName === 'string' ? this.objects.get(apiName) : undefined;
+    let object = typeof apiName === 'string' ? this.objects.get(apiName) : undefined;
     if (!object) return { problem: problem(CODES.OBJECT_NOT_FOUND, `no object ${JSON.stringify(apiName)}`) };
+    if (apiName === 'PersonnelObj' && access.personnelOtherDepartments === false) {
+      // the tenant shape without an other-departments field (sandbox option personnelOtherDepartments)
+      object = { ...object, fields: object.fields.filter((/** @type {Field} */ f) => f.api_name !== 'vice_departments') };
+    }
     if (action === 'describe') {
-      const fields = Object.fromEntries(object.fields.map((f) => [f.api_name, { ...f, define_type: f.api_name.endsWith('__c') ? 'custom' : 'package' }]));
+      const fields = Object.fromEntries(object.fields.map((f) => [f.api_name, { define_type: f.api_name.endsWith('__c') ? 'custom' : 'package', ...f }]));
       return { extra: { data: { describe: { api_name: apiName, display_name: object.displayName, fields } } }, applied: false };
     }
     if (object.custom !== custom) {
@@ -415,8 +425,9 @@ class CrmStore {
       if (name === 'dataObjectApiName' || name === '_id') continue;
       const f = object.fields.find((/** @type {Field} */ x) => x.api_name === name);
       if (!f) return `unknown field ${name}`;
-      if (['created_by', 'create_time', 'last_modified_time', 'life_status'].includes(name) || f.is_readonly) return `${name} is set by the system`;
+      if (f.define_type === 'system' || f.is_readonly) return `${name} is set by the system`;
       if (name === 'owner' && !creating) return 'the owner changes only through changeOwner';
+      if (f.is_required && (value === null || value === '')) return `${name} is required and cannot be emptied`;
       const wrong = valueProblem(f, value, this);
       if (wrong) return wrong;
     }

@@ -232,10 +232,12 @@ describe('get, update, delete', () => {
 		expect(bodyOf(requestsTo('get')[0])).toEqual({ data: { dataObjectApiName: 'ContactObj', objectDataId: id } });
 	});
 
-	test('update sends _id with the changed fields; the owner and system fields of an auto-mapped record are skipped', async () => {
+	test('update sends _id with the changed fields; the owner and system fields of an auto-mapped record are skipped (also those the describe marks define_type system)', async () => {
 		const [id] = sandbox.crm.seed('AccountObj', 1, () => ({ name: 'Old' }));
 		const record = { ...sandbox.crm.objects.get('AccountObj').records.get(id) };
-		const items = [{ _id: record._id, owner: ['1000'], create_time: record.create_time, life_status: 'normal', name: 'New', employees: 7 }];
+		// (lock_status and relevant_team: define_type "system" in the describe, as a real tenant's)
+		const team = [{ teamMemberEmployee: ['1000'], teamMemberRole: '1', teamMemberPermissionType: '2' }];
+		const items = [{ _id: record._id, owner: ['1000'], create_time: record.create_time, life_status: 'normal', lock_status: '0', relevant_team: team, name: 'New', employees: 7 }];
 		const [out] = await run(
 			{ operation: 'update', objectApiName: object('AccountObj'), recordId: id, fields: { mappingMode: 'autoMapInputData', value: null } },
 			[{}],
@@ -244,6 +246,28 @@ describe('get, update, delete', () => {
 		expect(fieldsOf(out[0])).toMatchObject({ errorCode: 0, dataId: id });
 		expect(bodyOf(requestsTo('update')[0]).data).toEqual({ object_data: { _id: id, dataObjectApiName: 'AccountObj', name: 'New', employees: '7' } });
 		expect(sandbox.crm.objects.get('AccountObj').records.get(id)).toMatchObject({ name: 'New', employees: '7', version: 2 });
+	});
+
+	test('update clears a field mapped to empty text, null or an empty list (Define Below and Map Automatically); Skip Empty Values leaves them; a required one is refused', async () => {
+		const [id] = sandbox.crm.seed('LeadsObj', 1, () => ({ name: 'Lead', company: 'Acme', mobile: '1390000', tags: ['vip'], leads_status: '2' }));
+		const record = () => sandbox.crm.objects.get('LeadsObj').records.get(id);
+		const update = (fields, options = {}, items) => run({ operation: 'update', objectApiName: object('LeadsObj'), recordId: id, fields, options: { ...FAST, ...options } }, [{}], items ? { items } : {});
+		await update(defineBelow({ company: '', mobile: null, leads_status: '3' }));
+		expect(bodyOf(requestsTo('update')[0]).data.object_data).toEqual({ _id: id, dataObjectApiName: 'LeadsObj', leads_status: '3', company: null, mobile: null });
+		expect(record()).toMatchObject({ company: null, mobile: null, tags: ['vip'], leads_status: '3' });
+		// Map Automatically: the item's empty fields are cleared too (an empty one the object lacks is no error)
+		await update({ mappingMode: 'autoMapInputData', value: null }, {}, [{ tags: [], remark_nope: '', leads_status: '1' }]);
+		expect(record()).toMatchObject({ tags: null, leads_status: '1' });
+		// Skip Empty Values: today's behaviour for those who want it
+		sandbox.crm.change('LeadsObj', id, { company: 'Back' });
+		await update(defineBelow({ company: '', leads_status: '2' }), { skipEmptyValues: true });
+		expect(bodyOf(requestsTo('update')[2]).data.object_data).toEqual({ _id: id, dataObjectApiName: 'LeadsObj', leads_status: '2' });
+		expect(record().company).toBe('Back');
+		// a required field cannot be emptied: said before anything is sent
+		const error = await update(defineBelow({ name: '' })).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Fields (fields) empty Lead Name (name), which LeadsObj requires in item 0');
+		expect(requestsTo('update')).toHaveLength(3);
 	});
 
 	test('delete moves to the recycle bin by default; Delete Permanently invalidates, then deletes', async () => {
@@ -378,6 +402,16 @@ describe('upsert', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Upsert found several ContactObj records with email = "twin@example.com", name = "Twin" in item 0');
 		expect(sandbox.crm.writes.length).toBe(writes);
+	});
+
+	test('a matched record gets its empty-mapped fields cleared; a created one is created without them', async () => {
+		const [id] = sandbox.crm.seed('ContactObj', 1, () => ({ name: 'Cleared', email: 'cleared@example.com', mobile: '1' }));
+		const [out] = await run(upsert({ name: 'Cleared', email: 'cleared@example.com', mobile: '' }, ['email']));
+		expect(fieldsOf(out[0])).toMatchObject({ upsert: 'updated', dataId: id });
+		expect(sandbox.crm.objects.get('ContactObj').records.get(id).mobile).toBeNull();
+		const [created] = await run(upsert({ name: 'New', email: 'new@example.com', mobile: '' }, ['email']));
+		expect(fieldsOf(created[0])).toMatchObject({ upsert: 'created' });
+		expect(bodyOf(requestsTo('create').at(-1)).data.object_data).toEqual({ dataObjectApiName: 'ContactObj', name: 'New', email: 'new@example.com' });
 	});
 
 	test('a mapped owner on a record that matches is not applied (Change Owner changes owners): the output says ownerIgnored', async () => {

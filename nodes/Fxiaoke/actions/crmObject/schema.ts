@@ -58,7 +58,11 @@ function fieldsOf(envelope: IDataObject): CrmField[] {
 				f.is_readonly !== true &&
 				f.is_active !== false &&
 				!COMPUTED_TYPES.has(String(f.type)) &&
-				!SYSTEM_FIELDS.includes(f.api_name as string),
+				!SYSTEM_FIELDS.includes(f.api_name as string) &&
+				// What the describe marks as the system's (lock_status, relevant_team, …) is Fxiaoke's to
+				// set, except the owner, which a create sets, and a required field (the docs list no
+				// required system field; if one were, leaving it out would make every create fail).
+				!(f.define_type === 'system' && f.api_name !== 'owner' && f.is_required !== true),
 		}));
 }
 
