@@ -58,6 +58,17 @@ describe('Employee', () => {
 		expect(twins.map((e) => e.employeeId).sort()).toEqual([...FX.duplicateName.employeeIds].sort());
 	});
 
+	test('Find and sends by e-mail: an address Fxiaoke stores with capitals is found when written as stored, and written in lower case the answer is matched regardless of case', async () => {
+		const id = FX.noEmail.employeeId;
+		sandbox.directory.update(id, { email: 'Li.Na@Sandbox-Corp.example.com' });
+		const [found] = json(await run({ resource: 'employee', operation: 'find', findBy: 'email', value: ' Li.Na@Sandbox-Corp.example.com ' }));
+		expect(found).toMatchObject({ employeeId: id, email: 'Li.Na@Sandbox-Corp.example.com' });
+		const asked = queries('PersonnelObj').at(-1).body.data.search_query_info.filters;
+		expect(asked).toEqual([{ field_name: 'email', field_values: ['li.na@sandbox-corp.example.com', 'Li.Na@Sandbox-Corp.example.com'], operator: 'IN' }]);
+		await run(text({ recipientType: 'emailAddresses', toUser: 'Li.Na@Sandbox-Corp.example.com' }));
+		expect(sends().at(-1).body.toUser).toEqual([id]);
+	});
+
 	test('Find: no match is no item (and one extra query that shows the app sees employees); the permission gate is an error', async () => {
 		const output = await run({ resource: 'employee', operation: 'find', findBy: 'mobile', value: FX.unknownMobile });
 		expect(output[0]).toEqual([]);
@@ -195,24 +206,63 @@ describe('sends to mobile numbers and e-mail addresses', () => {
 });
 
 describe('the recipient picker', () => {
-	test('lists every active employee by name, valued by employee ID; picked employees are sent to with the typed ones', async () => {
-		const ctx = createLoadOptionsContext({ parameters: { resource: 'message', operation: 'sendText' }, credential: sandboxCredential(baseUrl) });
-		const options = await methods.loadOptions.getEmployees.call(ctx);
-		const activeIds = everyone().filter((e) => !e.isStop).map((e) => e.employeeId).sort();
-		expect(options.map((o) => o.value).sort()).toEqual(activeIds);
-		const ceo = options.find((o) => o.value === FX.ceo.employeeId);
-		expect(ceo.name).toBe(`${FX.ceo.name} (${FX.ceo.employeeId})`);
-		expect(options.some((o) => o.value === FX.stopped.employeeId)).toBe(false);
+	const picker = () => createLoadOptionsContext({ parameters: { resource: 'message', operation: 'sendText' }, credential: sandboxCredential(baseUrl) });
+	/** Every page of a search, as n8n's list asks for them. */
+	async function searchAll(filter) {
+		const ctx = picker();
+		const pages = [];
+		let token;
+		do {
+			const page = await methods.listSearch.searchEmployees.call(ctx, filter, token);
+			pages.push(page.results);
+			token = page.paginationToken;
+		} while (token !== undefined && pages.length < 50);
+		return pages;
+	}
+	const personnelQueries = () => queries('PersonnelObj').map((r) => r.body.data.search_query_info);
 
-		await run(text({ toUser: '1001, 1002', pickedRecipients: ['1002', '1003'] }));
+	test('a searchable list, a page at a time: every active employee, by name, valued by employee ID', async () => {
+		const pages = await searchAll('');
+		const active = everyone().filter((e) => !e.isStop);
+		expect(pages.length).toBe(Math.ceil(active.length / 100));
+		expect(pages[0]).toHaveLength(100);
+		const all = pages.flat();
+		expect(all.map((o) => o.value).sort()).toEqual(active.map((e) => e.employeeId).sort());
+		expect(all.find((o) => o.value === FX.ceo.employeeId).name).toMatch(new RegExp(`^${FX.ceo.name} \\(${FX.ceo.employeeId}\\)`));
+		expect(all.some((o) => o.value === FX.stopped.employeeId)).toBe(false);
+		// each page is one query of at most 100, stopped employees filtered out by Fxiaoke
+		expect(personnelQueries().every((q) => q.limit === 100 && q.filters.some((f) => f.field_name === 'status' && f.operator === 'N'))).toBe(true);
+	});
+
+	test('what is typed is searched by Fxiaoke: a name, part of an e-mail address ("zhang"), a mobile number, an employee ID', async () => {
+		const twins = [...FX.duplicateName.employeeIds].sort();
+		const values = async (filter) => (await searchAll(filter)).flat().map((o) => o.value);
+		expect((await values(FX.duplicateName.name)).sort()).toEqual(twins);
+		// wei.zhang.<id>@…: found by e-mail, with everyone else whose name or e-mail holds "zhang"
+		const zhang = await values('zhang');
+		expect(zhang).toEqual(expect.arrayContaining(twins));
+		const holds = (e) => e.name.includes('zhang') || (e.email ?? '').includes('zhang');
+		expect(zhang.sort()).toEqual(everyone().filter((e) => !e.isStop && holds(e)).map((e) => e.employeeId).sort());
+		expect(await values(FX.noEmail.mobile)).toEqual([FX.noEmail.employeeId]);
+		expect(await values(`+86 ${FX.noEmail.mobile}`)).toEqual([FX.noEmail.employeeId]);
+		expect(await values(FX.ceo.employeeId)).toContain(FX.ceo.employeeId);
+		expect(await values('nobody-like-this')).toEqual([]);
+		// the filter went to Fxiaoke, not a scan of everyone
+		expect(personnelQueries().every((q) => q.filters.some((f) => f.operator === 'LIKE' || f.field_name === 'user_id'))).toBe(true);
+	});
+
+	test('picked employees (rows of the list, or IDs from an expression) are sent to with the typed ones', async () => {
+		const row = (value, mode = 'list') => ({ id: { __rl: true, mode, value } });
+		await run(text({ toUser: '1001, 1002', pickedRecipients: { employee: [row('1002'), row('1003', 'id')] } }));
 		expect(sends()[0].body.toUser).toEqual(['1001', '1002', '1003']);
-		await run(text({ toUser: '', pickedRecipients: ['1004'] }));
+		await run(text({ toUser: '', pickedRecipients: { employee: [row('1004')] } }));
 		expect(sends()[1].body.toUser).toEqual(['1004']);
+		await run(text({ toUser: '', pickedRecipients: ['1005'] }));
+		expect(sends()[2].body.toUser).toEqual(['1005']);
 	});
 
 	test('with the permission gate the list fails with the hint', async () => {
 		sandbox.configure({ personnelPermission: false });
-		const ctx = createLoadOptionsContext({ parameters: { resource: 'message', operation: 'sendText' }, credential: sandboxCredential(baseUrl) });
-		await expect(methods.loadOptions.getEmployees.call(ctx)).rejects.toThrow(/no employee data at all/);
+		await expect(methods.listSearch.searchEmployees.call(picker(), '')).rejects.toThrow(/no employee data at all/);
 	});
 });

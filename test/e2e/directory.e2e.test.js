@@ -7,7 +7,7 @@
  *      (`{{ $json.employeeId }}`);
  *   2. a text to three mobile numbers (Recipients Are: Mobile Numbers), and one to an unknown number
  *      (the error lists it, nothing is sent);
- *   3. the recipient picker's list, loaded through n8n's own load-options endpoint (logged in), and a
+ *   3. the recipient picker's list, searched through n8n's own list-search endpoint (logged in), and a
  *      send to employees picked from it.
  *
  * Requires `npm run build` first (dist/).
@@ -78,7 +78,7 @@ describe(`Fxiaoke employees as recipients in a real n8n ${VERSION}`, () => {
 			nodes: [
 				...startWith({ items: [{}] }),
 				SPLIT_OUT,
-				fxNode('Send', { resource: 'message', operation: 'sendText', toUser: '', pickedRecipients: [people[0].employeeId, people[2].employeeId], content: 'Picked' }),
+				fxNode('Send', { resource: 'message', operation: 'sendText', toUser: '', pickedRecipients: { employee: [people[0], people[2]].map((p) => ({ id: { __rl: true, mode: 'list', value: p.employeeId } })) }, content: 'Picked' }),
 			],
 		});
 		await importWorkflow(home, Object.values(wf));
@@ -128,32 +128,43 @@ describe(`Fxiaoke employees as recipients in a real n8n ${VERSION}`, () => {
 		RUN_TIMEOUT,
 	);
 
-	describe("the picker's list through n8n's load-options endpoint (logged in)", () => {
+	describe("the picker's list through n8n's list-search endpoint (logged in)", () => {
 		const n8n = useN8nServer(() => home);
 
 		test(
-			'every active employee, by name, valued by employee ID',
+			'a searchable list through n8n\'s list-search endpoint: a page at a time, and what is typed searched by Fxiaoke (part of an e-mail address)',
 			async () => {
-				const answer = /** @type {any} */ (
-					await restRequest(
-						home.port,
-						'POST',
-						'/rest/dynamic-node-parameters/options',
-						{
-							nodeTypeAndVersion: { name: FXIAOKE_NODE_TYPE, version: 1 },
-							credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
-							path: 'parameters.pickedRecipients',
-							methodName: 'getEmployees',
-							currentNodeParameters: { resource: 'message', operation: 'sendText', toUser: '', pickedRecipients: [] },
-						},
-						n8n.cookie,
-					)
-				);
-				expect(answer.status).toBe(200);
-				const options = answer.json.data;
-				const active = [...sb.directory.employees.values()].filter((e) => !e.isStop);
-				expect(options.map((/** @type {any} */ o) => o.value).sort()).toEqual(active.map((e) => e.employeeId).sort());
-				expect(options).toContainEqual(expect.objectContaining({ name: `${FX.ceo.name} (${FX.ceo.employeeId})`, value: FX.ceo.employeeId }));
+				/** @param {string} filter @param {string} [paginationToken] */
+				const search = async (filter, paginationToken) => {
+					const answer = /** @type {any} */ (
+						await restRequest(
+							home.port,
+							'POST',
+							'/rest/dynamic-node-parameters/resource-locator-results',
+							{
+								nodeTypeAndVersion: { name: FXIAOKE_NODE_TYPE, version: 1 },
+								credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
+								path: 'parameters.pickedRecipients.employee[0].id',
+								methodName: 'searchEmployees',
+								filter,
+								...(paginationToken === undefined ? {} : { paginationToken }),
+								currentNodeParameters: { resource: 'message', operation: 'sendText', toUser: '', pickedRecipients: { employee: [{ id: { __rl: true, mode: 'list', value: '' } }] } },
+							},
+							n8n.cookie,
+						)
+					);
+					expect(answer.status).toBe(200);
+					return answer.json.data;
+				};
+				const first = await search('');
+				expect(first.results).toHaveLength(100);
+				expect(first.paginationToken).toBe('0:100');
+				const second = await search('', first.paginationToken);
+				const firstIds = new Set(first.results.map((/** @type {any} */ o) => o.value));
+				expect(second.results.some((/** @type {any} */ o) => firstIds.has(o.value))).toBe(false);
+				const zhang = (await search('zhang')).results.map((/** @type {any} */ o) => o.value);
+				expect(zhang).toEqual(expect.arrayContaining([...FX.duplicateName.employeeIds]));
+				expect(zhang).not.toContain(FX.ceo.employeeId);
 			},
 			RUN_TIMEOUT,
 		);

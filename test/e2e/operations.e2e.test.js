@@ -118,7 +118,7 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 		name: e.name,
 		mobile: e.mobile ?? null,
 		email: e.email ?? null,
-		departmentIds: [String(e.mainDepartmentId)],
+		departmentIds: [e.mainDepartmentId, ...e.departmentIds.filter((/** @type {number} */ d) => d !== e.mainDepartmentId)].map(String),
 		mainDepartmentId: String(e.mainDepartmentId),
 		position: e.position ?? null,
 		employeeNumber: e.employeeNumber ?? null,
@@ -136,8 +136,8 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 	});
 	const byEmployeeId = (/** @type {any} */ a, /** @type {any} */ b) => a.employeeId.localeCompare(b.employeeId);
 	const everyone = () => [...sb.directory.employees.values()];
-	/** Employees whose main department is one of `ids`. @param {number[]} ids */
-	const mainIn = (ids) => everyone().filter((e) => ids.includes(e.mainDepartmentId)).map(employee).sort(byEmployeeId);
+	/** Employees who belong to one of `ids`, as main department or another. @param {number[]} ids */
+	const memberOf = (ids) => everyone().filter((e) => e.departmentIds.some((/** @type {number} */ d) => ids.includes(d))).map(employee).sort(byEmployeeId);
 
 	useE2e({ version: VERSION }, async (e2e) => {
 		({ sb, home } = e2e);
@@ -464,8 +464,13 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 
 	test('Recipients Are "E-Mail Addresses": one Personnel lookup of both addresses, one send to the employees found', () => {
 		const [a, b] = pick.mailTo;
-		const lookups = queriesOf('PersonnelObj').filter((q) => filtersOf([q])[0].some((f) => f.field_name === 'email' && f.operator === 'IN'));
-		expect(filtersOf(lookups)).toEqual([[{ field_name: 'email', field_values: [a.email, b.email], operator: 'IN' }]]);
+		const lookups = queriesOf('PersonnelObj').filter((q) => filtersOf([q])[0].some((f) => f.field_name === 'email' && f.operator === 'IN' && f.field_values.includes(a.email)));
+		// one query: each address in lower case and, where written otherwise, as written
+		expect(lookups).toHaveLength(1);
+		const [[asked]] = filtersOf(lookups);
+		expect(asked).toMatchObject({ field_name: 'email', operator: 'IN' });
+		expect(asked.field_values).toEqual(expect.arrayContaining([a.email, b.email]));
+		expect(new Set(asked.field_values.map((/** @type {string} */ v) => v.toLowerCase()))).toEqual(new Set([a.email, b.email]));
 		const sends = sent('send').filter((r) => bodyOf(r).text?.content === `e-mail ${TAG}`);
 		expect(sends.map((r) => r.rawBody)).toEqual([JSON.stringify({ toUser: [a.employeeId, b.employeeId], msgType: 'text', text: { content: `e-mail ${TAG}` } })]);
 		expect(jsonOf(wf.messages, 'Text by E-Mail')).toEqual([
@@ -552,7 +557,7 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 		const twins = everyone().filter((p) => FX.duplicateName.employeeIds.includes(p.employeeId));
 		expect(jsonOf(wf.directory, 'Find by Name').sort(byEmployeeId)).toEqual(twins.map(employee).sort(byEmployeeId));
 		const filters = filtersOf(queriesOf('PersonnelObj'));
-		expect(filters).toContainEqual([{ field_name: 'email', field_values: [e.email], operator: 'EQ' }]);
+		expect(filters).toContainEqual([{ field_name: 'email', field_values: [e.email, e.email.toUpperCase()], operator: 'IN' }]);
 		expect(filters).toContainEqual([{ field_name: 'name', field_values: [FX.duplicateName.name], operator: 'EQ' }]);
 	});
 
@@ -561,10 +566,10 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 		expect(jsonOf(wf.directory, 'Get Employee')).toEqual([{ ...employee(noEmail), email: null }]);
 		const { departmentId, descendantIds } = FX.departmentWithChildren;
 		const withSubs = jsonOf(wf.directory, 'Members with Sub-Departments');
-		expect(withSubs.sort(byEmployeeId)).toEqual(mainIn([departmentId, ...descendantIds]));
+		expect(withSubs.sort(byEmployeeId)).toEqual(memberOf([departmentId, ...descendantIds]));
 		expect(withSubs).toHaveLength(FX.departmentWithChildren.allMembers);
 		const direct = jsonOf(wf.directory, 'Members Only');
-		expect(direct.sort(byEmployeeId)).toEqual(mainIn([departmentId]));
+		expect(direct.sort(byEmployeeId)).toEqual(memberOf([departmentId]));
 		expect(direct).toHaveLength(FX.departmentWithChildren.directMembers);
 		const company = jsonOf(wf.directory, 'Whole Company');
 		expect(company.sort(byEmployeeId)).toEqual(everyone().map(employee).sort(byEmployeeId));

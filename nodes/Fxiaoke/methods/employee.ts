@@ -1,17 +1,59 @@
-import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { assertPersonnelVisible, queryEmployees } from '../actions/employee/directory';
+import { PAGE_LIMIT, queryPage, type QueryFilter } from '../actions/crmObject/query';
+import { assertPersonnelVisible, eq, PERSONNEL, toEmployee } from '../actions/employee/directory';
+import { normalised } from '../actions/employee/lookup';
 
-/** The recipient picker: every active employee (Personnel), by name, valued by employee ID. */
-export async function getEmployees(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const employees = await queryEmployees(this, 0, [], Infinity, {});
-	if (employees.length === 0) await assertPersonnelVisible(this, 0, {});
-	return employees
-		.filter((e) => !e.isStop && e.employeeId !== '')
-		.map((e) => ({
-			name: `${e.name} (${e.employeeId})`,
-			value: e.employeeId,
-			description: [e.position, e.email ?? e.mobile].filter((x) => x !== null && x !== '').join(' · '),
-		}))
-		.sort((a, b) => a.name.localeCompare(b.name));
+/** A search is a list of PersonnelObj queries read one after the other, page by page. */
+type Search = QueryFilter[][];
+
+const ACTIVE: QueryFilter = { field_name: 'status', field_values: ['1'], operator: 'N' };
+const like = (field: string, value: string): QueryFilter => ({ field_name: field, field_values: [value], operator: 'LIKE' });
+
+/**
+ * What a typed text is searched in: nothing typed, everyone; digits, the employee ID and mobile
+ * numbers; an e-mail address (or part of one with "@"), e-mail addresses; other text, names and
+ * e-mail addresses (so "zhang" finds wei.zhang@…).
+ */
+function searchFor(text: string): Search {
+	if (text === '') return [[]];
+	const digits = normalised('mobile', text);
+	if (/^\d+$/.test(digits)) return [[eq('user_id', [digits])], [like('phone', digits)]];
+	if (text.includes('@')) return [[like('email', normalised('email', text))]];
+	return [[like('name', text)], [like('email', normalised('email', text))]];
+}
+
+/**
+ * The recipient picker: active employees (Personnel) matching what is typed, searched by Fxiaoke
+ * (name, e-mail, mobile, employee ID), a page at a time; valued by employee ID. A page ends where a
+ * query's page is full, or holds the rest of every query; the pagination token is
+ * "<query>:<offset>" (the offset stays far below Fxiaoke's 10,000 for a picker).
+ */
+export async function searchEmployees(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const search = searchFor((filter ?? '').trim());
+	let [query, offset] = (paginationToken ?? '0:0').split(':').map(Number);
+	const records: IDataObject[] = [];
+	let next: string | undefined;
+	for (; query < search.length; query++, offset = 0) {
+		const info: IDataObject = {
+			limit: PAGE_LIMIT,
+			offset,
+			filters: [...search[query], ACTIVE],
+			orders: [{ fieldName: 'name', isAsc: true }, { fieldName: '_id', isAsc: true }],
+			fieldProjection: ['user_id', 'name', 'email', 'phone', 'position'],
+		};
+		const page = (await queryPage(this, 0, PERSONNEL, info, false, {})).records;
+		records.push(...page);
+		if (page.length === PAGE_LIMIT) {
+			next = `${query}:${offset + PAGE_LIMIT}`;
+			break;
+		}
+	}
+	if (records.length === 0 && paginationToken === undefined && (filter ?? '').trim() === '') await assertPersonnelVisible(this, 0, {});
+	const seen = new Set<string>();
+	const results = records
+		.map(toEmployee)
+		.filter((e) => e.employeeId !== '' && !seen.has(e.employeeId) && seen.add(e.employeeId))
+		.map((e) => ({ name: `${e.name} (${e.employeeId})${e.email ?? e.mobile ? ` · ${e.email ?? e.mobile}` : ''}`, value: e.employeeId }));
+	return { results, paginationToken: next };
 }

@@ -1,6 +1,6 @@
 import { getCreateFields, getFieldNames, getUpdateFields, getUpsertFields, searchObjects } from './crmObject';
-import { getEmployees } from './employee';
+import { searchEmployees } from './employee';
 
-export const listSearch = { searchObjects };
-export const loadOptions = { getEmployees, getFieldNames };
+export const listSearch = { searchEmployees, searchObjects };
+export const loadOptions = { getFieldNames };
 export const resourceMapping = { getCreateFields, getUpdateFields, getUpsertFields };

@@ -3,8 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { inputError, textParameter } from '../validation';
-import { assertPersonnelVisible, eq, queryEmployees } from './directory';
-import { normalised, PERSONNEL_FIELD, type LookupKind } from './lookup';
+import { assertPersonnelVisible, eq, queryEmployees, type Employee } from './directory';
+import { normalised, queryForms, PERSONNEL_FIELD, type LookupKind } from './lookup';
 
 const showFor = { show: { resource: ['employee'], operation: ['find'] } };
 const KINDS: LookupKind[] = ['mobile', 'email', 'name'];
@@ -42,9 +42,13 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	if (!KINDS.includes(kind)) {
 		throw inputError(this, itemIndex, { label: 'Find By', name: 'findBy' }, `must be mobile, email or name, not ${JSON.stringify(kind)},`);
 	}
-	const value = normalised(kind, textParameter(this, itemIndex, { label: 'Value', name: 'value' }, true));
+	const written = textParameter(this, itemIndex, { label: 'Value', name: 'value' }, true);
+	const value = normalised(kind, written);
 	return async () => {
-		const employees = await queryEmployees(this, itemIndex, [eq(PERSONNEL_FIELD[kind], [value])], Infinity, options);
+		const answers = await queryEmployees(this, itemIndex, [eq(PERSONNEL_FIELD[kind], queryForms(kind, written))], Infinity, options);
+		// (An address asked for as written and in lower case: the answers are matched regardless of case.)
+		const held = (e: Employee) => (kind === 'mobile' ? e.mobile : kind === 'email' ? e.email : e.name);
+		const employees = answers.filter((e) => normalised(kind, held(e) ?? '') === value);
 		if (employees.length === 0) await assertPersonnelVisible(this, itemIndex, options);
 		return employees;
 	};

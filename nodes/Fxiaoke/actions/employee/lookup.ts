@@ -20,17 +20,28 @@ export function normalised(kind: LookupKind, value: string): string {
 	return trimmed;
 }
 
+/**
+ * The values a lookup asks Fxiaoke for. Whether Fxiaoke compares e-mail addresses regardless of
+ * case is not documented (API.md §13): an address is asked for in lower case and as written, and
+ * the answers are matched regardless of case, so one stored with capitals is found when written
+ * as stored (or in lower case, if Fxiaoke ignores case).
+ */
+export function queryForms(kind: LookupKind, value: string): string[] {
+	const key = normalised(kind, value);
+	return kind === 'email' ? [...new Set([key, value.trim()])] : [key];
+}
+
 const runs = new WeakMap<object, Map<string, Employee[]>>();
 
 /**
- * The employees each value names, looked up once per distinct value per run (one PersonnelObj
- * query for up to 100 new values, through the paced limiter).
+ * The employees each value (as written) names, keyed by its normalised form, looked up once per
+ * distinct value per run (one PersonnelObj query for up to 100 values, through the paced limiter).
  */
 export async function employeesNamedBy(
 	ctx: FxiaokeContext,
 	itemIndex: number,
 	kind: LookupKind,
-	values: string[],
+	written: string[],
 	options: RequestOptions,
 ): Promise<Map<string, Employee[]>> {
 	let known = runs.get(ctx);
@@ -39,14 +50,17 @@ export async function employeesNamedBy(
 		runs.set(ctx, known);
 	}
 	const key = (value: string) => `${kind}:${value}`;
-	const missing = [...new Set(values)].filter((v) => !known.has(key(v)));
-	for (let start = 0; start < missing.length; start += VALUES_PER_QUERY) {
-		const batch = missing.slice(start, start + VALUES_PER_QUERY);
-		const found = await queryEmployees(ctx, itemIndex, [eq(PERSONNEL_FIELD[kind], batch, 'IN')], Infinity, options);
-		for (const value of batch) known.set(key(value), []);
+	const values = [...new Set(written.map((v) => normalised(kind, v)))];
+	const missing = [...new Set(written)].filter((v) => !known.has(key(normalised(kind, v))));
+	for (let start = 0; start < missing.length; start += VALUES_PER_QUERY / 2) {
+		const batch = missing.slice(start, start + VALUES_PER_QUERY / 2);
+		const asked = [...new Set(batch.flatMap((v) => queryForms(kind, v)))];
+		const found = await queryEmployees(ctx, itemIndex, [eq(PERSONNEL_FIELD[kind], asked, 'IN')], Infinity, options);
+		for (const value of batch) known.set(key(normalised(kind, value)), []);
 		for (const employee of found) {
 			const held = kind === 'mobile' ? employee.mobile : kind === 'email' ? employee.email : employee.name;
-			if (held !== null) known.get(key(normalised(kind, held)))?.push(employee);
+			const list = held === null ? undefined : known.get(key(normalised(kind, held)));
+			if (list !== undefined && !list.includes(employee)) list.push(employee);
 		}
 	}
 	return new Map(values.map((v) => [v, known.get(key(v)) ?? []]));

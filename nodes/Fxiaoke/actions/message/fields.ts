@@ -42,13 +42,36 @@ export const RECIPIENT_FIELDS: INodeProperties[] = [
 	},
 	recipientsField,
 	{
-		displayName: 'Employee Names or IDs',
+		displayName: 'Picked Employees',
 		name: 'pickedRecipients',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getEmployees' },
-		default: [],
-		description:
-			'Employees to send to as well, picked from Fxiaoke\'s directory (type to search). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Employee',
+		default: {},
+		description: 'Employees to send to as well, found in Fxiaoke\'s directory by name, e-mail, mobile or employee ID',
+		options: [
+			{
+				name: 'employee',
+				displayName: 'Employee',
+				values: [
+					{
+						displayName: 'Employee',
+						name: 'id',
+						type: 'resourceLocator',
+						default: { mode: 'list', value: '' },
+						modes: [
+							{
+								displayName: 'From List',
+								name: 'list',
+								type: 'list',
+								typeOptions: { searchListMethod: 'searchEmployees', searchable: true },
+							},
+							{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 1000' },
+						],
+					},
+				],
+			},
+		],
 	},
 ];
 

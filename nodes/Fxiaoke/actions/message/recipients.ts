@@ -18,10 +18,22 @@ import {
 const RECIPIENT_SEPARATORS = /[,，、;；\r\n]+/;
 
 const RECIPIENTS: FieldRef = { label: 'Recipients', name: 'toUser' };
-const PICKED: FieldRef = { label: 'Employee Names or IDs', name: 'pickedRecipients' };
+const PICKED: FieldRef = { label: 'Picked Employees', name: 'pickedRecipients' };
 /** What "Recipients Are" says the entries of toUser are, and how they are looked up. */
 const LOOKUP: Record<string, LookupKind | undefined> = { employeeIds: undefined, mobileNumbers: 'mobile', emailAddresses: 'email' };
 const NAMES: Record<LookupKind, string> = { mobile: 'mobile number', email: 'e-mail address', name: 'name' };
+
+/** The picker's rows (Add Employee: each a list-or-ID locator) as their IDs; any other value as it is. */
+function pickedIds(value: unknown): unknown {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+	const rows = (value as { employee?: unknown }).employee;
+	if (rows === undefined && Object.keys(value).length === 0) return []; // no row added
+	if (!Array.isArray(rows)) return value;
+	return rows.map((row) => {
+		const id = (row as IDataObject | null)?.id;
+		return id !== null && typeof id === 'object' && !Array.isArray(id) ? (id as IDataObject).value : id;
+	});
+}
 
 /**
  * The entries of a recipients parameter: an array (nested arrays are flattened), or a string of
@@ -30,7 +42,8 @@ const NAMES: Record<LookupKind, string> = { mobile: 'mobile number', email: 'e-m
  * characters with no control characters.
  */
 function readEntries(ctx: IExecuteFunctions, itemIndex: number, field: FieldRef, fallback: unknown): string[] {
-	const value = parameterValue(ctx, field.name, itemIndex, fallback);
+	const raw = parameterValue(ctx, field.name, itemIndex, fallback);
+	const value = field === PICKED ? pickedIds(raw) : raw;
 	let entries: unknown[];
 	if (Array.isArray(value)) entries = value.flat(Infinity) as unknown[];
 	else if (typeof value === 'string' || typeof value === 'number') entries = [value];
@@ -96,7 +109,7 @@ export async function readRecipients(ctx: IExecuteFunctions, itemIndex: number, 
 	}
 
 	const values = unique(entries.map((entry) => normalised(kind, entry)));
-	const found = await employeesNamedBy(ctx, itemIndex, kind, values, options);
+	const found = await employeesNamedBy(ctx, itemIndex, kind, entries, options);
 	const nobody = values.filter((v) => found.get(v)?.length === 0);
 	const several = values.filter((v) => (found.get(v)?.length ?? 0) > 1);
 	const stopped = values.filter((v) => found.get(v)?.length === 1 && found.get(v)?.[0].isStop === true);
