@@ -1,7 +1,7 @@
 // Fxiaoke Trigger: its poll against the sandbox's CRM over real HTTP, with the CRM clock under the
 // test's control and the static data kept between polls as n8n keeps it.
 const { FxiaokeTrigger } = require('../nodes/FxiaokeTrigger/FxiaokeTrigger.node');
-const { MAX_HASHES, OVERLAP_MS } = require('../nodes/FxiaokeTrigger/changes');
+const { CREATION_TOLERANCE_MS, MAX_HASHES, OVERLAP_MS } = require('../nodes/FxiaokeTrigger/changes');
 const { createPollContext, sandboxCredential, useSandbox } = require('./support/harness');
 
 let sandbox;
@@ -95,10 +95,23 @@ test('Record Created ignores changes; Record Updated ignores creations', async (
 	const id = put('Beta');
 	expect(names(await created.poll())).toEqual(['Beta']);
 	expect(await updated.poll()).toBeNull();
-	at(2000);
+	at(30_000);
 	sandbox.crm.change('AccountObj', id, { remark: 'x' });
 	expect(await created.poll()).toBeNull();
 	expect(names(await updated.poll())).toEqual(['Beta']);
+});
+
+test('Record Updated: a change within 10 s of the creation (a Fxiaoke workflow filling in fields) belongs to the creation; a later one is an update', async () => {
+	const t = trigger({ event: 'updated' });
+	await t.poll();
+	at(1000);
+	const id = put('Epsilon');
+	at(1000 + CREATION_TOLERANCE_MS);
+	sandbox.crm.change('AccountObj', id, { remark: 'set by a workflow on creation' });
+	expect(await t.poll()).toBeNull();
+	at(1001 + CREATION_TOLERANCE_MS);
+	sandbox.crm.change('AccountObj', id, { remark: 'a person edits it' });
+	expect(names(await t.poll())).toEqual(['Epsilon']);
 });
 
 test('Only When These Fields Change: a change to another field is no event', async () => {
@@ -106,13 +119,13 @@ test('Only When These Fields Change: a change to another field is no event', asy
 	at(500);
 	const id = put('Gamma', { account_level: '2' });
 	await t.poll(); // activation: Gamma (within the overlap) is seen, its hash kept
-	at(1000);
+	at(20_000);
 	sandbox.crm.change('AccountObj', id, { remark: 'only a remark' });
 	expect(await t.poll()).toBeNull();
-	at(2000);
+	at(21_000);
 	sandbox.crm.change('AccountObj', id, { account_level: '1' });
 	expect(await t.poll()).toEqual([expect.objectContaining({ _id: id, account_level: '1' })]);
-	at(3000);
+	at(22_000);
 	sandbox.crm.change('AccountObj', id, { account_level: '1', remark: 'again' });
 	expect(await t.poll()).toBeNull();
 });
@@ -150,10 +163,10 @@ test('Only When These Fields Change, a record whose values are not kept (past th
 	at(1000);
 	sandbox.crm.change('AccountObj', evicted, { account_level: '1', remark: 'x' });
 	const fresh = put('Created and changed', { account_level: '3' });
-	at(1500);
-	sandbox.crm.change('AccountObj', fresh, { remark: 'set by a Fxiaoke workflow' });
+	at(15_000);
+	sandbox.crm.change('AccountObj', fresh, { account_level: '2' }); // 14 s later, before the next poll
 	expect(await t.poll()).toBeNull();
-	at(2000);
+	at(30_000);
 	sandbox.crm.change('AccountObj', evicted, { account_level: '2' });
 	sandbox.crm.change('AccountObj', fresh, { account_level: '1' });
 	expect(names(await t.poll()).sort()).toEqual(['Created and changed', 'Evicted']);
@@ -248,7 +261,7 @@ test('only the fields needed are read while polling; the records emitted are rea
 	at(1000);
 	const id = put('Delta', { tel: '1' });
 	expect(await t.poll()).toBeNull(); // its creation: the baseline of its watched field
-	at(2000);
+	at(20_000);
 	sandbox.crm.change('AccountObj', id, { tel: '2' });
 	const [event] = await t.poll();
 	expect(event).toMatchObject({ _id: id, name: 'Delta', tel: '2' });
@@ -307,9 +320,9 @@ test('Fetch Test Event (manual): the newest matching record, the saved state unt
 });
 
 test('Fetch Test Event for Record Updated: the newest record changed after its creation, past a page of new ones', async () => {
-	at(-10_000);
+	at(-60_000);
 	const changed = put('changed later');
-	at(-9000);
+	at(-30_000);
 	sandbox.crm.change('AccountObj', changed, { remark: 'an update' });
 	at(-5000);
 	for (let i = 0; i < 150; i++) put(`new ${i}`); // newer, never updated: not events of Record Updated

@@ -124,8 +124,16 @@ export function markTimeOf(record: IDataObject, field: string): number {
 	return Number.isFinite(written) ? Math.min(time, written) : time;
 }
 
-/** Whether a record was changed after it was created (what Record Updated emits). */
-export const changedSinceCreated = (record: IDataObject): boolean => timeOf(record, 'create_time') !== timeOf(record, 'last_modified_time');
+/**
+ * A change this soon after creation belongs to the creation: Fxiaoke's own workflows (field updates,
+ * functions) run right after a record is created and move its last_modified_time. A design choice,
+ * not a measured value: long enough for such an automation, short for a person's edit.
+ */
+export const CREATION_TOLERANCE_MS = 10_000;
+
+/** Whether a record was changed after it was created (what Record Updated emits), beyond the tolerance. */
+export const changedSinceCreated = (record: IDataObject): boolean =>
+	timeOf(record, 'last_modified_time') - timeOf(record, 'create_time') > CREATION_TOLERANCE_MS;
 
 /**
  * Decides, record by record in (time, _id) order, which are events, and keeps the state that

@@ -166,9 +166,9 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 		pick.fetchA = sb.crm.put('AccountObj', { name: 'Fetch-A' });
 		sb.crm.setClock(t0 + 1000);
 		pick.fetchB = sb.crm.put('AccountObj', { name: 'Fetch-B' });
-		sb.crm.setClock(t0 + 2000);
+		sb.crm.setClock(t0 + 30_000); // (more than 10 s after its creation: an update, not part of it)
 		sb.crm.change('AccountObj', pick.fetchA, { remark: 'changed after B' });
-		sb.crm.setClock(t0 + 3000);
+		sb.crm.setClock(t0 + 31_000);
 		sb.crm.put('AccountObj', { name: 'Other, newest' });
 		sb.crm.setClock(null);
 		pick.t0 = t0;
@@ -756,7 +756,7 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 			'the newest matching record: by creation for Record Created, by last change for Record Updated and Created or Updated',
 			() => {
 				const t0 = pick.t0;
-				const a = { _id: pick.fetchA, name: 'Fetch-A', remark: 'changed after B', create_time: t0, last_modified_time: t0 + 2000 };
+				const a = { _id: pick.fetchA, name: 'Fetch-A', remark: 'changed after B', create_time: t0, last_modified_time: t0 + 30_000 };
 				const b = { _id: pick.fetchB, name: 'Fetch-B', create_time: t0 + 1000, last_modified_time: t0 + 1000 };
 				const cases = [
 					['Created', 'create_time', b],

@@ -145,6 +145,9 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 		async () => {
 			const old = [sb.crm.put('LeadsObj', { name: 'Before activation 1' }), sb.crm.put('LeadsObj', { name: 'Before activation 2' })];
 			const acme = sb.crm.put('AccountObj', { name: 'Acme', account_level: '2' });
+			// created an hour ago: its level change below is an update, not part of its creation
+			const anHourAgo = Date.now() - 3600 * 1000;
+			Object.assign(account(acme), { create_time: anHourAgo, last_modified_time: anHourAgo });
 			const oldContact = sb.crm.put('ContactObj', { name: 'keep: before activation' });
 			// a key account last changed three days ago: the example's baseline keeps its level
 			const oldKey = sb.crm.put('AccountObj', { name: 'Old key account', account_level: '1' });
