@@ -5,7 +5,7 @@
  *   docs/screenshots/node-revoke.png   the node's panel, Message → Revoke (after one run on the sandbox)
  *   docs/screenshots/credential.png    the Fxiaoke API credential dialog
  *   docs/screenshots/crm-mapper.png    CRM Object → Create, the fields the mapper loaded from AccountObj's describe
- *   docs/screenshots/recipient-picker.png  Send Text Message, the employee list of Employee Names or IDs (the sandbox's directory)
+ *   docs/screenshots/recipient-picker.png  Send Text Message, a Picked Employees row's list searched for "zhang" (the sandbox's directory)
  *
  * By default it starts its own instance the way `npm start` does (scripts/start.js: sandbox + n8n
  * with the packed package, credential and example workflow imported) on ports of its own and in a
@@ -323,11 +323,14 @@ async function takeScreenshots(o) {
 		await page.waitForTimeout(1000);
 		await sendNode.dblclick();
 		const sendNdv = page.locator('[data-test-id=ndv]');
-		const picker = sendNdv.locator('[data-test-id=parameter-input-pickedRecipients]');
+		// the example's one Picked Employees row: open its list and search part of an e-mail address
+		const picker = sendNdv.locator('[data-test-id=rlc-input]').first();
 		await picker.waitFor({ timeout: 60_000 });
-		await picker.locator('.el-select__wrapper, .el-select').first().click({ force: true });
-		await page.keyboard.type('张');
-		await page.getByText('(1008)').first().waitFor({ timeout: 60_000 }); // an employee of the sandbox's directory
+		await picker.click({ force: true });
+		const search = page.locator('[data-test-id=rlc-search] input, [data-test-id=rlc-search]').first();
+		await search.waitFor({ timeout: 60_000 });
+		await search.fill('zhang');
+		await page.getByText('(1008)').first().waitFor({ timeout: 60_000 }); // wei.zhang.1008@…, of the sandbox's directory
 		await page.waitForTimeout(1000);
 		await dismissToasts(page);
 		const pickerShot = path.join(o.out, 'recipient-picker.png');
