@@ -59,6 +59,7 @@ export const RECIPIENT_FIELDS: INodeProperties[] = [
 						name: 'id',
 						type: 'resourceLocator',
 						default: { mode: 'list', value: '' },
+						description: 'An employee to send to: searched in Fxiaoke\'s directory, or given by employee ID (such as 1000)',
 						modes: [
 							{
 								displayName: 'From List',
