@@ -242,7 +242,7 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 
 	test('lists the node and its tool variant CUSTOM.fxiaokeTool, wired as an AI tool', () => {
 		expect(Array.isArray(nodes)).toBe(true);
-		expect(nodes.filter((n) => /fxiaoke/i.test(n.name)).map((n) => n.name).sort()).toEqual([`${PREFIX}fxiaoke`, `${PREFIX}fxiaokeTool`, `${PREFIX}fxiaokeTrigger`]);
+		expect(nodes.filter((n) => /fxiaoke/i.test(n.name)).map((n) => n.name).sort()).toEqual([`${PREFIX}fxiaoke`, `${PREFIX}fxiaokeTool`, `${PREFIX}fxiaokeTrigger`, `${PREFIX}fxiaokeWebhookTrigger`]);
 		expect(base.usableAsTool).toBe(true);
 		expect(tool.displayName).toBe('Fxiaoke Tool');
 		expect(tool.inputs).toEqual([]);
