@@ -6,6 +6,7 @@
  *   docs/screenshots/credential.png    the Fxiaoke API credential dialog
  *   docs/screenshots/crm-mapper.png    CRM Object → Create, the fields the mapper loaded from AccountObj's describe
  *   docs/screenshots/recipient-picker.png  Send Text Message, a Picked Employees row's list searched for "zhang" (the sandbox's directory)
+ *   docs/screenshots/webhook-trigger.png   Fxiaoke Webhook Trigger (examples/lead-status-pushed.json): its URLs and set-up notice
  *
  * By default it starts its own instance the way `npm start` does (scripts/start.js: sandbox + n8n
  * with the packed package, credential and example workflow imported) on ports of its own and in a
@@ -39,6 +40,9 @@ const CRM_WORKFLOW_ID = 'fxkCrmRecords';
 const CRM_NODE_NAME = 'Create accounts';
 const PICKER_WORKFLOW_ID = 'fxkTextByMobile';
 const PICKER_NODE_NAME = 'Text by mobile number';
+/** examples/lead-status-pushed.json and its Fxiaoke Webhook Trigger. */
+const PUSHED_WORKFLOW_ID = 'fxkLeadPushed';
+const PUSHED_NODE_NAME = 'Lead status changed';
 const DEBUG = Boolean(process.env.DEBUG_SHOTS);
 
 /** @param {string} msg */
@@ -336,6 +340,22 @@ async function takeScreenshots(o) {
 		const pickerShot = path.join(o.out, 'recipient-picker.png');
 		await page.screenshot({ path: pickerShot, animations: 'disabled' });
 		say(`wrote ${path.relative(process.cwd(), pickerShot)}`);
+
+		// Fxiaoke Webhook Trigger: its URLs and the instructions for the APL function
+		await page.goto(`${o.url}/workflow/${PUSHED_WORKFLOW_ID}`, { waitUntil: 'networkidle' });
+		const pushedNode = page.locator(`[data-test-id=canvas-node][data-node-name="${PUSHED_NODE_NAME}"]`);
+		await pushedNode.waitFor({ timeout: 120_000 });
+		await page.waitForTimeout(1000);
+		await pushedNode.dblclick();
+		const pushedNdv = page.locator('[data-test-id=ndv]');
+		await pushedNdv.getByText('Workflow Management').first().waitFor({ timeout: 60_000 });
+		await pushedNdv.getByText('Webhook URLs').first().click(); // shows the Test and Production URLs
+		await page.waitForTimeout(1000);
+		await page.mouse.move(0, 0);
+		await dismissToasts(page);
+		const pushedShot = path.join(o.out, 'webhook-trigger.png');
+		await page.screenshot({ path: pushedShot, animations: 'disabled' });
+		say(`wrote ${path.relative(process.cwd(), pushedShot)}`);
 	} catch (e) {
 		const debugShot = path.join(os.tmpdir(), `fxiaoke-shots-failure-${Date.now()}.png`);
 		await page.screenshot({ path: debugShot }).catch(() => {});

@@ -8,17 +8,23 @@
  * secret; with the secret filled in, the sandbox runs it (sandbox/apl.js: the request Fx.http.post
  * makes) for 100 lead changes, 10 of them twice, and with a wrong secret; a request without the
  * secret, a body that is not JSON and one too large are refused: exactly 100 executions, one per
- * change.
+ * change. Listen for Test Event (the editor's manual run) takes a push to the Test URL;
+ * examples/lead-status-pushed.json tells a lead's owner its new status. Beside it, the experimental event callback: signed, encrypted callbacks as Fxiaoke's demo
+ * sends them start one execution each (a retry none); a bad signature, another key or a stale
+ * timestamp are refused; the answer is the encrypted "success" the demo expects.
  *
  * Requires `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
+const fs = require('node:fs');
 const http = require('node:http');
+const nodePath = require('node:path');
 
-const { importCredentials, importWorkflow, publishWorkflows, startN8nServer } = require('../support/n8n');
-const { buildCredential, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('../support/workflows');
+const { importCredentials, importWorkflow, publishWorkflows, restRequest, startN8nServer, REPO_ROOT } = require('../support/n8n');
+const { bindWorkflowCredential, buildCredential, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
 const { runAplFunction } = require('../../sandbox/apl');
+const { callbackBody, isSuccessAnswer, postCallback } = require('../../sandbox/callback');
 const { useE2e, VERSION } = require('../support/e2e-fixture');
 
 const TEST_TIMEOUT = 5 * 60 * 1000;
@@ -53,6 +59,11 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 	let home;
 	const workflowId = n8nId();
 	const webhookId = crypto.randomUUID();
+	const callbackWorkflowId = n8nId();
+	const callbackWebhookId = crypto.randomUUID();
+	const AES_KEY = crypto.randomBytes(32).toString('base64');
+	const example = JSON.parse(fs.readFileSync(nodePath.join(REPO_ROOT, 'examples', 'lead-status-pushed.json'), 'utf8'));
+	const exampleHook = example.nodes.find((/** @type {any} */ n) => n.type.endsWith('.fxiaokeWebhookTrigger'));
 
 	useE2e({ version: VERSION }, async (e2e) => {
 		({ sb, home } = e2e);
@@ -89,22 +100,62 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 				],
 			},
 		]);
-		await publishWorkflows(home, [workflowId]);
+		await importWorkflow(home, [
+			{
+				id: callbackWorkflowId,
+				name: 'Account callback → text',
+				active: false,
+				settings: { executionOrder: 'v1' },
+				connections: { Callback: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
+				nodes: [
+					{
+						id: crypto.randomUUID(),
+						name: 'Callback',
+						type: WEBHOOK_TYPE,
+						typeVersion: 1,
+						position: [0, 0],
+						webhookId: callbackWebhookId,
+						parameters: { source: 'eventCallback', aesKey: AES_KEY, objects: 'AccountObj' },
+						credentials,
+					},
+					{
+						id: crypto.randomUUID(),
+						name: 'Send',
+						type: FXIAOKE_NODE_TYPE,
+						typeVersion: 1,
+						position: [300, 0],
+						parameters: { resource: 'message', operation: 'sendText', toUser: '1005', content: '={{ $json.recordId }} {{ $json.event }} {{ $json.record.name }}' },
+						credentials,
+					},
+				],
+			},
+		]);
+		// the example, with a secret set as its sticky note says
+		const exampleWithSecret = bindWorkflowCredential(example, cred);
+		exampleWithSecret.nodes.find((/** @type {any} */ n) => n.name === exampleHook.name).parameters.secret = SECRET;
+		await importWorkflow(home, [exampleWithSecret]);
+		await publishWorkflows(home, [workflowId, callbackWorkflowId, example.id]);
 	});
 
-	/** The texts sent by the workflow: one per execution. */
-	const sent = () =>
-		sb.requests.filter((r) => r.endpoint === 'send' && r.response?.body?.errorCode === 0 && r.body.toUser.includes('1004')).map((r) => r.body.text.content);
+	/** The texts sent to `toUser` (1004: the APL workflow, 1005: the callback one): one per execution. */
+	const sentTo = (/** @type {string} */ toUser) =>
+		sb.requests.filter((r) => r.endpoint === 'send' && r.response?.body?.errorCode === 0 && r.body.toUser.includes(toUser)).map((r) => r.body.text.content);
+	const sent = () => sentTo('1004');
 
 	test(
-		'one pushed change reaches the workflow in seconds; 100 more start 100 executions: none for the 10 repeated, the 5 with a wrong secret, a body not JSON or too large; GET gives the APL function',
+		'GET gives the APL function; Listen for Test Event takes a push to the Test URL; one push reaches the workflow in seconds; 100 more start 100 executions, none for 10 repeats, wrong or missing secrets, a body not JSON or too large; the example tells a lead\'s owner; event callbacks start one execution each',
 		async () => {
 			const n8n = await startN8nServer(home);
 			try {
 				const path = `/webhook/${webhookId}/fxiaoke`;
 				// the function to paste into Fxiaoke: this URL, the header, never the secret
-				const setup = await request(home.port, 'GET', path, {});
+				// (n8n activates the published workflows just after it starts: their webhooks answer 404 until then)
+				let setup = await request(home.port, 'GET', path, {});
+				for (const until = Date.now() + 60_000; setup.status === 404 && Date.now() < until; await sleep(250)) setup = await request(home.port, 'GET', path, {});
 				expect(setup.status).toBe(200);
+				for (const other of [callbackWebhookId, exampleHook.webhookId]) {
+					for (const until = Date.now() + 60_000; (await request(home.port, 'GET', `/webhook/${other}/fxiaoke`, {})).status === 404 && Date.now() < until; ) await sleep(250);
+				}
 				expect(setup.text).toMatch(new RegExp(`String url = "http://[^"]+${path}"`));
 				expect(setup.text).toContain('"x-fxiaoke-secret": secret');
 				expect(setup.text).toContain('Fx.http.post(url, headers, body)');
@@ -122,6 +173,29 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 				};
 
 				const record = (/** @type {string} */ id) => ({ ...sb.crm.objects.get('LeadsObj').records.get(id) });
+
+				// Listen for Test Event (the editor's button: a manual run of the trigger), then the function
+				// pointed at the Test URL: the trigger's item comes out, the workflow's send does not run
+				const listening = await restRequest(home.port, 'POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: 'Pushed' }, destinationNode: { nodeName: 'Pushed', mode: 'inclusive' } }, n8n.cookie);
+				expect({ status: listening.status, data: listening.json?.data }).toMatchObject({ status: 200, data: { waitingForWebhook: true } });
+				const testLead = sb.crm.put('LeadsObj', { name: 'Test event' });
+				const toTestUrl = withSecret(SECRET).replace(`${path}"`, `${path.replace('/webhook/', '/webhook-test/')}"`);
+				expect(await runAplFunction(toTestUrl, record(testLead))).toMatchObject({ error: false, statusCode: 200 });
+				const flatted = require(nodePath.join(home.n8n.dir, 'node_modules', 'flatted'));
+				/** @type {any} */
+				let testItems;
+				for (const until = Date.now() + 30_000; testItems === undefined && Date.now() < until; await sleep(250)) {
+					const list = await restRequest(home.port, 'GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`, undefined, n8n.cookie);
+					const done = (list.json?.data?.results ?? []).find((/** @type {any} */ e) => e.status === 'success');
+					if (done) {
+						const got = await restRequest(home.port, 'GET', `/rest/executions/${done.id}`, undefined, n8n.cookie);
+						testItems = flatted.parse(got.json.data.data).resultData.runData.Pushed?.[0]?.data?.main?.[0];
+					}
+				}
+				expect(testItems.map((/** @type {any} */ i) => i.json)).toEqual([
+					expect.objectContaining({ objectApiName: 'LeadsObj', recordId: testLead, event: 'created', source: 'aplFunction', record: expect.objectContaining({ _id: testLead, name: 'Test event' }) }),
+				]);
+				expect(sent()).toEqual([]);
 				// one change alone: from the push to the workflow's send (printed; bounded loosely, the machine is shared)
 				const first = sb.crm.put('LeadsObj', { name: 'First' });
 				const pushedAt = Date.now();
@@ -158,9 +232,44 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 				// each change once, read whole from Fxiaoke (Fetch Full Record), as a creation
 				expect(sent().slice(1).sort()).toEqual(ids.map((id, i) => `${id} created Pushed ${i}`).sort());
 				const gets = sb.requests.filter((r) => r.endpoint === 'crm.get');
-				expect(gets).toHaveLength(CHANGES + 1);
-				// nothing n8n printed holds the secret
+				expect(gets).toHaveLength(CHANGES + 2); // and the test event's
+				// the event callback (experimental): three accounts changed, one callback retried
+				const callbackUrl = `http://127.0.0.1:${home.port}/webhook/${callbackWebhookId}/fxiaoke`;
+				const accounts = ['North', 'South', 'East'].map((name) => sb.crm.put('AccountObj', { name }));
+				const bodies = accounts.map((dataId) => callbackBody(AES_KEY, { apiName: 'AccountObj', dataId, eventType: 'update' }));
+				const answers = await Promise.all(bodies.map((b) => postCallback(callbackUrl, b)));
+				expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+				for (const a of answers) expect(isSuccessAnswer(a.json, AES_KEY)).toBe(true);
+				const retry = callbackBody(AES_KEY, { apiName: 'AccountObj', dataId: accounts[0], eventType: 'update', messageId: bodies[0].messageId }, { retryTimes: 1 });
+				const retried = await postCallback(callbackUrl, retry);
+				expect(retried.status).toBe(200);
+				expect(isSuccessAnswer(retried.json, AES_KEY)).toBe(true);
+				const otherKey = crypto.randomBytes(32).toString('base64');
+				const rejected = await Promise.all([
+					postCallback(callbackUrl, { ...bodies[1], signature: '0'.repeat(40) }),
+					postCallback(callbackUrl, callbackBody(otherKey, { apiName: 'AccountObj', dataId: accounts[1] })),
+					postCallback(callbackUrl, callbackBody(AES_KEY, { apiName: 'AccountObj', dataId: accounts[1] }, { timestamp: Date.now() - 10 * 60_000 })),
+				]);
+				expect(rejected.map((r) => r.status)).toEqual([401, 401, 401]);
+				const until = Date.now() + 60_000;
+				while (sentTo('1005').length < 3 && Date.now() < until) await sleep(500);
+				await sleep(3000);
+				expect(sentTo('1005').sort()).toEqual(accounts.map((id, i) => `${id} updated ${['North', 'South', 'East'][i]}`).sort());
+				// examples/lead-status-pushed.json: a lead's status changes, its owner is told
+				const examplePath = `/webhook/${exampleHook.webhookId}/fxiaoke`;
+				const exampleFunction = (await request(home.port, 'GET', examplePath, {})).text.replace(/^String secret = .*$/m, `String secret = ${JSON.stringify(SECRET)}`);
+				const lead = sb.crm.put('LeadsObj', { name: 'Status lead', leads_status: '1' });
+				const anHourAgo = Date.now() - 3600_000;
+				Object.assign(sb.crm.objects.get('LeadsObj').records.get(lead), { create_time: anHourAgo, last_modified_time: anHourAgo });
+				sb.crm.change('LeadsObj', lead, { leads_status: '3' });
+				expect(await runAplFunction(exampleFunction, record(lead))).toMatchObject({ error: false, statusCode: 200 });
+				const told = () => sentTo('1000').filter((t) => t.startsWith('Status lead'));
+				const by = Date.now() + 30_000;
+				while (told().length === 0 && Date.now() < by) await sleep(250);
+				expect(told()).toEqual(["Status lead: the lead's status is now 3"]);
+				// nothing n8n printed holds the secret or the key
 				expect(n8n.output()).not.toContain(SECRET);
+				expect(n8n.output()).not.toContain(AES_KEY);
 			} finally {
 				await n8n.stop();
 			}
