@@ -15,7 +15,7 @@ import { PAGE_LIMIT, queryPage, type QueryFilter, type QuerySpec } from '../Fxia
 import { describeObject, forgetDescribes } from '../Fxiaoke/actions/crmObject/schema';
 import { simplifyField, simplifyRecord } from '../Fxiaoke/actions/crmObject/simplify';
 import { optionsCollection, readOptions, type NodeOptions } from '../Fxiaoke/actions/options';
-import type { ItemParameters } from '../Fxiaoke/actions/parameters';
+import { triggerParameters } from '../Fxiaoke/actions/parameters';
 import { getFieldNames, searchObjects } from '../Fxiaoke/methods/crmObject';
 import { toNodeError } from '../Fxiaoke/transport';
 import {
@@ -76,15 +76,6 @@ function filtersField(): INodeProperties {
 	const copy = { ...(getAllFields.find((p) => p.name === 'filters') as INodeProperties) };
 	delete copy.displayOptions;
 	return copy;
-}
-
-/** The poll's parameters as the CRM Object helpers read them (per item): a poll has one item, its own. */
-function pollParameters(ctx: IPollFunctions): ItemParameters {
-	return {
-		getNode: () => ctx.getNode(),
-		getTimezone: () => ctx.getTimezone(),
-		getNodeParameter: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options),
-	};
 }
 
 /** When this poll stops reading: at BUDGET_SHARE of n8n's poll budget (older n8n has none: a fixed one). */
@@ -158,7 +149,7 @@ export class FxiaokeTrigger implements INodeType {
 		try {
 			forgetDescribes(this);
 			const fields = await describeObject(this, settings.apiName, 0, settings.options);
-			const filters = readFilters(pollParameters(this), 0, fields);
+			const filters = readFilters(triggerParameters(this), 0, fields);
 			const page: Page = async (extra, orders, projection, offset = 0) => {
 				const info: IDataObject = { limit: PAGE_LIMIT, offset, filters: [...filters, ...extra], orders };
 				if (projection) info.fieldProjection = projection;
@@ -212,7 +203,7 @@ function checkSettings(ctx: IPollFunctions): Settings {
 		watched: event === 'updated' ? (ctx.getNodeParameter('watchFields', []) as string[]) : [],
 		simplify: ctx.getNodeParameter('simplify', true) === true,
 		maxEvents,
-		options: readOptions(pollParameters(ctx)),
+		options: readOptions(triggerParameters(ctx)),
 	};
 }
 

@@ -12,7 +12,7 @@ import {
 
 import { dataPath } from '../Fxiaoke/actions/crmObject/paths';
 import { readOptions } from '../Fxiaoke/actions/options';
-import type { ItemParameters } from '../Fxiaoke/actions/parameters';
+import { triggerParameters } from '../Fxiaoke/actions/parameters';
 import { fxiaokeApiRequest } from '../Fxiaoke/transport';
 import { aplFunction, SECRET_HEADER, SECRET_PLACEHOLDER } from './apl';
 import { aesKeyOf, callbackReply, checkCallback, sameText } from './eventCallback';
@@ -37,15 +37,6 @@ function recentOf(ctx: IWebhookFunctions): RecentChanges {
 		recent.set(key, changes);
 	}
 	return changes;
-}
-
-/** The webhook's parameters as the Fxiaoke node's helpers read them (one "item": the push). */
-function webhookParameters(ctx: IWebhookFunctions): ItemParameters {
-	return {
-		getNode: () => ctx.getNode(),
-		getTimezone: () => ctx.getTimezone(),
-		getNodeParameter: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options),
-	};
 }
 
 const showFor = (source: Source) => ({ show: { source: [source] } });
@@ -252,7 +243,7 @@ export class FxiaokeWebhookTrigger implements INodeType {
 					dataPath(push.objectApiName, 'get'),
 					{ data: { dataObjectApiName: push.objectApiName, objectDataId: push.recordId } },
 					0,
-					{ ...readOptions(webhookParameters(this)), idempotent: true },
+					{ ...readOptions(triggerParameters(this)), idempotent: true },
 				);
 				item.record = (envelope.data as IDataObject | undefined) ?? null;
 			} catch (error) {

@@ -70,65 +70,33 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 		const cred = buildCredential({ baseUrl: e2e.baseUrl, app: DEMO, name: 'Fxiaoke pushes' });
 		await importCredentials(home, [cred]);
 		const credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
+		/**
+		 * Fxiaoke Webhook Trigger "Pushed" (`trigger` parameters) → Send Text to `toUser` naming the
+		 * record and the event: one send per execution.
+		 * @param {string} id @param {string} name @param {string} hookId @param {string} toUser @param {Record<string, unknown>} trigger
+		 */
+		const pushedToText = (id, name, hookId, toUser, trigger) => ({
+			id,
+			name,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: { Pushed: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
+			nodes: [
+				{ id: crypto.randomUUID(), name: 'Pushed', type: WEBHOOK_TYPE, typeVersion: 1, position: [0, 0], webhookId: hookId, parameters: trigger, credentials },
+				{
+					id: crypto.randomUUID(),
+					name: 'Send',
+					type: FXIAOKE_NODE_TYPE,
+					typeVersion: 1,
+					position: [300, 0],
+					parameters: { resource: 'message', operation: 'sendText', toUser, content: '={{ $json.recordId }} {{ $json.event }} {{ $json.record.name }}' },
+					credentials,
+				},
+			],
+		});
 		await importWorkflow(home, [
-			{
-				id: workflowId,
-				name: 'Lead pushed → text',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: { Pushed: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
-				nodes: [
-					{
-						id: crypto.randomUUID(),
-						name: 'Pushed',
-						type: WEBHOOK_TYPE,
-						typeVersion: 1,
-						position: [0, 0],
-						webhookId,
-						parameters: { source: 'aplFunction', secret: SECRET, objects: 'LeadsObj' },
-						credentials,
-					},
-					{
-						id: crypto.randomUUID(),
-						name: 'Send',
-						type: FXIAOKE_NODE_TYPE,
-						typeVersion: 1,
-						position: [300, 0],
-						parameters: { resource: 'message', operation: 'sendText', toUser: '1004', content: '={{ $json.recordId }} {{ $json.event }} {{ $json.record.name }}' },
-						credentials,
-					},
-				],
-			},
-		]);
-		await importWorkflow(home, [
-			{
-				id: callbackWorkflowId,
-				name: 'Account callback → text',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: { Callback: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
-				nodes: [
-					{
-						id: crypto.randomUUID(),
-						name: 'Callback',
-						type: WEBHOOK_TYPE,
-						typeVersion: 1,
-						position: [0, 0],
-						webhookId: callbackWebhookId,
-						parameters: { source: 'eventCallback', aesKey: AES_KEY, objects: 'AccountObj' },
-						credentials,
-					},
-					{
-						id: crypto.randomUUID(),
-						name: 'Send',
-						type: FXIAOKE_NODE_TYPE,
-						typeVersion: 1,
-						position: [300, 0],
-						parameters: { resource: 'message', operation: 'sendText', toUser: '1005', content: '={{ $json.recordId }} {{ $json.event }} {{ $json.record.name }}' },
-						credentials,
-					},
-				],
-			},
+			pushedToText(workflowId, 'Lead pushed → text', webhookId, '1004', { source: 'aplFunction', secret: SECRET, objects: 'LeadsObj' }),
+			pushedToText(callbackWorkflowId, 'Account callback → text', callbackWebhookId, '1005', { source: 'eventCallback', aesKey: AES_KEY, objects: 'AccountObj' }),
 		]);
 		// the example, with a secret set as its sticky note says
 		const exampleWithSecret = bindWorkflowCredential(example, cred);

@@ -1,13 +1,30 @@
-import { deepCopy, type IGetNodeParameterOptions, type INode, type INodeParameters, type NodeParameterValueType } from 'n8n-workflow';
+import {
+	deepCopy,
+	type IGetNodeParameterOptions,
+	type INode,
+	type INodeParameters,
+	type IPollFunctions,
+	type IWebhookFunctions,
+	type NodeParameterValueType,
+} from 'n8n-workflow';
 
 /**
- * What reading a node's parameters for an item needs: an execute context has it, and the trigger
- * gives its poll's parameters this shape (a poll has one "item").
+ * What reading a node's parameters for an item needs: an execute context has it, and the triggers
+ * give theirs this shape (triggerParameters: a poll or a push has one "item").
  */
 export interface ItemParameters {
 	getNode(): INode;
 	getTimezone(): string;
 	getNodeParameter(name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions): unknown;
+}
+
+/** The parameters of a trigger's poll or pushed change as the per-item helpers read them: one item, its own. */
+export function triggerParameters(ctx: IPollFunctions | IWebhookFunctions): ItemParameters {
+	return {
+		getNode: () => ctx.getNode(),
+		getTimezone: () => ctx.getTimezone(),
+		getNodeParameter: (name, _itemIndex, fallback, options) => ctx.getNodeParameter(name, fallback, options),
+	};
 }
 
 /**
