@@ -514,13 +514,12 @@ class CrmStore {
   }
 
   /**
-   * The records a query looks at: those named by an `_id IN` / `EQ` filter, all of them, or (for the
+   * The records a query looks at: those named by the `_id IN` / `EQ` filter `byId`, all of them, or (for the
    * cursor filter `_id GT x`, which paging past 10,000 sends on every page) only those after x,
    * found by binary search: records are kept in creation order, which is _id order.
    */
-  candidates(object, filters) {
+  candidates(object, filters, byId) {
     // `_id IN [...]` / `_id EQ x` (reading known records back): straight from the map.
-    const byId = filters.find((f) => f.field_name === '_id' && (f.operator === 'IN' || f.operator === 'EQ'));
     if (byId) return byId.field_values.map((id) => object.records.get(id)).filter((r) => r !== undefined);
     const all = [...object.records.values()];
     const cursor = filters.find((f) => f.field_name === '_id' && f.operator === 'GT' && typeof f.field_values[0] === 'string');
@@ -556,10 +555,10 @@ class CrmStore {
       if (!object.fields.some((/** @type {Field} */ x) => x.api_name === f.field_name)) return bad(`filter on unknown field ${f.field_name}`);
     }
     const onLifeStatus = filters.some((f) => f.field_name === 'life_status');
-    const candidates = hidden ? [] : this.candidates(object, filters);
-    // (An `_id IN` / `EQ` filter chose the candidates already: not checked again, record by value.)
-    const chosen = filters.find((f) => f.field_name === '_id' && (f.operator === 'IN' || f.operator === 'EQ'));
-    const rest = filters.filter((f) => f !== chosen);
+    // (An `_id IN` / `EQ` filter chooses the candidates: not checked again, record by value.)
+    const byId = filters.find((f) => f.field_name === '_id' && (f.operator === 'IN' || f.operator === 'EQ'));
+    const candidates = hidden ? [] : this.candidates(object, filters, byId);
+    const rest = filters.filter((f) => f !== byId);
     const keep = (/** @type {any} */ r) => (onLifeStatus || r.life_status !== 'invalid') && rest.every((f) => OPERATORS[f.operator](r[f.field_name], f.field_values));
     const orders = Array.isArray(info.orders) && info.orders.length > 0 ? info.orders : [{ fieldName: 'last_modified_time', isAsc: false }];
     const wantsTotal = data.find_explicit_total_num === true;

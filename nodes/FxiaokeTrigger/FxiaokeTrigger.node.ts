@@ -62,9 +62,9 @@ interface Settings {
 }
 
 /** The newest record (in `orders`) that matches the filters and is of `event`; undefined if none. */
-async function newestOfEvent(page: Page, filters: QueryFilter[], orders: Orders, event: TriggerEvent): Promise<IDataObject | undefined> {
+async function newestOfEvent(page: Page, orders: Orders, event: TriggerEvent): Promise<IDataObject | undefined> {
 	for (let p = 0; p < FETCH_PAGES; p++) {
-		const records = await page(filters, orders, undefined, p * PAGE_LIMIT);
+		const records = await page([], orders, undefined, p * PAGE_LIMIT);
 		const found = event === 'updated' ? records.find(changedSinceCreated) : records[0];
 		if (found !== undefined || records.length < PAGE_LIMIT) return found;
 	}
@@ -219,7 +219,7 @@ const newestFirst = (field: string): Orders => [
  * one changed after it was created).
  */
 async function fetchTestEvent(ctx: IPollFunctions, page: Page, settings: Settings): Promise<IDataObject> {
-	const newest = await newestOfEvent(page, [], newestFirst(timeFieldOf(settings.event)), settings.event);
+	const newest = await newestOfEvent(page, newestFirst(timeFieldOf(settings.event)), settings.event);
 	if (newest !== undefined) return newest;
 	const what = settings.event === 'updated' ? `changed after its creation among the ${FETCH_PAGES * PAGE_LIMIT} most recently changed` : 'matches the filters';
 	throw new NodeOperationError(ctx.getNode(), `No ${settings.apiName} record ${what}`, {
@@ -238,11 +238,12 @@ async function baseline(page: Page, settings: Settings, key: string, deadline: n
 	const projection = projectionOf(settings.watched);
 	const scan = (extra: QueryFilter[], orders: Orders) => page(extra, orders, projection);
 	const [newest] = await page([], newestFirst(field), projection);
-	const mark = newest === undefined ? 0 : markTimeOf(newest, field);
-	const tracker = new ChangeTracker({ key, mark: Number.isFinite(mark) ? mark : 0, seen: {}, hashes: {} }, settings.event, settings.watched);
+	const newestTime = newest === undefined ? 0 : markTimeOf(newest, field);
+	const mark = Number.isFinite(newestTime) ? newestTime : 0;
+	const tracker = new ChangeTracker({ key, mark, seen: {}, hashes: {} }, settings.event, settings.watched);
 	if (settings.watched.length > 0) {
 		const recent: IDataObject[] = [];
-		for await (const found of pagesPast(scan, 'last_modified_time', { time: Number.isFinite(mark) ? mark : 0 }, false)) {
+		for await (const found of pagesPast(scan, 'last_modified_time', { time: mark }, false)) {
 			recent.push(...found.slice(0, MAX_HASHES - recent.length));
 			if (recent.length >= MAX_HASHES || Date.now() >= deadline) break;
 		}

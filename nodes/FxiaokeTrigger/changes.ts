@@ -50,13 +50,14 @@ export type PageQuery = (filters: QueryFilter[], orders: Array<{ fieldName: stri
 export const timeFieldOf = (event: TriggerEvent) => (event === 'created' ? 'create_time' : 'last_modified_time');
 export const timeOf = (record: IDataObject, field: string) => (typeof record[field] === 'number' ? (record[field] as number) : Number(record[field]));
 
+/** Whether `a` comes after `b` in the scan's order (descending when `ascending` is false). */
+const after = <T extends number | string>(a: T, b: T, ascending: boolean) => (ascending ? a > b : a < b);
+
 /** Whether `record` comes after `position` in (time, _id) order, or before it when `ascending` is false. */
 function isPast(record: IDataObject, field: string, position: Position, ascending: boolean): boolean {
 	const time = timeOf(record, field);
-	if (time !== position.time) return ascending ? time > position.time : time < position.time;
-	if (position.id === undefined) return true;
-	const id = String(record._id);
-	return ascending ? id > position.id : id < position.id;
+	if (time !== position.time) return after(time, position.time, ascending);
+	return position.id === undefined || after(String(record._id), position.id, ascending);
 }
 
 /**
@@ -86,8 +87,9 @@ export async function* pagesPast(query: PageQuery, field: string, from: Position
 			continue;
 		}
 		// A whole page in one millisecond: the rest of that millisecond by _id, then past it.
+		// (starting from the cursor when it lies further on in this millisecond)
 		let lastId = String(last._id);
-		if (position.time === time && position.id !== undefined && isPast({ _id: position.id, [field]: time }, field, { time, id: lastId }, ascending)) lastId = position.id;
+		if (position.time === time && position.id !== undefined && after(position.id, lastId, ascending)) lastId = position.id;
 		for (;;) {
 			const same = await query(
 				[

@@ -10,10 +10,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { dataPath } from '../Fxiaoke/actions/crmObject/paths';
+import { getRecord } from '../Fxiaoke/actions/crmObject/query';
 import { readOptions } from '../Fxiaoke/actions/options';
 import { triggerParameters } from '../Fxiaoke/actions/parameters';
-import { fxiaokeApiRequest } from '../Fxiaoke/transport';
 import { aplFunction, SECRET_HEADER, SECRET_PLACEHOLDER } from './apl';
 import { aesKeyOf, callbackReply, checkCallback, sameText } from './eventCallback';
 import { PUSH_EVENTS, pushFromApl, pushFromCallback, RecentChanges, type Push } from './push';
@@ -227,7 +226,7 @@ export class FxiaokeWebhookTrigger implements INodeType {
 		if (!changes.add(push.changeKey)) return answer(200, reply);
 
 		// Answered at once (Fxiaoke's function waits 5 s at most); the record is read after.
-		res.status(200).json(reply);
+		answer(200, reply);
 		const item: IDataObject = {
 			objectApiName: push.objectApiName,
 			recordId: push.recordId,
@@ -238,13 +237,7 @@ export class FxiaokeWebhookTrigger implements INodeType {
 		};
 		if (this.getNodeParameter('fetchFullRecord', true) === true) {
 			try {
-				const envelope = await fxiaokeApiRequest.call(
-					this,
-					dataPath(push.objectApiName, 'get'),
-					{ data: { dataObjectApiName: push.objectApiName, objectDataId: push.recordId } },
-					0,
-					{ ...readOptions(triggerParameters(this)), idempotent: true },
-				);
+				const envelope = await getRecord(this, 0, push.objectApiName, push.recordId, readOptions(triggerParameters(this)));
 				item.record = (envelope.data as IDataObject | undefined) ?? null;
 			} catch (error) {
 				// The change is still emitted, with what was pushed and why the read failed.

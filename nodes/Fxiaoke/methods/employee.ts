@@ -30,7 +30,8 @@ function searchFor(text: string): Search {
  * "<query>:<offset>" (the offset stays far below Fxiaoke's 10,000 for a picker).
  */
 export async function searchEmployees(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const search = searchFor((filter ?? '').trim());
+	const typed = (filter ?? '').trim();
+	const search = searchFor(typed);
 	let [query, offset] = (paginationToken ?? '0:0').split(':').map(Number);
 	const records: IDataObject[] = [];
 	let next: string | undefined;
@@ -40,7 +41,7 @@ export async function searchEmployees(this: ILoadOptionsFunctions, filter?: stri
 			offset,
 			filters: [...search[query], ACTIVE],
 			orders: [{ fieldName: 'name', isAsc: true }, { fieldName: '_id', isAsc: true }],
-			fieldProjection: ['user_id', 'name', 'email', 'phone', 'position'],
+			fieldProjection: ['user_id', 'name', 'email', 'phone'],
 		};
 		const page = (await queryPage(this, 0, PERSONNEL, info, false, {})).records;
 		records.push(...page);
@@ -49,11 +50,9 @@ export async function searchEmployees(this: ILoadOptionsFunctions, filter?: stri
 			break;
 		}
 	}
-	if (records.length === 0 && paginationToken === undefined && (filter ?? '').trim() === '') await assertPersonnelVisible(this, 0, {});
-	const seen = new Set<string>();
-	const results = records
-		.map(toEmployee)
-		.filter((e) => e.employeeId !== '' && !seen.has(e.employeeId) && seen.add(e.employeeId))
-		.map((e) => ({ name: `${e.name} (${e.employeeId})${e.email ?? e.mobile ? ` · ${e.email ?? e.mobile}` : ''}`, value: e.employeeId }));
+	if (records.length === 0 && paginationToken === undefined && typed === '') await assertPersonnelVisible(this, 0, {});
+	// (One employee once, though found by name and by e-mail address.)
+	const employees = new Map(records.map(toEmployee).filter((e) => e.employeeId !== '').map((e) => [e.employeeId, e]));
+	const results = [...employees.values()].map((e) => ({ name: `${e.name} (${e.employeeId})${e.email ?? e.mobile ? ` · ${e.email ?? e.mobile}` : ''}`, value: e.employeeId }));
 	return { results, paginationToken: next };
 }

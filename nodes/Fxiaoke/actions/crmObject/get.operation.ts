@@ -1,9 +1,8 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { fxiaokeApiRequest } from '../../transport';
 import type { OperationPrepare } from '../types';
 import { readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
-import { dataPath } from './paths';
+import { getRecord } from './query';
 import { describeObject } from './schema';
 import { simplifyField, simplifyRecord } from './simplify';
 import { nodeParameter } from '../parameters';
@@ -19,8 +18,7 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const objectDataId = readRecordId(this, itemIndex);
 	const simplify = nodeParameter(this, 'simplify', itemIndex, true) === true;
 	return async () => {
-		const body = { data: { dataObjectApiName: apiName, objectDataId } };
-		const envelope = await fxiaokeApiRequest.call(this, dataPath(apiName, 'get'), body, itemIndex, { ...options, idempotent: true });
+		const envelope = await getRecord(this, itemIndex, apiName, objectDataId, options);
 		const record = envelope.data;
 		// An answer without a record object is given as it came.
 		if (typeof record !== 'object' || record === null || Array.isArray(record)) return envelope;

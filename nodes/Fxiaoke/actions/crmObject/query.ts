@@ -1,8 +1,15 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { fxiaokeApiRequest, type RequestOptions } from '../../transport';
+import { fxiaokeApiRequest, type FxiaokeEnvelope, type RequestOptions } from '../../transport';
 import type { FxiaokeContext } from '../../transport/context';
 import { dataPath } from './paths';
+
+/** One record by its _id (POST …/data/get): Fxiaoke's envelope, the record in `data`. */
+export async function getRecord(ctx: FxiaokeContext, itemIndex: number, apiName: string, recordId: string, options: RequestOptions): Promise<FxiaokeEnvelope> {
+	const body = { data: { dataObjectApiName: apiName, objectDataId: recordId } };
+	// A read changes nothing: it may be retried like a revoke.
+	return await fxiaokeApiRequest.call(ctx, dataPath(apiName, 'get'), body, itemIndex, { ...options, idempotent: true });
+}
 
 /** Fxiaoke's largest page, and the largest offset it accepts (above it: errorCode 10013). */
 export const PAGE_LIMIT = 100;

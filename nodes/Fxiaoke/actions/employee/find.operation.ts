@@ -3,8 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { inputError, textParameter } from '../validation';
-import { assertPersonnelVisible, eq, queryEmployees, type Employee } from './directory';
-import { normalised, queryForms, PERSONNEL_FIELD, type LookupKind } from './lookup';
+import { assertPersonnelVisible, eq, queryEmployees } from './directory';
+import { heldValue, normalised, queryForms, PERSONNEL_FIELD, type LookupKind } from './lookup';
 
 const showFor = { show: { resource: ['employee'], operation: ['find'] } };
 const KINDS: LookupKind[] = ['mobile', 'email', 'name'];
@@ -47,8 +47,7 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	return async () => {
 		const answers = await queryEmployees(this, itemIndex, [eq(PERSONNEL_FIELD[kind], queryForms(kind, written))], Infinity, options);
 		// (An address asked for as written and in lower case: the answers are matched regardless of case.)
-		const held = (e: Employee) => (kind === 'mobile' ? e.mobile : kind === 'email' ? e.email : e.name);
-		const employees = answers.filter((e) => normalised(kind, held(e) ?? '') === value);
+		const employees = answers.filter((e) => normalised(kind, heldValue(kind, e) ?? '') === value);
 		if (employees.length === 0) await assertPersonnelVisible(this, itemIndex, options);
 		return employees;
 	};

@@ -31,6 +31,10 @@ export function queryForms(kind: LookupKind, value: string): string[] {
 	return kind === 'email' ? [...new Set([key, value.trim()])] : [key];
 }
 
+/** What an employee is named by, for a kind: their mobile number, e-mail address or name (null if none). */
+export const heldValue = (kind: LookupKind, employee: Employee): string | null =>
+	kind === 'mobile' ? employee.mobile : kind === 'email' ? employee.email : employee.name;
+
 const runs = new WeakMap<object, Map<string, Employee[]>>();
 
 /**
@@ -52,13 +56,14 @@ export async function employeesNamedBy(
 	const key = (value: string) => `${kind}:${value}`;
 	const values = [...new Set(written.map((v) => normalised(kind, v)))];
 	const missing = [...new Set(written)].filter((v) => !known.has(key(normalised(kind, v))));
+	// (half as many values per query: each may be asked for in two forms, queryForms)
 	for (let start = 0; start < missing.length; start += VALUES_PER_QUERY / 2) {
 		const batch = missing.slice(start, start + VALUES_PER_QUERY / 2);
 		const asked = [...new Set(batch.flatMap((v) => queryForms(kind, v)))];
 		const found = await queryEmployees(ctx, itemIndex, [eq(PERSONNEL_FIELD[kind], asked, 'IN')], Infinity, options);
 		for (const value of batch) known.set(key(normalised(kind, value)), []);
 		for (const employee of found) {
-			const held = kind === 'mobile' ? employee.mobile : kind === 'email' ? employee.email : employee.name;
+			const held = heldValue(kind, employee);
 			const list = held === null ? undefined : known.get(key(normalised(kind, held)));
 			if (list !== undefined && !list.includes(employee)) list.push(employee);
 		}

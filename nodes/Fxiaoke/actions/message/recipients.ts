@@ -36,14 +36,12 @@ function pickedIds(value: unknown): unknown {
 }
 
 /**
- * The entries of a recipients parameter: an array (nested arrays are flattened), or a string of
+ * The entries of a recipients parameter's value: an array (nested arrays are flattened), or a string of
  * entries separated by commas (also `，` `、` `;` or line breaks), or a number. Entries are
  * trimmed; empty ones and duplicates are dropped (first occurrence kept); each must be at most 256
  * characters with no control characters.
  */
-function readEntries(ctx: IExecuteFunctions, itemIndex: number, field: FieldRef, fallback: unknown): string[] {
-	const raw = parameterValue(ctx, field.name, itemIndex, fallback);
-	const value = field === PICKED ? pickedIds(raw) : raw;
+function readEntries(ctx: IExecuteFunctions, itemIndex: number, field: FieldRef, value: unknown): string[] {
 	let entries: unknown[];
 	if (Array.isArray(value)) entries = value.flat(Infinity) as unknown[];
 	else if (typeof value === 'string' || typeof value === 'number') entries = [value];
@@ -98,8 +96,8 @@ export async function readRecipients(ctx: IExecuteFunctions, itemIndex: number, 
 		throw inputError(ctx, itemIndex, { label: 'Recipients Are', name: 'recipientType' }, `must be employeeIds, mobileNumbers or emailAddresses, not ${JSON.stringify(type)},`);
 	}
 	const kind = LOOKUP[type];
-	const entries = readEntries(ctx, itemIndex, RECIPIENTS, '');
-	const picked = readEntries(ctx, itemIndex, PICKED, []);
+	const entries = readEntries(ctx, itemIndex, RECIPIENTS, parameterValue(ctx, RECIPIENTS.name, itemIndex, ''));
+	const picked = readEntries(ctx, itemIndex, PICKED, pickedIds(parameterValue(ctx, PICKED.name, itemIndex, [])));
 	if (entries.length === 0 && picked.length === 0) {
 		throw inputError(ctx, itemIndex, RECIPIENTS, kind === undefined ? 'is empty: give at least one employee ID' : `is empty: give at least one ${NAMES[kind]}`);
 	}
