@@ -14,6 +14,7 @@ const { boundaryOf, parseMultipart } = require('./multipart');
 const { validateRevoke, validateSend } = require('./validate');
 const { FAULTS, FaultPlan } = require('./faults');
 const { CrmStore } = require('./crm');
+const { handlePush, isPushPath } = require('./push');
 
 const ROUTES = Object.freeze({
   '/oauth2.0/token': 'token',
@@ -357,6 +358,7 @@ class Sandbox {
     const limit = endpoint === 'upload' ? this.options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES : MAX_JSON_BYTES;
     const body = await readBody(req, limit);
     if (body.aborted || this.isGone(req)) return;
+    if (endpoint === 'other' && req.method === 'POST' && isPushPath(url.pathname)) return this.replyPush(res, record, url, body);
     if (endpoint === 'other') return this.replyOther(res, record, url);
 
     const ctx = { req, res, url, endpoint, record, body, token: null, app: null };
@@ -717,6 +719,23 @@ class Sandbox {
     const body = { traceId: this.nextTraceId(), errorCode: code.errorCode, errorMessage: code.errorMessage, errorDescription };
     if (ctx.endpoint === 'token') Object.assign(body, { error: '非法请求', error_description: errorDescription });
     return { applied: false, body };
+  }
+
+  /** The control endpoints that make the sandbox push like Fxiaoke (sandbox/push.js). */
+  async replyPush(res, record, url, body) {
+    let json;
+    try {
+      json = JSON.parse(body.buffer.toString('utf8'));
+    } catch {
+      return this.sendJson(res, record, 400, { error: 'the body must be JSON' });
+    }
+    try {
+      const answer = await handlePush(this, url.pathname, json);
+      if (!res.destroyed) this.sendJson(res, record, answer.status, answer.json);
+    } catch (err) {
+      record.error = String(err && err.stack ? err.stack : err);
+      if (!res.destroyed) this.sendText(res, record, 500, 'text/plain', `sandbox internal error: ${err}`);
+    }
   }
 
   replyOther(res, record, url) {

@@ -44,12 +44,21 @@ test('an event callback push: its object, record and event; keyed by messageId (
 	expect(pushFromCallback({ ...event, apiName: 1 })).toBe('apiName is not an API name');
 });
 
-test('recent changes: a key is new once; bounded, the oldest forgotten first', () => {
+test('recent changes: a key is new once; bounded, the oldest forgotten first; what static data saved is learnt, the newest kept as digests', () => {
 	const recent = new RecentChanges(3);
 	expect(['a', 'b', 'a', 'c'].map((k) => recent.add(k))).toEqual([true, true, false, true]);
 	expect(recent.add('d')).toBe(true); // a is dropped
 	expect(recent.add('a')).toBe(true);
 	expect(recent.add('c')).toBe(false);
+	// saved digests: short, not the key (keys name records), newest last
+	const saved = recent.newest(2);
+	expect(saved).toHaveLength(2);
+	for (const digest of saved) expect(digest).toMatch(/^[A-Za-z0-9_-]{16}$/);
+	// a process that starts (a restart, another webhook process) learns them: their repeats are not new
+	const restarted = new RecentChanges(3);
+	restarted.remember([...saved, 42, null]);
+	expect(['d', 'a', 'c', 'e'].map((k) => restarted.add(k))).toEqual([false, false, true, true]);
+	expect(restarted.newest(10)).toHaveLength(3);
 });
 
 test('the generated APL function is what the sandbox runs: its URL, the secret header, the record as the body', async () => {

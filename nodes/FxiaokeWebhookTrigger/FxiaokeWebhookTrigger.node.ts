@@ -21,6 +21,11 @@ import { PUSH_EVENTS, pushFromApl, pushFromCallback, RecentChanges, type Push } 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** The shortest Secret taken (it stands between the URL and the workflow). */
 export const MIN_SECRET_LENGTH = 16;
+/**
+ * How many of the newest change digests the workflow's static data keeps (17 bytes each, saved
+ * with every push): enough for Fxiaoke's retries, which come within minutes, across a restart.
+ */
+export const SAVED_CHANGES = 1000;
 /** A callback older or newer than this is refused as a possible replay. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
 
@@ -36,6 +41,23 @@ function recentOf(ctx: IWebhookFunctions): RecentChanges {
 		recent.set(key, changes);
 	}
 	return changes;
+}
+
+/**
+ * Whether a change is new to this trigger node, remembering it. Memory answers; the workflow's
+ * static data carries the newest keys across a restart and between webhook processes: n8n loads it
+ * for each push and saves it once the push's webhook call returns (see saveRecentChanges).
+ */
+function isNewChange(ctx: IWebhookFunctions, changeKey: string): boolean {
+	const saved = ctx.getWorkflowStaticData('node').recentChanges;
+	const changes = recentOf(ctx);
+	changes.remember(Array.isArray(saved) ? saved : []);
+	return changes.add(changeKey);
+}
+
+/** Called last: concurrent pushes each save static data, the last save wins, so each holds all that memory knows by then. */
+function saveRecentChanges(ctx: IWebhookFunctions): void {
+	ctx.getWorkflowStaticData('node').recentChanges = recentOf(ctx).newest(SAVED_CHANGES);
 }
 
 const showFor = (source: Source) => ({ show: { source: [source] } });
@@ -222,8 +244,8 @@ export class FxiaokeWebhookTrigger implements INodeType {
 			.filter((o) => o !== '');
 		const events = this.getNodeParameter('events', PUSH_EVENTS) as string[];
 		if ((objects.length > 0 && !objects.includes(push.objectApiName)) || !events.includes(push.event)) return answer(200, reply);
-		const changes = recentOf(this);
-		if (!changes.add(push.changeKey)) return answer(200, reply);
+		// A test event (Listen for Test Event) is shown every time, repeat or not.
+		if (this.getMode() !== 'manual' && !isNewChange(this, push.changeKey)) return answer(200, reply);
 
 		// Answered at once (Fxiaoke's function waits 5 s at most); the record is read after.
 		answer(200, reply);
@@ -244,6 +266,7 @@ export class FxiaokeWebhookTrigger implements INodeType {
 				item.fetchError = error instanceof Error ? error.message : String(error);
 			}
 		}
+		if (this.getMode() !== 'manual') saveRecentChanges(this);
 		return { noWebhookResponse: true, workflowData: [[{ json: item }]] };
 	}
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { CREATION_TOLERANCE_MS } from '../FxiaokeTrigger/changes';
@@ -61,21 +62,39 @@ export function pushFromCallback(event: IDataObject): Push | string {
 	return { objectApiName: apiName, recordId: dataId, event: CALLBACK_EVENTS[name] ?? name, changeKey: `callback|${String(messageId)}`, data: null };
 }
 
+/** What is remembered of a change key: a short digest (the keys themselves name records). */
+const digestOf = (key: string) => createHash('sha256').update(key).digest('base64url').slice(0, 16);
+
 /**
- * The changes seen lately, per trigger node, in this process: a repeat (a retry of Fxiaoke's, or an
- * APL function run twice for one change) starts no second execution. Bounded; after a restart a
- * repeat of a change pushed before it is new again.
+ * The changes a trigger node took lately: a repeat (a retry of Fxiaoke's, or an APL function run
+ * twice for one change) starts no second execution. Bounded, the oldest forgotten first. Kept in the
+ * memory of the process taking the webhooks, which also learns the newest ones the workflow's static
+ * data holds (saved by the last push, in this process before a restart or in another one).
  */
 export class RecentChanges {
-	private readonly keys = new Set<string>();
+	private readonly digests = new Set<string>();
 
 	constructor(private readonly max = 10_000) {}
 
 	/** Whether the key is new (and remembers it). */
 	add(key: string): boolean {
-		if (this.keys.has(key)) return false;
-		this.keys.add(key);
-		if (this.keys.size > this.max) this.keys.delete(this.keys.values().next().value as string);
+		const digest = digestOf(key);
+		if (this.digests.has(digest)) return false;
+		this.remember([digest]);
 		return true;
+	}
+
+	/** Learns digests remembered elsewhere (static data). */
+	remember(digests: readonly unknown[]): void {
+		for (const digest of digests) {
+			if (typeof digest !== 'string' || this.digests.has(digest)) continue;
+			this.digests.add(digest);
+			if (this.digests.size > this.max) this.digests.delete(this.digests.values().next().value as string);
+		}
+	}
+
+	/** The newest `count` digests, oldest first: what static data keeps. */
+	newest(count: number): string[] {
+		return [...this.digests].slice(-count);
 	}
 }

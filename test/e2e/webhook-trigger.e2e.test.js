@@ -9,9 +9,11 @@
  * makes) for 100 lead changes, 10 of them twice, and with a wrong secret; a request without the
  * secret, a body that is not JSON and one too large are refused: exactly 100 executions, one per
  * change. Listen for Test Event (the editor's manual run) takes a push to the Test URL;
- * examples/lead-status-pushed.json tells a lead's owner its new status. Beside it, the experimental event callback: signed, encrypted callbacks as Fxiaoke's demo
- * sends them start one execution each (a retry none); a bad signature, another key or a stale
- * timestamp are refused; the answer is the encrypted "success" the demo expects.
+ * examples/lead-status-pushed.json tells a lead's owner its new status (pushed through the sandbox's
+ * control endpoint, sandbox/push.js). Beside it, the experimental event callback: signed, encrypted
+ * callbacks as Fxiaoke's demo sends them start one execution each (a retry none); a bad signature,
+ * another key or a stale timestamp are refused; the answer is the encrypted "success" the demo
+ * expects. Last, n8n restarts: repeats of changes taken before start nothing (static data).
  *
  * Requires `npm run build` first (dist/).
  */
@@ -57,6 +59,8 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 	let sb;
 	/** @type {import('../support/n8n').N8nHome} */
 	let home;
+	/** @type {string} */
+	let sandboxUrl;
 	const workflowId = n8nId();
 	const webhookId = crypto.randomUUID();
 	const callbackWorkflowId = n8nId();
@@ -67,6 +71,7 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 
 	useE2e({ version: VERSION }, async (e2e) => {
 		({ sb, home } = e2e);
+		sandboxUrl = e2e.baseUrl;
 		const cred = buildCredential({ baseUrl: e2e.baseUrl, app: DEMO, name: 'Fxiaoke pushes' });
 		await importCredentials(home, [cred]);
 		const credentials = { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } };
@@ -105,25 +110,35 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 		await publishWorkflows(home, [workflowId, callbackWorkflowId, example.id]);
 	});
 
+	/** The sandbox's control endpoint (sandbox/push.js): makes "Fxiaoke" push a record it holds. */
+	const controlPush = async (/** @type {'apl' | 'callback'} */ kind, /** @type {Record<string, unknown>} */ body) => {
+		const res = await fetch(`${sandboxUrl}/sandbox/push/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		expect(res.status).toBe(200);
+		return res.json();
+	};
+
 	/** The texts sent to `toUser` (1004: the APL workflow, 1005: the callback one): one per execution. */
 	const sentTo = (/** @type {string} */ toUser) =>
 		sb.requests.filter((r) => r.endpoint === 'send' && r.response?.body?.errorCode === 0 && r.body.toUser.includes(toUser)).map((r) => r.body.text.content);
 	const sent = () => sentTo('1004');
 
 	test(
-		'GET gives the APL function; Listen for Test Event takes a push to the Test URL; one push reaches the workflow in seconds; 100 more start 100 executions, none for 10 repeats, wrong or missing secrets, a body not JSON or too large; the example tells a lead\'s owner; event callbacks start one execution each',
+		'GET gives the APL function; Listen for Test Event takes a push to the Test URL; one push reaches the workflow in seconds; 100 more start 100 executions, none for 10 repeats, wrong or missing secrets, a body not JSON or too large; the example tells a lead\'s owner; event callbacks start one execution each; after a restart, repeats start nothing',
 		async () => {
-			const n8n = await startN8nServer(home);
+			let n8n = await startN8nServer(home);
+			let printed = '';
+			// n8n activates the published workflows just after it starts: their webhooks answer 404 until then
+			const activated = async () => {
+				for (const hook of [webhookId, callbackWebhookId, exampleHook.webhookId]) {
+					for (const until = Date.now() + 60_000; (await request(home.port, 'GET', `/webhook/${hook}/fxiaoke`, {})).status === 404 && Date.now() < until; ) await sleep(250);
+				}
+			};
 			try {
 				const path = `/webhook/${webhookId}/fxiaoke`;
+				await activated();
 				// the function to paste into Fxiaoke: this URL, the header, never the secret
-				// (n8n activates the published workflows just after it starts: their webhooks answer 404 until then)
-				let setup = await request(home.port, 'GET', path, {});
-				for (const until = Date.now() + 60_000; setup.status === 404 && Date.now() < until; await sleep(250)) setup = await request(home.port, 'GET', path, {});
+				const setup = await request(home.port, 'GET', path, {});
 				expect(setup.status).toBe(200);
-				for (const other of [callbackWebhookId, exampleHook.webhookId]) {
-					for (const until = Date.now() + 60_000; (await request(home.port, 'GET', `/webhook/${other}/fxiaoke`, {})).status === 404 && Date.now() < until; ) await sleep(250);
-				}
 				expect(setup.text).toMatch(new RegExp(`String url = "http://[^"]+${path}"`));
 				expect(setup.text).toContain('"x-fxiaoke-secret": secret');
 				expect(setup.text).toContain('Fx.http.post(url, headers, body)');
@@ -204,11 +219,11 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 				// the event callback (experimental): three accounts changed, one callback retried
 				const callbackUrl = `http://127.0.0.1:${home.port}/webhook/${callbackWebhookId}/fxiaoke`;
 				const accounts = ['North', 'South', 'East'].map((name) => sb.crm.put('AccountObj', { name }));
+				// (through the sandbox's control endpoint, as a person trying the package would: one attempt each, answered with the encrypted success)
+				const answers = await Promise.all(accounts.map((recordId) => controlPush('callback', { objectApiName: 'AccountObj', recordId, url: callbackUrl, aesKey: AES_KEY })));
+				expect(answers.map((a) => a.attempts)).toEqual(Array(3).fill([{ retryTimes: 0, status: 200, success: true }]));
 				const bodies = accounts.map((dataId) => callbackBody(AES_KEY, { apiName: 'AccountObj', dataId, eventType: 'update' }));
-				const answers = await Promise.all(bodies.map((b) => postCallback(callbackUrl, b)));
-				expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-				for (const a of answers) expect(isSuccessAnswer(a.json, AES_KEY)).toBe(true);
-				const retry = callbackBody(AES_KEY, { apiName: 'AccountObj', dataId: accounts[0], eventType: 'update', messageId: bodies[0].messageId }, { retryTimes: 1 });
+				const retry = callbackBody(AES_KEY, { apiName: 'AccountObj', dataId: accounts[0], eventType: 'update', messageId: answers[0].messageId }, { retryTimes: 1 });
 				const retried = await postCallback(callbackUrl, retry);
 				expect(retried.status).toBe(200);
 				expect(isSuccessAnswer(retried.json, AES_KEY)).toBe(true);
@@ -224,20 +239,34 @@ describe(`Fxiaoke Webhook Trigger in a real n8n ${VERSION}`, () => {
 				await sleep(3000);
 				expect(sentTo('1005').sort()).toEqual(accounts.map((id, i) => `${id} updated ${['North', 'South', 'East'][i]}`).sort());
 				// examples/lead-status-pushed.json: a lead's status changes, its owner is told
-				const examplePath = `/webhook/${exampleHook.webhookId}/fxiaoke`;
-				const exampleFunction = (await request(home.port, 'GET', examplePath, {})).text.replace(/^String secret = .*$/m, `String secret = ${JSON.stringify(SECRET)}`);
+				const exampleUrl = `http://127.0.0.1:${home.port}/webhook/${exampleHook.webhookId}/fxiaoke`;
 				const lead = sb.crm.put('LeadsObj', { name: 'Status lead', leads_status: '1' });
 				const anHourAgo = Date.now() - 3600_000;
 				Object.assign(sb.crm.objects.get('LeadsObj').records.get(lead), { create_time: anHourAgo, last_modified_time: anHourAgo });
 				sb.crm.change('LeadsObj', lead, { leads_status: '3' });
-				expect(await runAplFunction(exampleFunction, record(lead))).toMatchObject({ error: false, statusCode: 200 });
+				expect(await controlPush('apl', { objectApiName: 'LeadsObj', recordId: lead, functionUrl: exampleUrl, secret: SECRET })).toMatchObject({ error: false, statusCode: 200 });
 				const told = () => sentTo('1000').filter((t) => t.startsWith('Status lead'));
 				const by = Date.now() + 30_000;
 				while (told().length === 0 && Date.now() < by) await sleep(250);
 				expect(told()).toEqual(["Status lead: the lead's status is now 3"]);
+				// n8n restarts: Fxiaoke's retries of changes taken before start nothing (the newest keys are
+				// in the workflow's static data), a new change starts one execution
+				printed += n8n.output();
+				await n8n.stop();
+				n8n = await startN8nServer(home, { setupOwner: false });
+				await activated();
+				const retriedAfterRestart = await Promise.all(ids.slice(-10).map(async (id) => (await push(record(id))).statusCode));
+				expect(retriedAfterRestart).toEqual(Array(10).fill(200));
+				const afterRestart = sb.crm.put('LeadsObj', { name: 'After restart' });
+				expect((await push(record(afterRestart))).statusCode).toBe(200);
+				for (const until = Date.now() + 30_000; sent().length < CHANGES + 2 && Date.now() < until; ) await sleep(250);
+				await sleep(3000);
+				expect(sent()).toHaveLength(CHANGES + 2);
+				expect(sent().at(-1)).toBe(`${afterRestart} created After restart`);
 				// nothing n8n printed holds the secret or the key
-				expect(n8n.output()).not.toContain(SECRET);
-				expect(n8n.output()).not.toContain(AES_KEY);
+				printed += n8n.output();
+				expect(printed).not.toContain(SECRET);
+				expect(printed).not.toContain(AES_KEY);
 			} finally {
 				await n8n.stop();
 			}
