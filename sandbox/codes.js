@@ -182,6 +182,25 @@ const CODES = {
     errorDescription: '对象只读 (PersonnelObj / DepartmentObj mirror the address book: the sandbox refuses writes through the CRM data API)',
     sandboxOnly: true,
   },
+  // Approvals (API.md §15 documents no codes of its own: uncertain 6). The sandbox's choices.
+  APPROVAL_NOT_APPROVER: {
+    errorCode: 320001401,
+    errorMessage: 'not an approver',
+    errorDescription: '当前用户不是该任务的处理人 (x-fs-userid is not a pending approver of this task)',
+    sandboxOnly: true,
+  },
+  APPROVAL_TASK_DONE: {
+    errorCode: 320001402,
+    errorMessage: 'task already handled',
+    errorDescription: '任务已处理 (the task is no longer in progress)',
+    sandboxOnly: true,
+  },
+  APPROVAL_NOT_RUNNING: {
+    errorCode: 320001403,
+    errorMessage: 'no running approval',
+    errorDescription: '该数据没有进行中的审批流程 (the record has no running approval)',
+    sandboxOnly: true,
+  },
 };
 
 for (const entry of Object.values(CODES)) Object.freeze(entry);

@@ -17,6 +17,7 @@
 
 const { CODES, problem } = require('./codes');
 const { Directory } = require('./directory');
+const { ApprovalStore } = require('./approval');
 
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 10000;
@@ -37,7 +38,10 @@ const SYSTEM_FIELDS = [
   field('created_by', 'Created By', 'employee', system),
   field('create_time', 'Created Time', 'date_time', system),
   field('last_modified_time', 'Last Modified Time', 'date_time', system),
-  field('life_status', 'Life Status', 'select_one', { ...system, options: options(['normal', 'Normal'], ['invalid', 'Invalid']) }),
+  field('life_status', 'Life Status', 'select_one', {
+    ...system,
+    options: options(['normal', 'Normal'], ['invalid', 'Invalid'], ['under_review', 'Under Review'], ['ineffective', 'Ineffective']),
+  }),
   field('lock_status', 'Lock Status', 'select_one', { ...system, options: options(['0', 'Unlocked'], ['1', 'Locked']) }),
   field('relevant_team', 'Team Members', 'embedded_object_list', system),
 ];
@@ -115,6 +119,44 @@ const OBJECTS = {
       field('department_id', 'Department ID', 'text'),
       field('parent_id', 'Parent Department', 'department'),
       field('status', 'Status', 'select_one', { options: options(['0', 'Enabled'], ['1', 'Disabled'], ['2', 'Deleted']) }),
+    ],
+  },
+  // Approval flows as data (sandbox/approval.js, API.md §15): read-only, their own field set, the
+  // time field named last_modify_time as §15's examples show.
+  ApprovalInstanceObj: {
+    displayName: 'Approval Instance',
+    mirror: true,
+    approval: 'instanceRecords',
+    fields: [
+      field('_id', 'ID', 'text', system),
+      field('name', 'Name', 'text', system),
+      field('object_api_name', 'Object', 'text', system),
+      field('object_data_id', 'Record ID', 'text', system),
+      field('workflow_id', 'Approval Flow', 'text', system),
+      field('state', 'State', 'select_one', { ...system, options: options(['in_progress', 'In Progress'], ['pass', 'Passed'], ['reject', 'Rejected'], ['cancel', 'Cancelled'], ['error', 'Error']) }),
+      field('trigger_type', 'Trigger Type', 'select_one', { ...system, options: options(['Create', 'Create'], ['Update', 'Update'], ['Invalid', 'Invalid'], ['Delete', 'Delete']) }),
+      field('submitter', 'Submitter', 'employee', system),
+      field('create_time', 'Created Time', 'date_time', system),
+      field('last_modify_time', 'Last Modified Time', 'date_time', system),
+      field('end_time', 'End Time', 'date_time', system),
+    ],
+  },
+  ApprovalTaskObj: {
+    displayName: 'Approval Task',
+    mirror: true,
+    approval: 'taskRecords',
+    fields: [
+      field('_id', 'ID', 'text', system),
+      field('name', 'Name', 'text', system),
+      field('workflow_instance_id', 'Approval Instance', 'text', system),
+      field('object_api_name', 'Object', 'text', system),
+      field('object_data_id', 'Record ID', 'text', system),
+      field('workflow_id', 'Approval Flow', 'text', system),
+      field('state', 'State', 'select_one', { ...system, options: options(['in_progress', 'In Progress'], ['pass', 'Passed'], ['reject', 'Rejected'], ['cancel', 'Cancelled']) }),
+      field('candidate_ids', 'Approvers', 'employee', system),
+      field('activity_id', 'Step', 'text', system),
+      field('create_time', 'Created Time', 'date_time', system),
+      field('last_modify_time', 'Last Modified Time', 'date_time', system),
     ],
   },
   object_ticket__c: {
@@ -262,9 +304,12 @@ class CrmStore {
     this.seq = 0;
     /** Every write through the API, in order (tests read what was created, updated, invalidated, deleted). @type {{ action: string, apiName: string, id: string, body?: any }[]} */
     this.writes = [];
+    /** Approval flows on records (sandbox/approval.js). */
+    this.approvals = new ApprovalStore(this);
     for (const [apiName, def] of Object.entries(OBJECTS)) {
-      const records = def.mirror ? this.directory.records(apiName) : new Map();
-      this.objects.set(apiName, { displayName: def.displayName, custom: def.custom === true, mirror: def.mirror === true, fields: [...SYSTEM_FIELDS, ...def.fields], records });
+      const records = def.approval ? this.approvals[def.approval] : def.mirror ? this.directory.records(apiName) : new Map();
+      const fields = def.approval ? def.fields : [...SYSTEM_FIELDS, ...def.fields];
+      this.objects.set(apiName, { displayName: def.displayName, custom: def.custom === true, mirror: def.mirror === true, fields, records });
     }
   }
 
@@ -399,13 +444,17 @@ class CrmStore {
       return { problem: problem(CODES.OBJECT_READ_ONLY, `${apiName} mirrors the address book; ${action} is refused`) };
     }
     const hidden = apiName === 'PersonnelObj' && access.personnelPermission === false;
+    if (apiName === 'ApprovalInstanceObj' && this.approvals.lagMs > 0) {
+      // the instance query is not real-time (§15): a change shows lagMs after it happened
+      object = { ...object, records: new Map([...object.records].filter(([, r]) => this.approvals.visible(r.last_modify_time))) };
+    }
     switch (action) {
       case 'create':
         return this.create(apiName, object, body, data, userId);
       case 'get':
         return this.get(hidden ? { records: new Map() } : object, data);
       case 'update':
-        return this.update(apiName, object, data);
+        return this.update(apiName, object, body, data, userId);
       case 'query':
         return this.query(object, data, hidden, access.maxOffset ?? MAX_OFFSET);
       case 'invalid':
@@ -446,8 +495,10 @@ class CrmStore {
     const id = this.nextId();
     const at = this.now();
     const { dataObjectApiName, ...fields } = values;
-    object.records.set(id, { _id: id, owner: [userId], created_by: [userId], ...fields, create_time: at, last_modified_time: at, life_status: 'normal', ...this.meta(apiName) });
+    const record = { _id: id, owner: [userId], created_by: [userId], ...fields, create_time: at, last_modified_time: at, life_status: 'normal', ...this.meta(apiName) };
+    object.records.set(id, record);
     this.writes.push({ action: 'create', apiName, id, body: { triggerApprovalFlow: body.triggerApprovalFlow ?? true, triggerWorkFlow: body.triggerWorkFlow ?? true, fields } });
+    if (body.triggerApprovalFlow !== false) this.approvals.onWrite(apiName, record, 'Create', userId);
     return { extra: { dataId: id }, applied: true };
   }
 
@@ -457,7 +508,7 @@ class CrmStore {
     return { extra: { data: { ...record } }, applied: false };
   }
 
-  update(apiName, object, data) {
+  update(apiName, object, body, data, userId) {
     const values = data.object_data;
     if (!values || typeof values !== 'object') return bad('data.object_data is required');
     const record = object.records.get(values._id);
@@ -468,6 +519,7 @@ class CrmStore {
     const { dataObjectApiName, _id, ...fields } = values;
     this.touch(Object.assign(record, fields));
     this.writes.push({ action: 'update', apiName, id: record._id, body: { fields } });
+    if (body.triggerApprovalFlow !== false) this.approvals.onWrite(apiName, record, 'Update', userId);
     return { extra: {}, applied: true };
   }
 

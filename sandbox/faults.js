@@ -48,7 +48,9 @@ const CRM_ACTIONS = ['create', 'get', 'query', 'update', 'invalid', 'delete', 'c
 const CRM_ENDPOINTS = ['crm.list', 'crm.describe', ...CRM_ACTIONS.map((a) => `crm.${a}`), ...CRM_ACTIONS.map((a) => `crm.custom.${a}`)];
 /** Address-book calls (sandbox/directory.js): faults reach them only when named too. */
 const DIRECTORY_ENDPOINTS = Object.freeze(['user.simpleList', 'user.list', 'user.getByMobile', 'user.get', 'department.list']);
-const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS, ...DIRECTORY_ENDPOINTS]);
+/** Approval calls (sandbox/approval.js): faults reach them only when named too. */
+const APPROVAL_ENDPOINTS = Object.freeze(['approval.instances', 'approval.recordInstances', 'approval.get', 'approval.task', 'approval.cancel']);
+const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS, ...DIRECTORY_ENDPOINTS, ...APPROVAL_ENDPOINTS]);
 const DEFAULT_SLOW_MS = 30000;
 
 /** Small deterministic PRNG (mulberry32) so a seeded fault run is repeatable. */

@@ -15,6 +15,7 @@ const { validateRevoke, validateSend } = require('./validate');
 const { FAULTS, FaultPlan } = require('./faults');
 const { CrmStore } = require('./crm');
 const { handlePush, isPushPath } = require('./push');
+const { APPROVAL_ROUTES } = require('./approval');
 
 const ROUTES = Object.freeze({
   '/oauth2.0/token': 'token',
@@ -38,6 +39,7 @@ const CUSTOM_INVALID_PATH = '/cgi/crm/custom/data/invalid';
 /** @param {string} pathname */
 function routeOf(pathname) {
   if (ROUTES[pathname]) return ROUTES[pathname];
+  if (APPROVAL_ROUTES[pathname]) return APPROVAL_ROUTES[pathname];
   const m = CRM_DATA.exec(pathname);
   if (m) return `crm${m[1] ? '.custom' : ''}.${m[2]}`;
   return pathname === CUSTOM_INVALID_PATH ? 'crm.custom.invalid' : undefined;
@@ -458,6 +460,7 @@ class Sandbox {
     const found = this.checkCommon(ctx) || (ctx.endpoint === 'upload' ? null : this.checkJsonBody(ctx));
     if (found) return this.errorResult(ctx, found);
     if (ctx.endpoint.startsWith('crm.')) return this.processCrm(ctx);
+    if (ctx.endpoint.startsWith('approval.')) return this.processApproval(ctx);
     if (ctx.endpoint.startsWith('user.') || ctx.endpoint === 'department.list') return this.processDirectory(ctx);
     switch (ctx.endpoint) {
       case 'revoke':
@@ -479,6 +482,15 @@ class Sandbox {
       maxOffset: this.options.crmMaxOffset,
     };
     const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''), access);
+    if ('problem' in result) return this.errorResult(ctx, result.problem);
+    const ok = this.okResult(result.extra);
+    ok.applied = result.applied;
+    return ok;
+  }
+
+  /** Approval calls (sandbox/approval.js). */
+  processApproval(ctx) {
+    const result = this.crm.approvals.handle(ctx.endpoint, ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''));
     if ('problem' in result) return this.errorResult(ctx, result.problem);
     const ok = this.okResult(result.extra);
     ok.applied = result.applied;

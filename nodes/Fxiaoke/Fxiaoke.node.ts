@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import * as approval from './actions/approval';
 import * as crmObject from './actions/crmObject';
 import * as department from './actions/department';
 import * as employee from './actions/employee';
@@ -23,7 +24,7 @@ export class Fxiaoke implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send and revoke messages, look up employees and departments, and work with CRM records, in Fxiaoke (ShareCRM)',
+		description: 'Send and revoke messages, look up employees and departments, work with CRM records and approvals, in Fxiaoke (ShareCRM)',
 		defaults: { name: 'Fxiaoke' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -36,6 +37,7 @@ export class Fxiaoke implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Approval', value: 'approval' },
 					{ name: 'CRM Object', value: 'crmObject' },
 					{ name: 'Department', value: 'department' },
 					{ name: 'Employee', value: 'employee' },
@@ -47,6 +49,7 @@ export class Fxiaoke implements INodeType {
 			...message.description,
 			...media.description,
 			...crmObject.description,
+			...approval.description,
 			...employee.description,
 			...department.description,
 			optionsCollection,

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { toNodeError } from '../transport';
+import * as approval from './approval';
 import * as crmObject from './crmObject';
 import * as department from './department';
 import * as employee from './employee';
@@ -35,10 +36,17 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 		delete: crmObject.deleteRecord.prepare,
 		changeOwner: crmObject.changeOwner.prepare,
 	},
+	approval: {
+		getAll: approval.getAll.prepare,
+		get: approval.get.prepare,
+		approve: approval.approve.prepare,
+		reject: approval.reject.prepare,
+		cancel: approval.cancel.prepare,
+	},
 };
 
 /** Operations that change something in Fxiaoke (Revoke may be repeated: it is not among them). */
-const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner']);
+const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner', 'approve', 'reject', 'cancel']);
 /** At most this many completed items are named in an error's description (its context has all). */
 const NAMED_COMPLETED = 20;
 

@@ -18,7 +18,7 @@ export async function writeRecord(
 	try {
 		return await fxiaokeApiRequest.call(ctx, dataPath(apiName, action), body, itemIndex, { ...options, idempotent: false });
 	} catch (error) {
-		throw withWriteNote(error, action, apiName);
+		throw withWriteNote(error, `The ${action} of this ${apiName} record`);
 	}
 }
 
@@ -26,12 +26,12 @@ export async function writeRecord(
  * An error after an unanswered attempt says the write may have been carried out; so does "system
  * busy" (-1) or "service exception, e.g. timeout" (50009): the docs do not say the write did not happen.
  */
-function withWriteNote(error: unknown, action: DataAction, apiName: string): unknown {
+export function withWriteNote(error: unknown, subject: string): unknown {
 	if (error instanceof NodeApiError && (ERROR_CODES.transient as readonly unknown[]).includes(error.context.errorCode)) {
 		error.context.maybeCarriedOut = true;
 	}
 	if (error instanceof NodeApiError && error.context.maybeCarriedOut === true) {
-		error.description = `${error.description ?? ''}. The ${action} of this ${apiName} record got no answer after it was sent, so it may have been carried out. Writes are never repeated automatically: check in Fxiaoke before running this item again.`;
+		error.description = `${error.description ?? ''}. ${subject} got no answer after it was sent, so it may have been carried out. Writes are never repeated automatically: check in Fxiaoke before running this item again.`;
 	}
 	return error;
 }

@@ -1,0 +1,6 @@
+import { decide, decisionFields } from './decide';
+
+export const description = decisionFields('reject');
+
+/** Reject: the task's approvalResult "reject". */
+export const prepare = decide('reject');
