@@ -162,3 +162,76 @@ test('bad input names the field and the item, nothing sent; with Continue On Fai
 	expect(sandbox.requests.length).toBe(before);
 	expect(id).toBeDefined();
 });
+
+describe('Fxiaoke Trigger: approval events', () => {
+	const { FxiaokeTrigger } = require('../nodes/FxiaokeTrigger/FxiaokeTrigger.node');
+	const { createPollContext } = require('./support/harness');
+	const T0 = Date.UTC(2026, 11, 3, 8, 0, 0);
+	const at = (ms) => sandbox.crm.setClock(T0 + ms);
+	afterEach(() => {
+		sandbox.crm.setClock(null);
+		sandbox.crm.approvals.lagMs = 0;
+	});
+
+	/** A polling trigger with its static data (the acting employee: `userId`). */
+	function trigger(parameters, userId = '1000') {
+		const staticData = {};
+		const credential = sandboxCredential(baseUrl, { userId });
+		const node = new FxiaokeTrigger();
+		return async () => {
+			const out = await node.poll.call(createPollContext({ parameters: { simplify: false, options: FAST, ...parameters }, credential, staticData, mode: 'trigger' }));
+			return out === null ? [] : out[0].map((i) => i.json);
+		};
+	}
+	const act = (operation, id, userId, opinion = 'ok') => run(approval(operation, { taskFrom: 'record', ...ofRecord(id), opinion }), [{}], { userId });
+
+	test('Approval Changed (Passed, Rejected): each approval once, when it ends; read by last_modify_time (the describe says so), in-progress steps not emitted', async () => {
+		at(0);
+		const poll = trigger({ event: 'approvalChanged', approvalStates: ['pass', 'reject'] });
+		expect(await poll()).toEqual([]);
+		at(1000);
+		const passed = await opportunity('To pass', 150000);
+		const rejected = await opportunity('To reject', 160000);
+		expect(await poll()).toEqual([]); // both in progress
+		at(2000);
+		await act('approve', passed, '1001');
+		await act('reject', rejected, '1000', 'No');
+		expect(await poll()).toEqual([expect.objectContaining({ object_data_id: rejected, state: 'reject' })]);
+		at(3000);
+		await act('approve', passed, '1002');
+		expect(await poll()).toEqual([expect.objectContaining({ object_data_id: passed, state: 'pass', workflow_id: FLOW })]);
+		expect(await poll()).toEqual([]);
+		const query = sandbox.requests.filter((r) => r.endpoint === 'crm.query' && bodyOf(r).data.dataObjectApiName === 'ApprovalInstanceObj').map(bodyOf).at(-1);
+		expect(query.data.search_query_info.orders[0].fieldName).toBe('last_modify_time');
+		expect(query.data.search_query_info.filters).toEqual(expect.arrayContaining([{ field_name: 'state', field_values: ['pass', 'reject'], operator: 'IN' }]));
+	});
+
+	test('Approval Changed sees a change the instance query shows late (within the one-minute overlap), once', async () => {
+		at(0);
+		const poll = trigger({ event: 'approvalChanged', approvalStates: ['in_progress'] });
+		await poll();
+		sandbox.crm.approvals.lagMs = 30_000;
+		at(1000);
+		const id = await opportunity('Late', 170000);
+		at(5000);
+		expect(await poll()).toEqual([]); // not visible yet
+		at(32_000);
+		expect((await poll()).map((i) => i.object_data_id)).toEqual([id]);
+		at(40_000);
+		expect(await poll()).toEqual([]);
+	});
+
+	test('Approval Task Waiting for Me: the acting employee\'s tasks only, each once; another approver\'s are not emitted', async () => {
+		at(0);
+		const poll = trigger({ event: 'approvalTaskWaiting' }, '1002');
+		await poll();
+		at(1000);
+		const id = await opportunity('Second step', 180000);
+		expect(await poll()).toEqual([]); // the first task is 1000's or 1001's
+		at(2000);
+		await act('approve', id, '1000');
+		const tasks = await poll();
+		expect(tasks).toEqual([expect.objectContaining({ object_data_id: id, state: 'in_progress', candidate_ids: ['1002'] })]);
+		expect(await poll()).toEqual([]);
+	});
+});

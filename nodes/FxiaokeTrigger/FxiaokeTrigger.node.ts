@@ -22,6 +22,7 @@ import {
 	ChangeTracker,
 	changedSinceCreated,
 	markTimeOf,
+	MODIFIED,
 	MAX_HASHES,
 	OVERLAP_MS,
 	pagesPast,
@@ -31,7 +32,12 @@ import {
 } from './changes';
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const EVENTS: TriggerEvent[] = ['created', 'updated', 'createdOrUpdated'];
+/** The trigger's Event choices: record events, and approval events read from the approval objects. */
+type EventChoice = TriggerEvent | 'approvalChanged' | 'approvalTaskWaiting';
+const EVENTS: EventChoice[] = ['created', 'updated', 'createdOrUpdated', 'approvalChanged', 'approvalTaskWaiting'];
+const APPROVAL_EVENTS = ['approvalChanged', 'approvalTaskWaiting'];
+/** The approval states Approval Changed can wait for (API.md §15). */
+const APPROVAL_STATES = ['pass', 'reject', 'cancel', 'in_progress', 'error'];
 const MAX_WORKFLOW_ID = 21;
 /** Fetch Test Event looks through at most this many pages of the newest records for one of its event. */
 const FETCH_PAGES = 5;
@@ -54,18 +60,28 @@ type Page = (extra: QueryFilter[], orders: Orders, projection?: string[], offset
 /** The trigger's settings, checked before anything is read. */
 interface Settings {
 	apiName: string;
+	/** How the object is scanned (an approval event: every creation and change). */
 	event: TriggerEvent;
+	/** The modification time's field (from the describe: approval objects name it last_modify_time). */
+	modified: string;
+	/** Filters of an approval event, beside the user's. */
+	extraFilters: QueryFilter[];
+	/** Which of the changed records an approval event emits; the fields it reads. */
+	accept: (record: IDataObject) => boolean;
+	acceptFields: string[];
+	key: string;
 	watched: string[];
 	simplify: boolean;
 	maxEvents: number;
 	options: NodeOptions;
 }
 
-/** The newest record (in `orders`) that matches the filters and is of `event`; undefined if none. */
-async function newestOfEvent(page: Page, orders: Orders, event: TriggerEvent): Promise<IDataObject | undefined> {
+/** The newest record (in `orders`) that matches the filters and is of the settings' event; undefined if none. */
+async function newestOfEvent(page: Page, orders: Orders, settings: Settings): Promise<IDataObject | undefined> {
+	const isEvent = (r: IDataObject) => settings.accept(r) && (settings.event !== 'updated' || changedSinceCreated(r, settings.modified));
 	for (let p = 0; p < FETCH_PAGES; p++) {
 		const records = await page([], orders, undefined, p * PAGE_LIMIT);
-		const found = event === 'updated' ? records.find(changedSinceCreated) : records[0];
+		const found = records.find(isEvent);
 		if (found !== undefined || records.length < PAGE_LIMIT) return found;
 	}
 	return undefined;
@@ -99,17 +115,38 @@ export class FxiaokeTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fxiaokeApi', required: true }],
 		properties: [
-			{ ...objectApiNameField, displayOptions: undefined },
+			{ ...objectApiNameField, displayOptions: { hide: { event: APPROVAL_EVENTS } } },
 			{
 				displayName: 'Event',
 				name: 'event',
 				type: 'options',
 				options: [
+					{ name: 'Approval Changed', value: 'approvalChanged', description: 'An approval (ApprovalInstanceObj) started or reached one of the chosen states' },
+					{
+						name: 'Approval Task Waiting for Me',
+						value: 'approvalTaskWaiting',
+						description: 'A task of an approval (ApprovalTaskObj) waits for the acting employee: the credential\'s User ID',
+					},
 					{ name: 'Record Created', value: 'created' },
-					{ name: 'Record Updated', value: 'updated', description: 'A change to a record after it was created' },
 					{ name: 'Record Created or Updated', value: 'createdOrUpdated' },
+					{ name: 'Record Updated', value: 'updated', description: 'A change to a record after it was created' },
 				],
 				default: 'createdOrUpdated',
+			},
+			{
+				displayName: 'States',
+				name: 'approvalStates',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Cancelled', value: 'cancel' },
+					{ name: 'Error', value: 'error' },
+					{ name: 'In Progress', value: 'in_progress', description: 'Started, or moved on to its next task' },
+					{ name: 'Passed', value: 'pass' },
+					{ name: 'Rejected', value: 'reject' },
+				],
+				default: ['pass', 'reject', 'cancel'],
+				description: 'An approval is emitted each time it changes while in one of these states',
+				displayOptions: { show: { event: ['approvalChanged'] } },
 			},
 			{
 				displayName: 'Only When These Fields Change',
@@ -121,7 +158,7 @@ export class FxiaokeTrigger implements INodeType {
 					'An update counts only when one of these fields has a new value; none chosen: every update. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 				displayOptions: { show: { event: ['updated'] } },
 			},
-			filtersField(),
+			{ ...filtersField(), displayOptions: { hide: { event: APPROVAL_EVENTS } } },
 			simplifyField,
 			{
 				...optionsCollection,
@@ -149,7 +186,11 @@ export class FxiaokeTrigger implements INodeType {
 		try {
 			forgetDescribes(this);
 			const fields = await describeObject(this, settings.apiName, 0, settings.options);
-			const filters = readFilters(triggerParameters(this), 0, fields);
+			// the approval objects name their modification time last_modify_time (API.md §15): the describe says
+			if (!fields.some((f) => f.apiName === MODIFIED) && fields.some((f) => f.apiName === 'last_modify_time')) settings.modified = 'last_modify_time';
+			const choice = String(this.getNodeParameter('event', ''));
+			if (choice === 'approvalTaskWaiting') settings.accept = waitsFor(String((await this.getCredentials('fxiaokeApi')).userId ?? '').trim());
+			const filters = APPROVAL_EVENTS.includes(choice) ? settings.extraFilters : readFilters(triggerParameters(this), 0, fields);
 			const page: Page = async (extra, orders, projection, offset = 0) => {
 				const info: IDataObject = { limit: PAGE_LIMIT, offset, filters: [...filters, ...extra], orders };
 				if (projection) info.fieldProjection = projection;
@@ -161,7 +202,7 @@ export class FxiaokeTrigger implements INodeType {
 			if (this.getMode() === 'manual') return output([await fetchTestEvent(this, page, settings)]);
 
 			const deadline = deadlineOf(this);
-			const key = JSON.stringify([settings.apiName, settings.event, settings.watched]);
+			const key = settings.key;
 			const data = this.getWorkflowStaticData('node') as { state?: TriggerState };
 			if (data.state === undefined || data.state.key !== key) {
 				// First activation (or another object, event or watched fields): from now on.
@@ -181,10 +222,12 @@ export class FxiaokeTrigger implements INodeType {
 /** The parameters, checked before anything is read. */
 function checkSettings(ctx: IPollFunctions): Settings {
 	const node = ctx.getNode();
-	const apiName = String(ctx.getNodeParameter('objectApiName', '', { extractValue: true }) ?? '').trim();
+	const choice = ctx.getNodeParameter('event', 'createdOrUpdated') as EventChoice;
+	if (!EVENTS.includes(choice)) throw new NodeOperationError(node, `Event (event) must be one of ${EVENTS.join(', ')}, not ${JSON.stringify(choice)}`);
+	const approval = approvalSettings(ctx, choice);
+	const apiName = approval?.apiName ?? String(ctx.getNodeParameter('objectApiName', '', { extractValue: true }) ?? '').trim();
 	if (!API_NAME.test(apiName)) throw new NodeOperationError(node, 'Object (objectApiName) is not an API name (letters, digits and underscores)');
-	const event = ctx.getNodeParameter('event', 'createdOrUpdated') as TriggerEvent;
-	if (!EVENTS.includes(event)) throw new NodeOperationError(node, `Event (event) must be created, updated or createdOrUpdated, not ${JSON.stringify(event)}`);
+	const event: TriggerEvent = approval === undefined ? (choice as TriggerEvent) : 'createdOrUpdated';
 	const maxEvents = Number((ctx.getNodeParameter('options', {}) as IDataObject).maxChangesPerPoll ?? DEFAULT_MAX_EVENTS);
 	if (!Number.isInteger(maxEvents) || maxEvents < 1) {
 		throw new NodeOperationError(node, `Option "Max Changes per Poll" must be a whole number of at least 1, not ${JSON.stringify(maxEvents)}`);
@@ -197,18 +240,48 @@ function checkSettings(ctx: IPollFunctions): Settings {
 			description: 'Changes made while n8n is stopped would be lost. Import the workflow again without its "id" (n8n then gives it one), or with an ID of at most 16 letters and digits.',
 		});
 	}
+	const watched = event === 'updated' ? (ctx.getNodeParameter('watchFields', []) as string[]) : [];
 	return {
 		apiName,
 		event,
-		watched: event === 'updated' ? (ctx.getNodeParameter('watchFields', []) as string[]) : [],
+		modified: MODIFIED,
+		extraFilters: approval?.filters ?? [],
+		accept: approval?.accept ?? (() => true),
+		acceptFields: approval?.fields ?? [],
+		key: JSON.stringify(approval === undefined ? [apiName, event, watched] : [apiName, choice, approval.key]),
+		watched,
 		simplify: ctx.getNodeParameter('simplify', true) === true,
 		maxEvents,
 		options: readOptions(triggerParameters(ctx)),
 	};
 }
 
+/**
+ * An approval event: which object it reads, the filters it adds, which changed records it emits.
+ * Approval Changed: ApprovalInstanceObj in the chosen states. Approval Task Waiting for Me:
+ * ApprovalTaskObj in progress with the acting employee among its approvers (candidate_ids).
+ */
+function approvalSettings(ctx: IPollFunctions, choice: EventChoice) {
+	if (choice === 'approvalChanged') {
+		const states = ctx.getNodeParameter('approvalStates', []) as string[];
+		const wrong = states.filter((s) => !APPROVAL_STATES.includes(s));
+		if (states.length === 0 || wrong.length > 0) {
+			throw new NodeOperationError(ctx.getNode(), `States (approvalStates) must be one or more of ${APPROVAL_STATES.join(', ')}${wrong.length > 0 ? `, not ${wrong.join(', ')}` : ''}`);
+		}
+		return { apiName: 'ApprovalInstanceObj', filters: [{ field_name: 'state', field_values: states, operator: 'IN' }], accept: () => true, fields: [], key: [...states].sort() };
+	}
+	if (choice === 'approvalTaskWaiting') {
+		// accept is set by the poll, which reads the acting employee from the credential
+		return { apiName: 'ApprovalTaskObj', filters: [{ field_name: 'state', field_values: ['in_progress'], operator: 'EQ' }], accept: () => false, fields: ['candidate_ids'], key: [] };
+	}
+	return undefined;
+}
+
+/** Whether the acting employee is among a task's approvers (ApprovalTaskObj candidate_ids). */
+const waitsFor = (user: string) => (task: IDataObject) => Array.isArray(task.candidate_ids) && (task.candidate_ids as unknown[]).map(String).includes(user);
+
 /** Only what deciding needs is read while scanning; the records to emit are then read whole. */
-const projectionOf = (watched: string[]) => ['_id', 'create_time', 'last_modified_time', ...watched];
+const projectionOf = (settings: Settings) => ['_id', 'create_time', settings.modified, ...settings.watched, ...settings.acceptFields];
 const newestFirst = (field: string): Orders => [
 	{ fieldName: field, isAsc: false },
 	{ fieldName: '_id', isAsc: false },
@@ -219,7 +292,7 @@ const newestFirst = (field: string): Orders => [
  * one changed after it was created).
  */
 async function fetchTestEvent(ctx: IPollFunctions, page: Page, settings: Settings): Promise<IDataObject> {
-	const newest = await newestOfEvent(page, newestFirst(timeFieldOf(settings.event)), settings.event);
+	const newest = await newestOfEvent(page, newestFirst(timeFieldOf(settings.event, settings.modified)), settings);
 	if (newest !== undefined) return newest;
 	const what = settings.event === 'updated' ? `changed after its creation among the ${FETCH_PAGES * PAGE_LIMIT} most recently changed` : 'matches the filters';
 	throw new NodeOperationError(ctx.getNode(), `No ${settings.apiName} record ${what}`, {
@@ -234,16 +307,16 @@ async function fetchTestEvent(ctx: IPollFunctions, page: Page, settings: Setting
  * first, up to MAX_HASHES or the poll's deadline), so that a later change is compared with them.
  */
 async function baseline(page: Page, settings: Settings, key: string, deadline: number): Promise<TriggerState> {
-	const field = timeFieldOf(settings.event);
-	const projection = projectionOf(settings.watched);
+	const field = timeFieldOf(settings.event, settings.modified);
+	const projection = projectionOf(settings);
 	const scan = (extra: QueryFilter[], orders: Orders) => page(extra, orders, projection);
 	const [newest] = await page([], newestFirst(field), projection);
-	const newestTime = newest === undefined ? 0 : markTimeOf(newest, field);
+	const newestTime = newest === undefined ? 0 : markTimeOf(newest, field, settings.modified);
 	const mark = Number.isFinite(newestTime) ? newestTime : 0;
-	const tracker = new ChangeTracker({ key, mark, seen: {}, hashes: {} }, settings.event, settings.watched);
+	const tracker = new ChangeTracker({ key, mark, seen: {}, hashes: {} }, settings.event, settings.watched, settings.modified);
 	if (settings.watched.length > 0) {
 		const recent: IDataObject[] = [];
-		for await (const found of pagesPast(scan, 'last_modified_time', { time: mark }, false)) {
+		for await (const found of pagesPast(scan, settings.modified, { time: mark }, false)) {
 			recent.push(...found.slice(0, MAX_HASHES - recent.length));
 			if (recent.length >= MAX_HASHES || Date.now() >= deadline) break;
 		}
@@ -260,9 +333,9 @@ async function baseline(page: Page, settings: Settings, key: string, deadline: n
  * then holds a cursor at the last record taken.
  */
 async function readChanges(page: Page, settings: Settings, state: TriggerState, deadline: number): Promise<{ records: IDataObject[]; state: TriggerState }> {
-	const field = timeFieldOf(settings.event);
-	const projection = projectionOf(settings.watched);
-	const tracker = new ChangeTracker(state, settings.event, settings.watched);
+	const field = timeFieldOf(settings.event, settings.modified);
+	const projection = projectionOf(settings);
+	const tracker = new ChangeTracker(state, settings.event, settings.watched, settings.modified);
 	// Draining a backlog goes on from its cursor; records that turn up late behind it are caught by
 	// the overlap once it is drained.
 	const from = state.cursor ?? { time: state.mark - OVERLAP_MS };
@@ -275,7 +348,7 @@ async function readChanges(page: Page, settings: Settings, state: TriggerState, 
 				drained = false;
 				break;
 			}
-			if (tracker.take(record)) events.push(record);
+			if (tracker.take(record) && settings.accept(record)) events.push(record);
 		}
 		records.push(...(await readWhole(page, events)));
 		if (!drained || Date.now() >= deadline) {

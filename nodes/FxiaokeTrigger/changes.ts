@@ -47,7 +47,9 @@ export interface TriggerState {
 /** One page of records matching the filters, in the order asked. */
 export type PageQuery = (filters: QueryFilter[], orders: Array<{ fieldName: string; isAsc: boolean }>) => Promise<IDataObject[]>;
 
-export const timeFieldOf = (event: TriggerEvent) => (event === 'created' ? 'create_time' : 'last_modified_time');
+/** The modification time's field: `last_modified_time`, but `last_modify_time` on the approval objects (API.md §15). */
+export const MODIFIED = 'last_modified_time';
+export const timeFieldOf = (event: TriggerEvent, modified = MODIFIED) => (event === 'created' ? 'create_time' : modified);
 export const timeOf = (record: IDataObject, field: string) => (typeof record[field] === 'number' ? (record[field] as number) : Number(record[field]));
 
 /** Whether `a` comes after `b` in the scan's order (descending when `ascending` is false). */
@@ -120,9 +122,9 @@ export function watchedHash(record: IDataObject, watched: string[]): string {
  * Fxiaoke sets. A create_time can be set by the client (API.md §12, hasSpecifyTime): one a day ahead
  * would move the mark past every real change of that day, and those would never be read.
  */
-export function markTimeOf(record: IDataObject, field: string): number {
+export function markTimeOf(record: IDataObject, field: string, modified = MODIFIED): number {
 	const time = timeOf(record, field);
-	const written = timeOf(record, 'last_modified_time');
+	const written = timeOf(record, modified);
 	return Number.isFinite(written) ? Math.min(time, written) : time;
 }
 
@@ -134,8 +136,8 @@ export function markTimeOf(record: IDataObject, field: string): number {
 export const CREATION_TOLERANCE_MS = 10_000;
 
 /** Whether a record was changed after it was created (what Record Updated emits), beyond the tolerance. */
-export const changedSinceCreated = (record: IDataObject): boolean =>
-	timeOf(record, 'last_modified_time') - timeOf(record, 'create_time') > CREATION_TOLERANCE_MS;
+export const changedSinceCreated = (record: IDataObject, modified = MODIFIED): boolean =>
+	timeOf(record, modified) - timeOf(record, 'create_time') > CREATION_TOLERANCE_MS;
 
 /**
  * Decides, record by record in (time, _id) order, which are events, and keeps the state that
@@ -157,8 +159,9 @@ export class ChangeTracker {
 		private readonly state: TriggerState,
 		private readonly event: TriggerEvent,
 		private readonly watched: string[],
+		private readonly modified = MODIFIED,
 	) {
-		this.field = timeFieldOf(event);
+		this.field = timeFieldOf(event, modified);
 		this.seen = { ...state.seen };
 		this.hashes = { ...state.hashes };
 		this.mark = state.mark;
@@ -170,10 +173,10 @@ export class ChangeTracker {
 		const time = timeOf(record, this.field);
 		if (!Number.isFinite(time)) return false;
 		this.last = { time, id };
-		this.mark = Math.max(this.mark, markTimeOf(record, this.field));
+		this.mark = Math.max(this.mark, markTimeOf(record, this.field, this.modified));
 		if (this.seen[id] !== undefined && this.seen[id] >= time) return false;
 		this.seen[id] = time;
-		const created = !changedSinceCreated(record);
+		const created = !changedSinceCreated(record, this.modified);
 		if (this.event === 'updated' && this.watched.length > 0) {
 			const before = this.keepHash(record);
 			return !created && before !== undefined && before !== this.hashes[id];
