@@ -13,7 +13,10 @@
  * 100 new opportunities with Max Changes per Poll 40 (40, 40, 20 over three polls, across the
  * restart, each once); and a trigger in a workflow whose ID is too long for n8n to keep its state,
  * which refuses to poll. An account last changed days before activation whose unwatched field
- * changes is never announced (the example watches account_level only).
+ * changes is never announced (the example watches account_level only). Approvals: a large
+ * opportunity's approval flow starts; Approval Task Waiting for Me (as employee 1000) → Fxiaoke
+ * Approval → Approve its task by ID; the second step is approved as 1002; Approval Changed (Passed)
+ * → Send Text announces it: each once.
  * n8n polls at most once a minute, so this takes about four minutes (npm test runs it beside others).
  *
  * Requires `npm run build` first (dist/).
@@ -43,6 +46,8 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	const backlogId = n8nId();
 	/** 22 characters: n8n 2.41 saves static data only for IDs of at most 21 (isWorkflowIdValid). */
 	const longId = `${n8nId()}longID`;
+	const waitingId = n8nId();
+	const passedId = n8nId();
 	/** @type {{ stop: () => Promise<void>, output: () => string } | undefined} */
 	let n8n;
 
@@ -73,8 +78,10 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 				objectApiName: { __rl: true, mode: 'id', value: 'object_ticket__c' },
 				event: 'createdOrUpdated',
 			}),
+			triggerTo(waitingId, 'My approval tasks → approve', credentials, { resource: 'approval', operation: 'approve', taskFrom: 'id', taskId: '={{ $json._id }}', opinion: 'Approved by n8n' }, { event: 'approvalTaskWaiting' }),
+			triggerToText(passedId, 'Approvals passed → text', credentials, { toUser: '1004', content: '={{ $json.object_data_id }} {{ $json.state }}' }, { event: 'approvalChanged', approvalStates: ['pass'] }),
 		]);
-		await publishWorkflows(home, [workflowId, example.id, createdId, backlogId, longId]);
+		await publishWorkflows(home, [workflowId, example.id, createdId, backlogId, longId, waitingId, passedId]);
 	});
 
 	/**
@@ -83,6 +90,15 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	 * @param {{ toUser: string, content?: string }} send @param {Record<string, unknown>} trigger
 	 */
 	function triggerToText(id, name, credentials, { toUser, content = '={{ $json._id }} {{ $json.name }}' }, trigger) {
+		return triggerTo(id, name, credentials, { resource: 'message', operation: 'sendText', toUser, content }, trigger);
+	}
+
+	/**
+	 * Fxiaoke Trigger (every minute, `trigger` parameters) → the Fxiaoke node with `parameters`.
+	 * @param {string} id @param {string} name @param {Record<string, unknown>} credentials
+	 * @param {Record<string, unknown>} parameters @param {Record<string, unknown>} trigger
+	 */
+	function triggerTo(id, name, credentials, parameters, trigger) {
 		return {
 			id,
 			name,
@@ -97,7 +113,7 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 					type: FXIAOKE_NODE_TYPE,
 					typeVersion: 1,
 					position: [300, 0],
-					parameters: { resource: 'message', operation: 'sendText', toUser, content },
+					parameters,
 					credentials,
 				},
 			],
@@ -125,7 +141,7 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 	 * times (`fromStart`: n times since n8n first started), and their executions have acted.
 	 */
 	async function waitPolls(n, fromStart = false) {
-		const objects = ['LeadsObj', 'AccountObj', 'ContactObj', 'NewOpportunityObj'];
+		const objects = ['LeadsObj', 'AccountObj', 'ContactObj', 'NewOpportunityObj', 'ApprovalInstanceObj', 'ApprovalTaskObj'];
 		const from = objects.map((o) => (fromStart ? 0 : pollsOf(o)));
 		const limitS = n * 65 + 30;
 		const deadline = Date.now() + limitS * 1000;
@@ -168,7 +184,15 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 					sb.crm.put('NewOpportunityObj', { name: `opp-${i}`, account_id: acme, close_date: Date.now() + 30 * 24 * 3600 * 1000 }),
 				);
 				sb.crm.change('ContactObj', oldContact, { name: 'keep: before activation, changed' });
+				// a large opportunity created through the API starts its approval flow: 1000 or 1001, then 1002
+				const created1 = sb.crm.handle('create', false, { data: { object_data: { dataObjectApiName: 'NewOpportunityObj', name: 'Large', account_id: acme, amount: '500000', close_date: Date.now() } } }, '1000');
+				const large = /** @type {any} */ (created1).extra.dataId;
 				await waitPolls(1);
+				// Approval Task Waiting for Me (as 1000) → Approve by task ID, through the node, once
+				const approvals = () => sb.requests.filter((r) => r.endpoint === 'approval.task' && r.response?.body?.errorCode === 0);
+				expect(approvals().map((r) => r.body.data)).toEqual([{ taskId: expect.any(String), approvalResult: 'agree', opinion: 'Approved by n8n' }]);
+				const second = [...sb.crm.approvals.tasks.values()].find((t) => t.state === 'in_progress' && t.unCompletePersons.includes('1002'));
+				expect(sb.crm.approvals.handle('approval.task', { data: { taskId: second.id, approvalResult: 'agree', opinion: 'and by 1002' } }, '1002')).toMatchObject({ applied: true });
 				// older records never: only what was created or changed after activation
 				expect(sent().sort()).toEqual(created.map(key).sort());
 				// Record Created with a filter: the new matching one only (not the other, not a change)
@@ -203,13 +227,17 @@ describe(`Fxiaoke Trigger in a real n8n ${VERSION}`, () => {
 				expect(new Set(sent()).size).toBe(sent().length);
 				expect(contactsSent().sort()).toEqual([`${contacts[0]} keep-1`, `${future} keep-future`, `${contacts[2]} keep-2`, `${contacts[3]} keep-3`].sort());
 				// the backlog drained across the restart: 40 per poll, each opportunity once
-				expect(opportunitiesSent().sort()).toEqual(opportunities.map((id, i) => `${id} opp-${i}`).sort());
+				// (and the large opportunity with an approval flow, created after them)
+				expect(opportunitiesSent().sort()).toEqual([...opportunities.map((id, i) => `${id} opp-${i}`), `${large} Large`].sort());
 				// the example: the message is revoked once, and nothing announced again
 				expect(revokes().map((r) => r.body)).toEqual([{ serviceId: DEMO.serviceId, messageId }]);
 				expect(sb.messages.get(messageId)).toMatchObject({ revoked: true });
 				// and the remark that held its ID is cleared (a field mapped to empty text is cleared)
 				expect(account(acme).remark).toBeNull();
 				expect(appSends()).toHaveLength(1);
+				// the approval: approved once by the workflow, announced once as passed
+				expect(approvals()).toHaveLength(1);
+				expect(sentTo('1004')).toEqual([`${large} pass`]);
 			} finally {
 				await n8n?.stop();
 			}
