@@ -1,6 +1,9 @@
 import {
 	NodeConnectionTypes,
+	SEND_AND_WAIT_OPERATION,
 	type IExecuteFunctions,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -30,6 +33,8 @@ export class Fxiaoke implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fxiaokeApi', required: true }],
+		// Send and Wait for Response resumes the execution through these
+		webhooks: message.sendAndWait.webhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -59,6 +64,12 @@ export class Fxiaoke implements INodeType {
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Send and Wait acts once for the run (like n8n's own), not item by item
+		if (this.getNodeParameter('operation', 0) === SEND_AND_WAIT_OPERATION) return await message.sendAndWait.execute.call(this);
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await message.sendAndWait.webhook.call(this);
 	}
 }

@@ -23,13 +23,16 @@ function buildText(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
 	return { msgType: 'text', content: { content } };
 }
 
-/** Composite: `{head, first?, form?, remark?, link}`; empty optional parts are left out. */
-function buildComposite(ctx: IExecuteFunctions, itemIndex: number): MessageContent {
+/**
+ * Composite: `{head, first?, form?, remark?, link}`; empty optional parts are left out. The link
+ * comes from the Link fields, or is given (Send and Wait: the response page, per recipient).
+ */
+export function buildComposite(ctx: IExecuteFunctions, itemIndex: number, link?: { title: string; url: string }): MessageContent {
 	const headTitle = textParameter(ctx, itemIndex, { label: 'Head Title', name: 'headTitle' }, true);
 	const firstContent = textParameter(ctx, itemIndex, { label: 'First Content', name: 'firstContent' });
 	const remark = textParameter(ctx, itemIndex, { label: 'Remark', name: 'remark' });
-	const linkTitle = textParameter(ctx, itemIndex, { label: 'Link Title', name: 'linkTitle' }, true);
-	const linkUrl = textParameter(ctx, itemIndex, { label: 'Link URL', name: 'linkUrl' }, true).trim();
+	const linkTitle = link?.title ?? textParameter(ctx, itemIndex, { label: 'Link Title', name: 'linkTitle' }, true);
+	const linkUrl = link?.url ?? textParameter(ctx, itemIndex, { label: 'Link URL', name: 'linkUrl' }, true).trim();
 	if (CONTROL_CHARACTERS.test(linkUrl)) {
 		throw inputError(ctx, itemIndex, { label: 'Link URL', name: 'linkUrl' }, 'contains control characters (such as a line break)');
 	}

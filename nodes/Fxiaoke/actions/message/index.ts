@@ -3,10 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as revoke from './revoke.operation';
 import * as sendArticles from './sendArticles.operation';
 import * as sendAsServiceAccount from './sendAsServiceAccount.operation';
+import * as sendAndWait from './sendAndWait';
 import * as sendComposite from './sendComposite.operation';
 import * as sendText from './sendText.operation';
 
-export { revoke, sendArticles, sendAsServiceAccount, sendComposite, sendText };
+export { revoke, sendAndWait, sendArticles, sendAsServiceAccount, sendComposite, sendText };
 
 export const description: INodeProperties[] = [
 	{
@@ -21,6 +22,12 @@ export const description: INodeProperties[] = [
 				value: 'revoke',
 				description: 'Retract a message sent through a service account',
 				action: 'Revoke a message',
+			},
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description: 'Send a card whose link opens a response page (approve or decline, a text or a form), and wait for the first answer',
+				action: 'Send a message and wait for a response',
 			},
 			{
 				name: 'Send as Service Account',
@@ -56,4 +63,5 @@ export const description: INodeProperties[] = [
 	...sendComposite.description,
 	...sendArticles.description,
 	...sendAsServiceAccount.description,
+	...sendAndWait.description,
 ];
