@@ -751,6 +751,12 @@ class Sandbox {
   }
 
   replyOther(res, record, url) {
+    if (url.pathname === '/sandbox/messages') {
+      // what was sent, newest first (to see a card and its link while trying a workflow)
+      const toUser = url.searchParams.get('toUser');
+      const sent = this.sent.filter((s) => toUser === null || s.toUser.includes(toUser)).slice(-50).reverse();
+      return this.sendJson(res, record, 200, { messages: sent.map(({ seq, toUser: to, content, messageId }) => ({ seq, toUser: to, content, messageId })) });
+    }
     if (url.pathname === LANDING_PATH) {
       return this.sendText(res, record, 200, 'text/html; charset=utf-8', htmlPage('Fxiaoke', 'Marketing landing page (not an API).'));
     }

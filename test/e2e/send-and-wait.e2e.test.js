@@ -8,14 +8,19 @@
  * opens a link as a recipient would (GET: the page) and answers (POST: its form): Approval, Free
  * Text, Custom Form (a bad answer is refused and changes nothing), a link whose recipient was
  * altered is refused by n8n (401), a second answer after the first gets n8n's "no action required"
- * page and resumes nothing, and a wait with a limit goes on without an answer.
+ * page and resumes nothing, and a wait with a limit goes on without an answer. Beside them,
+ * examples/discount-approval.json: a new large opportunity → the manager's card → approved → the
+ * opportunity moves to Proposal.
  *
  * Requires `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
 
-const { importCredentials, importWorkflow, publishWorkflows, startN8nServer } = require('../support/n8n');
-const { buildCredential, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('../support/workflows');
+const fs = require('node:fs');
+const nodePath = require('node:path');
+
+const { importCredentials, importWorkflow, publishWorkflows, startN8nServer, REPO_ROOT } = require('../support/n8n');
+const { bindWorkflowCredential, buildCredential, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE, n8nId } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
 const { useE2e, VERSION } = require('../support/e2e-fixture');
 
@@ -99,7 +104,9 @@ describe(`Send and Wait for Response in a real n8n ${VERSION}`, () => {
 				],
 			})),
 		);
-		await publishWorkflows(home, Object.values(flows).map((f) => f.id));
+		const example = bindWorkflowCredential(JSON.parse(fs.readFileSync(nodePath.join(REPO_ROOT, 'examples', 'discount-approval.json'), 'utf8')), cred);
+		await importWorkflow(home, [example]);
+		await publishWorkflows(home, [...Object.values(flows).map((f) => f.id), example.id]);
 	});
 
 	/** The cards sent so far for a flow: recipient → the link. */
@@ -133,6 +140,11 @@ describe(`Send and Wait for Response in a real n8n ${VERSION}`, () => {
 
 				// a wait limited to 6 s, started first (n8n looks at due waits about once a minute)
 				await start('limited');
+				// the example: its trigger's first poll starts from now; a large opportunity after it
+				const polls = () => sb.requests.filter((r) => r.endpoint === 'crm.describe' && r.body?.data?.apiName === 'NewOpportunityObj').length;
+				await waitFor(() => polls() >= 1, 'the example\'s first poll');
+				const account = sb.crm.put('AccountObj', { name: 'Big buyer' });
+				const deal = sb.crm.put('NewOpportunityObj', { name: 'Big deal', account_id: account, amount: '60000', close_date: Date.now() });
 				// Approval: two cards, each with its own link (signed, naming its recipient)
 				const cards = await start('approval');
 				const card = sb.requests.find((r) => r.endpoint === 'send' && r.body?.composite?.head?.title === 'Discount for approval').body.composite;
@@ -183,6 +195,13 @@ describe(`Send and Wait for Response in a real n8n ${VERSION}`, () => {
 				await waitFor(() => told().some((t) => t.startsWith('customForm:')), 'the form');
 				expect(JSON.parse(told().find((t) => t.startsWith('customForm:')).slice('customForm: '.length))).toMatchObject({ Discount: 12.5, Reason: 'Volume', respondedBy: '1002' });
 
+				// the example: the manager's card (1001), approved: the opportunity moves to Proposal
+				await waitFor(() => sb.requests.some((r) => r.endpoint === 'send' && r.body?.composite?.head?.title === 'Discount approval: Big deal'), 'the example\'s card');
+				const exampleCard = sb.requests.find((r) => r.endpoint === 'send' && r.body?.composite?.head?.title === 'Discount approval: Big deal').body;
+				expect(exampleCard.toUser).toEqual(['1001']);
+				expect(exampleCard.composite.form).toEqual([{ label: 'Amount', value: '60000' }, expect.objectContaining({ label: 'Close date' })]);
+				expect((await answer(exampleCard.composite.link.url, { decision: 'approve' })).status).toBe(200);
+				await waitFor(() => sb.crm.objects.get('NewOpportunityObj').records.get(deal).sales_stage === '2', 'the opportunity\'s stage');
 				// the limited wait: the run went on with no answer
 				await waitFor(() => told().some((t) => t.startsWith('limited:')), 'the limited wait');
 				expect(told().filter((t) => t.startsWith('limited:'))).toEqual(['limited: null']);

@@ -226,6 +226,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 	}
 	const until = waitTill(this);
+	if (typeof this.getSignedResumeUrl !== 'function') {
+		throw new NodeOperationError(this.getNode(), 'Send and Wait for Response needs an n8n that signs resume links (n8n 1.123 and 2.x do; this one does not)', {
+			itemIndex: 0,
+			description: 'Nothing was sent to Fxiaoke. Update n8n.',
+		});
+	}
 	// every card is built (and checked) before the first is sent
 	const cards = recipients.toUser.map((employee) => ({
 		employee,
