@@ -240,9 +240,11 @@ describe(`the Fxiaoke node as an AI tool (n8n ${VERSION} export:nodes)`, () => {
 		);
 	});
 
-	test('lists the node and its tool variant CUSTOM.fxiaokeTool, wired as an AI tool', () => {
+	test('lists the node and its tool variant CUSTOM.fxiaokeTool, wired as an AI tool (and, for Send and Wait, n8n\'s human-review tool)', () => {
 		expect(Array.isArray(nodes)).toBe(true);
-		expect(nodes.filter((n) => /fxiaoke/i.test(n.name)).map((n) => n.name).sort()).toEqual([`${PREFIX}fxiaoke`, `${PREFIX}fxiaokeTool`, `${PREFIX}fxiaokeTrigger`, `${PREFIX}fxiaokeWebhookTrigger`]);
+		expect(nodes.filter((n) => /fxiaoke/i.test(n.name)).map((n) => n.name).sort()).toEqual(
+			[`${PREFIX}fxiaoke`, `${PREFIX}fxiaokeHitlTool`, `${PREFIX}fxiaokeTool`, `${PREFIX}fxiaokeTrigger`, `${PREFIX}fxiaokeWebhookTrigger`].sort(),
+		);
 		expect(base.usableAsTool).toBe(true);
 		expect(tool.displayName).toBe('Fxiaoke Tool');
 		expect(tool.inputs).toEqual([]);
