@@ -152,13 +152,34 @@ describe('rejected before sending: NodeOperationError naming the field and the i
 				.filter((p) => p.displayOptions?.show?.resource?.includes('message') && p.displayOptions.show.operation?.includes(operation))
 				.flatMap(namesIn);
 
-		expect([...new Set(REJECTED.map(([, valid]) => valid.operation))].sort()).toEqual([...messageOperations].sort());
+		// (Send and Wait acts once, for the first item: its own cases are below)
+		expect([...new Set(REJECTED.map(([, valid]) => valid.operation))].sort()).toEqual(messageOperations.filter((o) => o !== 'sendAndWait').sort());
 		expect(new Set(REJECTED.map(([name]) => name)).size).toBe(REJECTED.length);
 		// (Infinity, NaN and null would all print as null in plain JSON.)
 		const inputs = REJECTED.map(([, valid, bad]) => JSON.stringify([valid.operation, bad], (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? `number:${v}` : v)));
 		expect(inputs.filter((input, i) => inputs.indexOf(input) !== i)).toEqual([]);
 		const unknownFields = REJECTED.filter(([, valid, , field]) => !fieldsOfOperation(valid.operation).includes(field)).map(([name, , , field]) => `${name}: ${field}`);
 		expect(unknownFields).toEqual([]);
+	});
+});
+
+describe('Send and Wait for Response: bad input in the first item is refused before anything is sent', () => {
+	const sendAndWait = { resource: 'message', operation: 'sendAndWait', toUser: '1000', headTitle: 'Approve?', responseType: 'customForm' };
+	test.each([
+		['a custom form without fields', { formFields: {} }, 'Form Fields (formFields): a custom form needs at least one field, in item 0'],
+		['a dropdown without options', { formFields: { field: [{ label: 'Reason', type: 'dropdown', options: ' , ' }] } }, 'Form Fields (formFields): the dropdown Reason has no options, in item 0'],
+		['two fields with one label', { formFields: { field: [{ label: 'A' }, { label: 'A', type: 'number' }] } }, 'Form Fields (formFields): two fields are labelled A, in item 0'],
+		[
+			'21 recipients',
+			{ responseType: 'approval', toUser: Array.from({ length: 21 }, (_, i) => String(1000 + i)).join(',') },
+			'Send and Wait goes to at most 20 recipients (one card each, with its own link), not 21, in item 0',
+		],
+	])('%s', async (_name, bad, message) => {
+		const error = await runNode({ items: [{}], parameters: () => ({ ...sendAndWait, ...bad }), credential: sandboxCredential(baseUrl) }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(message);
+		expect(error.description).toMatch(/Nothing was sent to Fxiaoke/);
+		expect(business()).toHaveLength(0);
 	});
 });
 

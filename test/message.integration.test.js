@@ -603,7 +603,7 @@ describe('node description (n8n\'s own parameter resolution)', () => {
 			.filter((p) => p.name === 'operation')
 			.flatMap((p) => p.options.map((o) => o.value))
 			.filter((v) => v.startsWith('send'));
-		const SEND_OPERATIONS = ['sendArticles', 'sendAsServiceAccount', 'sendComposite', 'sendText'];
+		const SEND_OPERATIONS = ['sendAndWait', 'sendArticles', 'sendAsServiceAccount', 'sendComposite', 'sendText'];
 		expect([...operations].sort()).toEqual(SEND_OPERATIONS);
 		// Both convert options, each shown on exactly the send operations (so not on revoke, nor on another resource's operations).
 		expect(convert.map((o) => [o.name, [...o.displayOptions.show['/operation']].sort()])).toEqual([

@@ -65,7 +65,8 @@ export class Fxiaoke implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// Send and Wait acts once for the run (like n8n's own), not item by item
-		if (this.getNodeParameter('operation', 0) === SEND_AND_WAIT_OPERATION) return await message.sendAndWait.execute.call(this);
+		// (read raw: the router evaluates each parameter once per run, this must not add an evaluation)
+		if (this.getNode().parameters.operation === SEND_AND_WAIT_OPERATION) return await message.sendAndWait.execute.call(this);
 		return await router.call(this);
 	}
 

@@ -13,7 +13,7 @@ const MIN_TIMEOUT_MS = 100;
 const DEFAULT_RATE_WINDOW_SECONDS = DEFAULT_RATE_WINDOW_MS / 1000;
 
 /** Operations that send a message; the payload conversion options only apply to them. */
-export const SEND_OPERATIONS = ['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount'];
+export const SEND_OPERATIONS = ['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'sendAndWait'];
 
 /** One "Options" collection, the same names on every operation. */
 export const optionsCollection: INodeProperties = {
