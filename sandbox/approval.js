@@ -11,6 +11,7 @@
  *   /cgi/crm/approvalInstance/get             an instance and its tasks
  *   /cgi/crm/v2/special/object/approvalTask   agree / reject a task
  *   /cgi/crm/v2/special/approval/instance/cancel  withdraw the running approval of a record
+ *   /cgi/crm/v2/special/approval/rejectToBeforeTask  send a task back to an earlier one
  *
  * and ApprovalInstanceObj / ApprovalTaskObj as read-only CRM objects (data/query, data/get), their
  * time field named `last_modify_time` as §15's examples show. The instance queries lag (§15: "not
@@ -182,6 +183,8 @@ class ApprovalStore {
         return this.act(body.data, userId);
       case 'approval.cancel':
         return this.cancel(body.data);
+      case 'approval.rejectBack':
+        return this.rejectBack(body.data, userId);
       default:
         return bad(`unknown call ${endpoint}`);
     }
@@ -213,10 +216,9 @@ class ApprovalStore {
     if (typeof taskId !== 'string' || taskId === '') return bad('data.taskId is required');
     if (!['agree', 'reject'].includes(approvalResult)) return bad('data.approvalResult must be agree or reject');
     if (typeof opinion !== 'string') return bad('data.opinion is required');
-    const task = this.tasks.get(taskId);
-    if (!task) return { problem: problem(CODES.RECORD_NOT_FOUND, `no approval task ${JSON.stringify(taskId)}`) };
-    if (task.state !== 'in_progress') return { problem: problem(CODES.APPROVAL_TASK_DONE, `the task is ${task.state}`) };
-    if (!task.unCompletePersons.includes(userId)) return { problem: problem(CODES.APPROVAL_NOT_APPROVER, `approvers: ${task.unCompletePersons.join(', ')}`) };
+    const found = this.actionable(taskId, userId);
+    if ('problem' in found) return found;
+    const { task } = found;
     const instance = /** @type {Record<string, any>} */ (this.instances.get(task.instanceId));
     const at = this.crm.now();
     task.opinions.push({ userId, actionType: approvalResult, opinion, replyTime: at });
@@ -233,6 +235,38 @@ class ApprovalStore {
       this.startTask(instance, task.step + 1, at);
       this.mirror(instance);
     } else this.finish(instance, 'pass', at);
+    return { extra: {}, applied: true };
+  }
+
+  /** The task in progress `taskId` that `userId` may act on, or the problem. */
+  actionable(taskId, userId) {
+    const task = this.tasks.get(taskId);
+    if (!task) return { problem: problem(CODES.RECORD_NOT_FOUND, `no approval task ${JSON.stringify(taskId)}`) };
+    if (task.state !== 'in_progress') return { problem: problem(CODES.APPROVAL_TASK_DONE, `the task is ${task.state}`) };
+    if (!task.unCompletePersons.includes(userId)) return { problem: problem(CODES.APPROVAL_NOT_APPROVER, `approvers: ${task.unCompletePersons.join(', ')}`) };
+    return { task };
+  }
+
+  /** `{currentTaskId, rejectToTaskId, rejectOpinion}`: back to an earlier, passed task of the same approval, which runs again. */
+  rejectBack(data, userId) {
+    if (!data || typeof data !== 'object') return bad('data is required');
+    const { currentTaskId, rejectToTaskId, rejectOpinion } = data;
+    if (typeof currentTaskId !== 'string' || typeof rejectToTaskId !== 'string' || typeof rejectOpinion !== 'string' || rejectOpinion === '') {
+      return bad('data.currentTaskId, data.rejectToTaskId and data.rejectOpinion are required');
+    }
+    const found = this.actionable(currentTaskId, userId);
+    if ('problem' in found) return found;
+    const { task } = found;
+    const target = this.tasks.get(rejectToTaskId);
+    if (!target || target.instanceId !== task.instanceId || target.step >= task.step || target.state !== 'pass') return bad('rejectToTaskId is not an earlier, passed task of this approval');
+    const instance = /** @type {Record<string, any>} */ (this.instances.get(task.instanceId));
+    const at = this.crm.now();
+    task.opinions.push({ userId, actionType: 'reject', opinion: rejectOpinion, replyTime: at });
+    Object.assign(task, { state: 'go_back', unCompletePersons: [], completeOpenPersons: [...task.completeOpenPersons, userId], modifyTime: at, endTime: at });
+    this.mirrorTask(task, instance);
+    instance.lastModifyTime = at;
+    this.startTask(instance, target.step, at);
+    this.mirror(instance);
     return { extra: {}, applied: true };
   }
 
@@ -276,6 +310,7 @@ const APPROVAL_ROUTES = {
   '/cgi/crm/approvalInstance/get': 'approval.get',
   '/cgi/crm/v2/special/object/approvalTask': 'approval.task',
   '/cgi/crm/v2/special/approval/instance/cancel': 'approval.cancel',
+  '/cgi/crm/v2/special/approval/rejectToBeforeTask': 'approval.rejectBack',
 };
 
 module.exports = { ApprovalStore, APPROVAL_ROUTES, FLOWS };

@@ -49,7 +49,7 @@ const CRM_ENDPOINTS = ['crm.list', 'crm.describe', ...CRM_ACTIONS.map((a) => `cr
 /** Address-book calls (sandbox/directory.js): faults reach them only when named too. */
 const DIRECTORY_ENDPOINTS = Object.freeze(['user.simpleList', 'user.list', 'user.getByMobile', 'user.get', 'department.list']);
 /** Approval calls (sandbox/approval.js): faults reach them only when named too. */
-const APPROVAL_ENDPOINTS = Object.freeze(['approval.instances', 'approval.recordInstances', 'approval.get', 'approval.task', 'approval.cancel']);
+const APPROVAL_ENDPOINTS = Object.freeze(['approval.instances', 'approval.recordInstances', 'approval.get', 'approval.task', 'approval.cancel', 'approval.rejectBack']);
 const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS, ...DIRECTORY_ENDPOINTS, ...APPROVAL_ENDPOINTS]);
 const DEFAULT_SLOW_MS = 30000;
 

@@ -78,6 +78,25 @@ test('a large opportunity\'s approval: Get Many of the record, Get with readable
 	expect(done.description).toContain('The acting employee 1000 (the credential\'s User ID) must be a pending approver of the task and the task still in progress');
 });
 
+test('Reject with Send Back To Task ID: the approval goes back to the earlier task, which runs again; not to a task of the future', async () => {
+	const id = await opportunity('Sent back', 210000);
+	await run(approval('approve', { taskFrom: 'record', ...ofRecord(id), opinion: 'ok' }));
+	const instance = [...sandbox.crm.approvals.instances.values()].find((i) => i.dataId === id);
+	const [first, second] = [...sandbox.crm.approvals.tasks.values()].filter((t) => t.instanceId === instance.instanceId);
+	// back to a task that is not an earlier, passed one: Fxiaoke's (the sandbox's) refusal, once
+	const wrong = await run(approval('reject', { taskFrom: 'record', ...ofRecord(id), opinion: 'No', rejectToTaskId: second.id }), [{}], { userId: '1002' }).catch((e) => e);
+	expect(wrong).toBeInstanceOf(NodeApiError);
+	const [out] = await run(approval('reject', { taskFrom: 'record', ...ofRecord(id), opinion: 'Check the discount again', rejectToTaskId: first.id }), [{}], { userId: '1002' });
+	expect(out[0].json).toMatchObject({ taskId: second.id, rejectToTaskId: first.id, approvalResult: 'reject', actingUser: '1002' });
+	expect(requestsTo('approval.rejectBack').map(bodyOf)).toEqual([
+		{ data: { currentTaskId: second.id, rejectToTaskId: second.id, rejectOpinion: 'No' } },
+		{ data: { currentTaskId: second.id, rejectToTaskId: first.id, rejectOpinion: 'Check the discount again' } },
+	]);
+	expect(requestsTo('approval.rejectBack')[1].path).toBe('/cgi/crm/v2/special/approval/rejectToBeforeTask');
+	const [got] = await run(approval('get', { instanceId: instance.instanceId }));
+	expect(got[0].json).toMatchObject({ stateName: 'In Progress', tasks: [{ stateName: 'Passed' }, { stateName: 'Sent Back' }, { stateName: 'In Progress', unCompletePersons: ['1000', '1001'] }] });
+});
+
 test('Cancel withdraws the running approval with its reason; a record without one: the error says so (nothing sent), and Fxiaoke\'s error for a second cancel', async () => {
 	const id = await opportunity('Withdrawn deal', 120000);
 	const [out] = await run(approval('cancel', { ...ofRecord(id), cancelReason: 'Wrong amount' }));

@@ -15,6 +15,7 @@ export const PATHS = {
 	// §15 lists two task-action paths; the v2 one, in the data-wrapped style of the other v2 calls.
 	taskAction: '/cgi/crm/v2/special/object/approvalTask',
 	cancel: '/cgi/crm/v2/special/approval/instance/cancel',
+	rejectBack: '/cgi/crm/v2/special/approval/rejectToBeforeTask',
 } as const;
 
 /** The states and task types §15 lists, with the names the node shows beside them. */

@@ -42,6 +42,18 @@ export const decisionFields = (operation: 'approve' | 'reject'): INodeProperties
 		description: operation === 'reject' ? 'Why the task is rejected (shown to the applicant)' : 'A comment shown with the approval',
 		displayOptions: showFor([operation]),
 	},
+	...(operation === 'reject'
+		? [
+				{
+					displayName: 'Send Back To Task ID',
+					name: 'rejectToTaskId',
+					type: 'string',
+					default: '',
+					description: 'Empty: the approval is rejected. An earlier task\'s ID (tasks[].ID from Approval → Get): the approval goes back to that task, which runs again.',
+					displayOptions: showFor([operation]),
+				} as INodeProperties,
+			]
+		: []),
 ];
 
 /**
@@ -56,6 +68,7 @@ export const decide =
 		const apiName = byRecord ? readObjectApiName(this, itemIndex) : undefined;
 		const recordId = byRecord ? readRecordId(this, itemIndex) : undefined;
 		const givenTaskId = byRecord ? undefined : requireId(this, 'taskId', 'Task ID', itemIndex);
+		const rejectToTaskId = approvalResult === 'reject' ? textParameter(this, itemIndex, { label: 'Send Back To Task ID', name: 'rejectToTaskId' }).trim() : '';
 		return async () => {
 			let out: IDataObject;
 			if (apiName !== undefined && recordId !== undefined) {
@@ -63,14 +76,18 @@ export const decide =
 				out = { taskId: String(task.id), instanceId: instance.instanceId, objectApiName: apiName, recordId };
 			} else out = { taskId: String(givenTaskId) };
 			const user = await actingUser(this);
-			const body = { data: { taskId: out.taskId, approvalResult, opinion } };
+			// back to an earlier task (§15 rejectToBeforeTask), or the task's own agree / reject
+			const [path, body] =
+				rejectToTaskId === ''
+					? [PATHS.taskAction, { data: { taskId: out.taskId, approvalResult, opinion } }]
+					: [PATHS.rejectBack, { data: { currentTaskId: out.taskId, rejectToTaskId, rejectOpinion: opinion } }];
 			const verb = approvalResult === 'agree' ? 'approval' : 'rejection';
 			// Fxiaoke documents no code for "not an approver" (§15 uncertain 3, 6): a failure says what must hold.
 			const hint =
 				givenTaskId === undefined
 					? undefined
 					: `The acting employee ${user} (the credential's User ID) must be a pending approver of the task and the task still in progress: Approval → Get lists both.`;
-			await approvalWrite(this, itemIndex, PATHS.taskAction, body, `The ${verb} of approval task ${String(out.taskId)}`, options, hint);
-			return { ...out, approvalResult, opinion, actingUser: user };
+			await approvalWrite(this, itemIndex, path, body, `The ${verb} of approval task ${String(out.taskId)}`, options, hint);
+			return { ...out, approvalResult, opinion, ...(rejectToTaskId === '' ? {} : { rejectToTaskId }), actingUser: user };
 		};
 	};
