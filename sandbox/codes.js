@@ -195,6 +195,24 @@ const CODES = {
     errorDescription: '任务已处理 (the task is no longer in progress)',
     sandboxOnly: true,
   },
+  FUNCTION_NOT_FOUND: {
+    errorCode: 320003404,
+    errorMessage: 'function not found',
+    errorDescription: '函数不存在 (no controller function with this API name)',
+    sandboxOnly: true,
+  },
+  FUNCTION_FAILED: {
+    errorCode: 320003500,
+    errorMessage: 'function failed',
+    errorDescription: '函数执行失败 (the function threw an error)',
+    sandboxOnly: true,
+  },
+  RECORD_LOCKED: {
+    errorCode: 320002001,
+    errorMessage: 'record locked',
+    errorDescription: '数据已锁定 (the record is locked: unlock it first)',
+    sandboxOnly: true,
+  },
   APPROVAL_NOT_RUNNING: {
     errorCode: 320001403,
     errorMessage: 'no running approval',

@@ -437,7 +437,7 @@ class CrmStore {
       const fields = Object.fromEntries(object.fields.map((f) => [f.api_name, { define_type: f.api_name.endsWith('__c') ? 'custom' : 'package', ...f }]));
       return { extra: { data: { describe: { api_name: apiName, display_name: object.displayName, fields } } }, applied: false };
     }
-    if (object.custom !== custom) {
+    if (object.custom !== custom && !['lock', 'unlock'].includes(action)) {
       return bad(custom ? `${apiName} is a preset object: use /cgi/crm/v2/data/*` : `${apiName} is a custom object: use /cgi/crm/custom/v2/data/*`);
     }
     if (object.mirror && !['get', 'query'].includes(action)) {
@@ -463,6 +463,11 @@ class CrmStore {
         return this.deleteRecords(apiName, object, data);
       case 'changeOwner':
         return this.changeOwner(apiName, object, data);
+      case 'recover':
+        return this.recover(apiName, object, data);
+      case 'lock':
+      case 'unlock':
+        return this.lock(apiName, object, data, action === 'lock');
       default:
         return bad(`unknown action ${action}`);
     }
@@ -514,12 +519,44 @@ class CrmStore {
     const record = object.records.get(values._id);
     if (!record) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(values._id)}`) };
     if (record.life_status === 'invalid') return bad('the record is in the recycle bin');
+    if (record.lock_status === '1') return { problem: problem(CODES.RECORD_LOCKED, `${apiName} ${record._id}`) };
     const wrong = this.checkValues(object, values, false);
     if (wrong) return bad(wrong);
     const { dataObjectApiName, _id, ...fields } = values;
     this.touch(Object.assign(record, fields));
     this.writes.push({ action: 'update', apiName, id: record._id, body: { fields } });
     if (body.triggerApprovalFlow !== false) this.approvals.onWrite(apiName, record, 'Update', userId);
+    return { extra: {}, applied: true };
+  }
+
+  /** `{dataObjectApiName, idList}`: records in the recycle bin back to normal. */
+  recover(apiName, object, data) {
+    const ids = data.idList;
+    if (!Array.isArray(ids) || ids.length === 0) return bad('data.idList is required');
+    for (const id of ids) {
+      const record = object.records.get(id);
+      if (!record) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(id)}`) };
+      if (record.life_status !== 'invalid') return bad(`record ${id} is not in the recycle bin`);
+    }
+    for (const id of ids) {
+      this.touch(Object.assign(object.records.get(id), { life_status: 'normal' }));
+      this.writes.push({ action: 'recover', apiName, id });
+    }
+    return { extra: {}, applied: true };
+  }
+
+  /** `{dataObjectApiName, dataIds, detailObjStrategy: 0 | 1}` (1, the default: detail objects too; the sandbox has none). */
+  lock(apiName, object, data, locked) {
+    const ids = data.dataIds;
+    if (!Array.isArray(ids) || ids.length === 0) return bad('data.dataIds is required');
+    if (data.detailObjStrategy !== undefined && ![0, 1].includes(data.detailObjStrategy)) return bad('data.detailObjStrategy must be 0 or 1');
+    const records = ids.map((id) => object.records.get(id));
+    const missing = ids.find((_id, i) => records[i] === undefined);
+    if (missing !== undefined) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(missing)}`) };
+    for (const record of records) {
+      this.touch(Object.assign(record, { lock_status: locked ? '1' : '0' }));
+      this.writes.push({ action: locked ? 'lock' : 'unlock', apiName, id: record._id, body: { detailObjStrategy: data.detailObjStrategy ?? 1 } });
+    }
     return { extra: {}, applied: true };
   }
 

@@ -16,6 +16,7 @@ const { FAULTS, FaultPlan } = require('./faults');
 const { CrmStore } = require('./crm');
 const { handlePush, isPushPath } = require('./push');
 const { APPROVAL_ROUTES } = require('./approval');
+const { Functions } = require('./functions');
 
 const ROUTES = Object.freeze({
   '/oauth2.0/token': 'token',
@@ -25,6 +26,9 @@ const ROUTES = Object.freeze({
   '/media/upload/message': 'upload',
   '/cgi/crm/v2/object/list': 'crm.list',
   '/cgi/crm/v2/object/describe': 'crm.describe',
+  '/cgi/crm/v2/object/lock': 'crm.lock',
+  '/cgi/crm/v2/object/unlock': 'crm.unlock',
+  '/cgi/crm/v2/special/function': 'function.call',
   // Address book (sandbox/directory.js, API.md §13); the last three are the deprecated "Offline API".
   '/cgi/user/simpleList': 'user.simpleList',
   '/cgi/user/list': 'user.list',
@@ -33,7 +37,7 @@ const ROUTES = Object.freeze({
   '/cgi/department/list': 'department.list',
 });
 /** CRM data calls: preset objects under /cgi/crm/v2/data, custom ones under /cgi/crm/custom/v2/data. */
-const CRM_DATA = /^\/cgi\/crm\/(custom\/)?v2\/data\/(create|get|query|update|invalid|delete|changeOwner)$/;
+const CRM_DATA = /^\/cgi\/crm\/(custom\/)?v2\/data\/(create|get|query|update|invalid|delete|changeOwner|recover)$/;
 const CUSTOM_INVALID_PATH = '/cgi/crm/custom/data/invalid';
 
 /** @param {string} pathname */
@@ -293,6 +297,7 @@ class Sandbox {
     this.usedTraceIds.clear();
     this.sent.length = 0;
     this.crm = new CrmStore(() => this.now());
+    this.functions = new Functions();
     /** The address book (sandbox/directory.js); the CRM's PersonnelObj / DepartmentObj mirror it. */
     this.directory = this.crm.directory;
     Object.assign(this.stats, freshStats());
@@ -461,6 +466,7 @@ class Sandbox {
     if (found) return this.errorResult(ctx, found);
     if (ctx.endpoint.startsWith('crm.')) return this.processCrm(ctx);
     if (ctx.endpoint.startsWith('approval.')) return this.processApproval(ctx);
+    if (ctx.endpoint === 'function.call') return this.processFunction(ctx);
     if (ctx.endpoint.startsWith('user.') || ctx.endpoint === 'department.list') return this.processDirectory(ctx);
     switch (ctx.endpoint) {
       case 'revoke':
@@ -482,6 +488,15 @@ class Sandbox {
       maxOffset: this.options.crmMaxOffset,
     };
     const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''), access);
+    if ('problem' in result) return this.errorResult(ctx, result.problem);
+    const ok = this.okResult(result.extra);
+    ok.applied = result.applied;
+    return ok;
+  }
+
+  /** A controller function (sandbox/functions.js); its postId is remembered. */
+  processFunction(ctx) {
+    const result = this.functions.call(ctx.record.body);
     if ('problem' in result) return this.errorResult(ctx, result.problem);
     const ok = this.okResult(result.extra);
     ok.applied = result.applied;

@@ -11,6 +11,7 @@ import {
 
 import * as approval from './actions/approval';
 import * as crmObject from './actions/crmObject';
+import * as customFunction from './actions/customFunction';
 import * as department from './actions/department';
 import * as employee from './actions/employee';
 import * as media from './actions/media';
@@ -44,6 +45,7 @@ export class Fxiaoke implements INodeType {
 				options: [
 					{ name: 'Approval', value: 'approval' },
 					{ name: 'CRM Object', value: 'crmObject' },
+					{ name: 'Custom Function', value: 'customFunction' },
 					{ name: 'Department', value: 'department' },
 					{ name: 'Employee', value: 'employee' },
 					{ name: 'Media', value: 'media' },
@@ -55,6 +57,7 @@ export class Fxiaoke implements INodeType {
 			...media.description,
 			...crmObject.description,
 			...approval.description,
+			...customFunction.description,
 			...employee.description,
 			...department.description,
 			optionsCollection,

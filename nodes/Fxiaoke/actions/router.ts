@@ -9,6 +9,7 @@ import {
 import { toNodeError } from '../transport';
 import * as approval from './approval';
 import * as crmObject from './crmObject';
+import * as customFunction from './customFunction';
 import * as department from './department';
 import * as employee from './employee';
 import * as media from './media';
@@ -35,7 +36,11 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 		upsert: crmObject.upsert.prepare,
 		delete: crmObject.deleteRecord.prepare,
 		changeOwner: crmObject.changeOwner.prepare,
+		lock: crmObject.lock.prepare,
+		unlock: crmObject.unlock.prepare,
+		recover: crmObject.recover.prepare,
 	},
+	customFunction: { call: customFunction.call.prepare },
 	approval: {
 		getAll: approval.getAll.prepare,
 		get: approval.get.prepare,
@@ -46,7 +51,7 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 };
 
 /** Operations that change something in Fxiaoke (Revoke may be repeated: it is not among them). */
-const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner', 'approve', 'reject', 'cancel']);
+const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner', 'approve', 'reject', 'cancel', 'lock', 'unlock', 'recover', 'call']);
 /** At most this many completed items are named in an error's description (its context has all). */
 const NAMED_COMPLETED = 20;
 

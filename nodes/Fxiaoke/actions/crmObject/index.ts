@@ -5,11 +5,14 @@ import * as create from './create.operation';
 import * as deleteRecord from './delete.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as lock from './lock.operation';
+import * as recover from './recover.operation';
+import * as unlock from './unlock.operation';
 import * as update from './update.operation';
 import * as upsert from './upsert.operation';
 import { flowOptions, objectApiNameField } from './fields';
 
-export { changeOwner, create, deleteRecord, get, getAll, update, upsert };
+export { changeOwner, create, deleteRecord, get, getAll, lock, recover, unlock, update, upsert };
 
 /** What CRM Object adds to the Options collection. */
 export const crmOptions: INodeProperties[] = [...flowOptions, ...getAll.queryOptions, ...deleteRecord.deleteOptions];
@@ -33,6 +36,9 @@ export const description: INodeProperties[] = [
 			{ name: 'Delete', value: 'delete', description: 'Move a record to the recycle bin, or delete it for good', action: 'Delete a record' },
 			{ name: 'Get', value: 'get', description: 'Get a record by its ID', action: 'Get a record' },
 			{ name: 'Get Many', value: 'getAll', description: 'Get records that match filters', action: 'Get many records' },
+			{ name: 'Lock', value: 'lock', description: 'Lock a record so that it cannot be edited', action: 'Lock a record' },
+			{ name: 'Recover', value: 'recover', description: 'Restore a record from the recycle bin', action: 'Recover a record' },
+			{ name: 'Unlock', value: 'unlock', description: 'Unlock a locked record', action: 'Unlock a record' },
 			{ name: 'Update', value: 'update', description: 'Update a record by its ID', action: 'Update a record' },
 		],
 		default: 'getAll',
@@ -45,4 +51,7 @@ export const description: INodeProperties[] = [
 	...upsert.description,
 	...deleteRecord.description,
 	...changeOwner.description,
+	...lock.description,
+	...unlock.description,
+	...recover.description,
 ];

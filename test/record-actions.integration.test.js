@@ -1,0 +1,123 @@
+// Record actions beyond CRUD against the sandbox over real HTTP, with the node's own execute():
+// Lock / Unlock (a locked record refuses updates), Recover from the recycle bin, and Custom
+// Function → Call (parameters as rows or JSON, a fresh postId per item, the answer given whole).
+const { NodeApiError, NodeOperationError } = require('n8n-workflow');
+const { runNode, sandboxCredential, useSandbox } = require('./support/harness');
+
+/** @type {any} */
+let sandbox;
+let baseUrl;
+
+useSandbox({}, (env) => ({ sandbox, baseUrl } = env));
+
+const FAST = { rateLimit: 100000, rateLimitWindow: 1 };
+const object = (apiName) => ({ __rl: true, mode: 'id', value: apiName });
+const requestsTo = (endpoint) => sandbox.requests.filter((r) => r.endpoint === endpoint);
+const bodyOf = (r) => JSON.parse(r.rawBody);
+const run = (parameters, perItem = [{}], extra = {}) =>
+	runNode({ items: perItem.map(() => ({})), parameters: (i) => ({ options: FAST, ...parameters, ...perItem[i] }), credential: sandboxCredential(baseUrl), ...extra });
+const crm = (operation, params) => ({ resource: 'crmObject', operation, objectApiName: object('AccountObj'), ...params });
+const record = (id) => sandbox.crm.objects.get('AccountObj').records.get(id);
+
+test('Lock → an update is refused with Fxiaoke\'s error → Unlock → the update goes through; detail objects as chosen', async () => {
+	const id = sandbox.crm.put('AccountObj', { name: 'Signed' });
+	const [locked] = await run(crm('lock', { recordId: id }));
+	expect(locked[0].json).toEqual({ dataId: id, locked: true, detailObjects: true });
+	expect(requestsTo('crm.lock').map((r) => [r.path, bodyOf(r)])).toEqual([['/cgi/crm/v2/object/lock', { data: { dataObjectApiName: 'AccountObj', dataIds: [id], detailObjStrategy: 1 } }]]);
+	const update = crm('update', { recordId: id, fields: { mappingMode: 'defineBelow', value: { remark: 'changed' }, matchingColumns: [], schema: [] } });
+	const refused = await run(update).catch((e) => e);
+	expect(refused).toBeInstanceOf(NodeApiError);
+	expect(refused.context.errorCode).toBe(320002001);
+	expect(refused.message).toContain('locked');
+	expect(record(id).remark).toBeUndefined();
+	const [unlocked] = await run(crm('unlock', { recordId: id, includeDetails: false }));
+	expect(unlocked[0].json).toEqual({ dataId: id, locked: false, detailObjects: false });
+	expect(bodyOf(requestsTo('crm.unlock')[0]).data.detailObjStrategy).toBe(0);
+	await run(update);
+	expect(record(id).remark).toBe('changed');
+});
+
+test('a lock that got no answer after it was carried out is not repeated; the error says it may have been', async () => {
+	const id = sandbox.crm.put('AccountObj', { name: 'Once' });
+	sandbox.injectNext('resetAfterApply', 1, 'crm.lock');
+	const error = await run(crm('lock', { recordId: id })).catch((e) => e);
+	expect(error.context.maybeCarriedOut).toBe(true);
+	expect(error.description).toContain('may have been carried out');
+	expect(requestsTo('crm.lock')).toHaveLength(1);
+	expect(record(id).lock_status).toBe('1');
+});
+
+test('Delete → Recover: the record is back; a record not in the recycle bin is Fxiaoke\'s error; custom objects by their own path', async () => {
+	const id = sandbox.crm.put('AccountObj', { name: 'Deleted by mistake' });
+	await run(crm('delete', { recordId: id }));
+	expect(record(id).life_status).toBe('invalid');
+	const [out] = await run(crm('recover', { recordId: id }));
+	expect(out[0].json).toMatchObject({ errorCode: 0, dataId: id, recovered: true });
+	expect(record(id).life_status).toBe('normal');
+	expect(bodyOf(requestsTo('crm.recover')[0])).toEqual({ data: { dataObjectApiName: 'AccountObj', idList: [id] } });
+	const again = await run(crm('recover', { recordId: id })).catch((e) => e);
+	expect(again).toBeInstanceOf(NodeApiError);
+	const ticket = sandbox.crm.put('object_ticket__c', { name: 'Ticket' });
+	sandbox.crm.objects.get('object_ticket__c').records.get(ticket).life_status = 'invalid';
+	await run({ resource: 'crmObject', operation: 'recover', objectApiName: object('object_ticket__c'), recordId: ticket });
+	expect(requestsTo('crm.custom.recover')[0].path).toBe('/cgi/crm/custom/v2/data/recover');
+	expect(sandbox.crm.objects.get('object_ticket__c').records.get(ticket).life_status).toBe('normal');
+});
+
+describe('Custom Function → Call', () => {
+	const call = (params) => ({ resource: 'customFunction', operation: 'call', functionApiName: 'func_echo__c', ...params });
+
+	test('parameters as rows, converted to their types; a fresh postId per item; the answer given whole (the function\'s return in data)', async () => {
+		const rows = {
+			parameterRows: {
+				parameter: [
+					{ name: 'data', type: 'Map', value: '{"amount": 120000}' },
+					{ name: 'count', type: 'Number', value: '3' },
+					{ name: 'urgent', type: 'Boolean', value: 'true' },
+					{ name: 'note', type: 'String', value: 'hi' },
+				],
+			},
+		};
+		const [out] = await run(call(rows), [{}, {}]);
+		const calls = requestsTo('function.call').map(bodyOf);
+		expect(calls).toHaveLength(2);
+		expect(calls[0]).toEqual({
+			data: {
+				api_name: 'func_echo__c',
+				postId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+				parameters: [
+					{ name: 'data', type: 'Map', value: { amount: 120000 } },
+					{ name: 'count', type: 'Number', value: 3 },
+					{ name: 'urgent', type: 'Boolean', value: true },
+					{ name: 'note', type: 'String', value: 'hi' },
+				],
+			},
+		});
+		expect(calls[0].data.postId).not.toBe(calls[1].data.postId);
+		expect(out[0].json).toMatchObject({ errorCode: 0, data: { data: { amount: 120000 }, count: 3, urgent: true, note: 'hi' }, functionApiName: 'func_echo__c', postId: calls[0].data.postId });
+		expect(sandbox.functions.runs.get('func_echo__c')).toBe(2);
+	});
+
+	test('parameters as JSON; a failing function is Fxiaoke\'s error (sent once); bad parameters name the field, the parameter and the item, nothing sent', async () => {
+		const [out] = await run(call({ parametersFrom: 'json', parametersJson: '[{"name": "data", "type": "Map", "value": {"a": 1}}]' }));
+		expect(out[0].json.data).toEqual({ data: { a: 1 } });
+		const failed = await run(call({ functionApiName: 'func_fail__c' })).catch((e) => e);
+		expect(failed).toBeInstanceOf(NodeApiError);
+		expect(failed.context.errorCode).toBe(320003500);
+		expect(requestsTo('function.call').filter((r) => bodyOf(r).data.api_name === 'func_fail__c')).toHaveLength(1);
+		const before = sandbox.requests.length;
+		for (const [params, message] of [
+			[{ functionApiName: 'func x' }, 'Function API Name (functionApiName) is not an API name (letters, digits and underscores) in item 0'],
+			[{ parameterRows: { parameter: [{ name: '', type: 'String', value: 'x' }] } }, 'Parameter Rows (parameterRows) parameter 1 has no name in item 0'],
+			[{ parameterRows: { parameter: [{ name: 'a', type: 'Map', value: '[1]' }] } }, 'Parameter Rows (parameterRows) parameter 1 (Map) is not a JSON object in item 0'],
+			[{ parameterRows: { parameter: [{ name: 'a', type: 'Number', value: 'ten' }] } }, 'Parameter Rows (parameterRows) parameter 1 (Number) is not a number in item 0'],
+			[{ parametersFrom: 'json', parametersJson: '{"a": 1}' }, 'Parameters (JSON) (parametersJson) must be a list of {name, type, value} in item 0'],
+			[{ parametersFrom: 'json', parametersJson: '[{' }, 'Parameters (JSON) (parametersJson) is not valid JSON in item 0'],
+		]) {
+			const error = await run(call(params)).catch((e) => e);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(message);
+		}
+		expect(sandbox.requests.length).toBe(before);
+	});
+});
