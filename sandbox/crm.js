@@ -426,6 +426,7 @@ class CrmStore {
     }
     const data = body && typeof body.data === 'object' && body.data !== null ? body.data : null;
     if (!data) return bad('data is required');
+    if (action.startsWith('team')) return this.team(action, body.apiName, data);
     const apiName = action === 'describe' ? data.apiName : (data.object_data?.dataObjectApiName ?? data.dataObjectApiName);
     let object = typeof apiName === 'string' ? this.objects.get(apiName) : undefined;
     if (!object) return { problem: problem(CODES.OBJECT_NOT_FOUND, `no object ${JSON.stringify(apiName)}`) };
@@ -526,6 +527,44 @@ class CrmStore {
     this.touch(Object.assign(record, fields));
     this.writes.push({ action: 'update', apiName, id: record._id, body: { fields } });
     if (body.triggerApprovalFlow !== false) this.approvals.onWrite(apiName, record, 'Update', userId);
+    return { extra: {}, applied: true };
+  }
+
+  /**
+   * Team members (API.md §16): `{apiName, data}`; only AccountObj and the opportunity objects (the docs name
+   * AccountObj and OpportunityObj). Members are employee IDs of the address book; role 1–4, permission 1–2, as text.
+   */
+  team(action, apiName, data) {
+    if (!['AccountObj', 'OpportunityObj', 'NewOpportunityObj'].includes(apiName)) return bad('apiName: teams are for AccountObj and OpportunityObj');
+    const object = this.objects.get(apiName);
+    const ids = action === 'teamEdit' ? [data.dataID] : data.dataIDs;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string')) return bad(action === 'teamEdit' ? 'data.dataID is required' : 'data.dataIDs is required');
+    const records = ids.map((id) => object.records.get(id));
+    const missing = ids.find((_id, i) => records[i] === undefined);
+    if (missing !== undefined) return { problem: problem(CODES.RECORD_NOT_FOUND, `no record ${JSON.stringify(missing)}`) };
+    const groups = action === 'teamEdit' ? data.teamMemberInfos : [data];
+    if (!Array.isArray(groups) || groups.length === 0) return bad('data.teamMemberInfos is required');
+    for (const g of groups) {
+      if (!Array.isArray(g.teamMemberEmployee) || g.teamMemberEmployee.length === 0) return bad('teamMemberEmployee is required');
+      const unknown = g.teamMemberEmployee.find((e) => !this.directory.employees.has(String(e)));
+      if (unknown !== undefined) return { problem: problem(CODES.EMPLOYEE_NOT_FOUND, `no employee ${JSON.stringify(unknown)}`) };
+      if (action !== 'teamDelete') {
+        if (!['1', '2', '3', '4'].includes(g.teamMemberRole)) return bad('teamMemberRole must be "1" to "4"');
+        if (!['1', '2'].includes(g.teamMemberPermissionType)) return bad('teamMemberPermissionType must be "1" or "2"');
+      }
+    }
+    for (const record of records) {
+      const team = Array.isArray(record.relevant_team) ? record.relevant_team.filter(() => true) : [];
+      for (const g of groups) {
+        for (const employee of g.teamMemberEmployee.map(String)) {
+          const at = team.findIndex((m) => m.teamMemberEmployee[0] === employee);
+          if (at >= 0) team.splice(at, 1);
+          if (action !== 'teamDelete') team.push({ teamMemberEmployee: [employee], teamMemberRole: g.teamMemberRole, teamMemberPermissionType: g.teamMemberPermissionType });
+        }
+      }
+      this.touch(Object.assign(record, { relevant_team: team }));
+      this.writes.push({ action, apiName, id: record._id });
+    }
     return { extra: {}, applied: true };
   }
 

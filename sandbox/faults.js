@@ -45,7 +45,7 @@ const FAULT_NAMES = Object.freeze(Object.keys(FAULTS));
 const BUSINESS_ENDPOINTS = Object.freeze(['revoke', 'send', 'appSend', 'upload']);
 /** CRM calls (sandbox/crm.js): faults reach them only when named. */
 const CRM_ACTIONS = ['create', 'get', 'query', 'update', 'invalid', 'delete', 'changeOwner', 'recover'];
-const CRM_ENDPOINTS = ['crm.list', 'crm.describe', 'crm.lock', 'crm.unlock', 'function.call', ...CRM_ACTIONS.map((a) => `crm.${a}`), ...CRM_ACTIONS.map((a) => `crm.custom.${a}`)];
+const CRM_ENDPOINTS = ['crm.list', 'crm.describe', 'crm.lock', 'crm.unlock', 'crm.teamAdd', 'crm.teamEdit', 'crm.teamDelete', 'function.call', ...CRM_ACTIONS.map((a) => `crm.${a}`), ...CRM_ACTIONS.map((a) => `crm.custom.${a}`)];
 /** Address-book calls (sandbox/directory.js): faults reach them only when named too. */
 const DIRECTORY_ENDPOINTS = Object.freeze(['user.simpleList', 'user.list', 'user.getByMobile', 'user.get', 'department.list']);
 /** Approval calls (sandbox/approval.js): faults reach them only when named too. */

@@ -28,6 +28,9 @@ const ROUTES = Object.freeze({
   '/cgi/crm/v2/object/describe': 'crm.describe',
   '/cgi/crm/v2/object/lock': 'crm.lock',
   '/cgi/crm/v2/object/unlock': 'crm.unlock',
+  '/cgi/crm/team/add': 'crm.teamAdd',
+  '/cgi/crm/team/edit': 'crm.teamEdit',
+  '/cgi/crm/team/delete': 'crm.teamDelete',
   '/cgi/crm/v2/special/function': 'function.call',
   // Address book (sandbox/directory.js, API.md §13); the last three are the deprecated "Offline API".
   '/cgi/user/simpleList': 'user.simpleList',

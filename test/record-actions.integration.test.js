@@ -121,3 +121,29 @@ describe('Custom Function → Call', () => {
 		expect(sandbox.requests.length).toBe(before);
 	});
 });
+
+test('team members: add (role, permission, no notice), update, remove; members are employee IDs, checked before anything is sent', async () => {
+	const id = sandbox.crm.put('AccountObj', { name: 'Team account' });
+	const team = () => record(id).relevant_team;
+	const [added] = await run(crm('addTeamMembers', { recordId: id, teamMembers: '1001, 1002', teamMemberRole: '2', teamMemberPermission: '2', notifyMembers: false }));
+	expect(added[0].json).toEqual({ dataId: id, members: ['1001', '1002'], role: '2', permission: '2' });
+	expect(requestsTo('crm.teamAdd').map((r) => [r.path, bodyOf(r)])).toEqual([
+		['/cgi/crm/team/add', { apiName: 'AccountObj', data: { dataIDs: [id], teamMemberEmployee: ['1001', '1002'], teamMemberRole: '2', teamMemberPermissionType: '2', ignoreSendingRemind: true } }],
+	]);
+	expect(team()).toEqual([
+		{ teamMemberEmployee: ['1001'], teamMemberRole: '2', teamMemberPermissionType: '2' },
+		{ teamMemberEmployee: ['1002'], teamMemberRole: '2', teamMemberPermissionType: '2' },
+	]);
+	await run(crm('updateTeamMembers', { recordId: id, teamMembers: '1002', teamMemberRole: '4', teamMemberPermission: '1' }));
+	expect(bodyOf(requestsTo('crm.teamEdit')[0])).toEqual({ apiName: 'AccountObj', data: { dataID: id, teamMemberInfos: [{ teamMemberEmployee: ['1002'], teamMemberRole: '4', teamMemberPermissionType: '1' }] } });
+	await run(crm('removeTeamMembers', { recordId: id, teamMembers: ['1001'] }));
+	expect(bodyOf(requestsTo('crm.teamDelete')[0])).toEqual({ apiName: 'AccountObj', data: { dataIDs: [id], teamMemberEmployee: ['1001'] } });
+	expect(team()).toEqual([{ teamMemberEmployee: ['1002'], teamMemberRole: '4', teamMemberPermissionType: '1' }]);
+	// an employee the company does not have: Fxiaoke's error; a member that is not an ID: refused before sending
+	const unknown = await run(crm('addTeamMembers', { recordId: id, teamMembers: '999999999' })).catch((e) => e);
+	expect(unknown).toBeInstanceOf(NodeApiError);
+	const before = sandbox.requests.length;
+	const notAnId = await run(crm('addTeamMembers', { recordId: id, teamMembers: '1001, zhang@example.com' })).catch((e) => e);
+	expect(notAnId.message).toBe('Members (teamMembers) has "zhang@example.com", which is not an employee ID (digits, such as 1001) in item 0');
+	expect(sandbox.requests.length).toBe(before);
+});

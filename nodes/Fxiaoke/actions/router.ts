@@ -39,6 +39,9 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 		lock: crmObject.lock.prepare,
 		unlock: crmObject.unlock.prepare,
 		recover: crmObject.recover.prepare,
+		addTeamMembers: crmObject.addTeamMembers.prepare,
+		updateTeamMembers: crmObject.updateTeamMembers.prepare,
+		removeTeamMembers: crmObject.removeTeamMembers.prepare,
 	},
 	customFunction: { call: customFunction.call.prepare },
 	approval: {
@@ -51,7 +54,7 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 };
 
 /** Operations that change something in Fxiaoke (Revoke may be repeated: it is not among them). */
-const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner', 'approve', 'reject', 'cancel', 'lock', 'unlock', 'recover', 'call']);
+const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner', 'approve', 'reject', 'cancel', 'lock', 'unlock', 'recover', 'call', 'addTeamMembers', 'updateTeamMembers', 'removeTeamMembers']);
 /** At most this many completed items are named in an error's description (its context has all). */
 const NAMED_COMPLETED = 20;
 

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as addTeamMembers from './addTeamMembers.operation';
 import * as changeOwner from './changeOwner.operation';
 import * as create from './create.operation';
 import * as deleteRecord from './delete.operation';
@@ -7,12 +8,14 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as lock from './lock.operation';
 import * as recover from './recover.operation';
+import * as removeTeamMembers from './removeTeamMembers.operation';
 import * as unlock from './unlock.operation';
+import * as updateTeamMembers from './updateTeamMembers.operation';
 import * as update from './update.operation';
 import * as upsert from './upsert.operation';
 import { flowOptions, objectApiNameField } from './fields';
 
-export { changeOwner, create, deleteRecord, get, getAll, lock, recover, unlock, update, upsert };
+export { addTeamMembers, changeOwner, create, deleteRecord, get, getAll, lock, recover, removeTeamMembers, unlock, update, updateTeamMembers, upsert };
 
 /** What CRM Object adds to the Options collection. */
 export const crmOptions: INodeProperties[] = [...flowOptions, ...getAll.queryOptions, ...deleteRecord.deleteOptions];
@@ -25,6 +28,7 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['crmObject'] } },
 		options: [
+			{ name: 'Add Team Members', value: 'addTeamMembers', description: 'Add employees to the team of an account or opportunity', action: 'Add team members to a record' },
 			{ name: 'Change Owner', value: 'changeOwner', description: 'Give a record to another employee', action: 'Change the owner of a record' },
 			{ name: 'Create', value: 'create', description: 'Create a record of the object from the mapped fields', action: 'Create a record' },
 			{
@@ -38,8 +42,10 @@ export const description: INodeProperties[] = [
 			{ name: 'Get Many', value: 'getAll', description: 'Get records that match filters', action: 'Get many records' },
 			{ name: 'Lock', value: 'lock', description: 'Lock a record so that it cannot be edited', action: 'Lock a record' },
 			{ name: 'Recover', value: 'recover', description: 'Restore a record from the recycle bin', action: 'Recover a record' },
+			{ name: 'Remove Team Members', value: 'removeTeamMembers', description: 'Remove employees from the team of an account or opportunity', action: 'Remove team members from a record' },
 			{ name: 'Unlock', value: 'unlock', description: 'Unlock a locked record', action: 'Unlock a record' },
 			{ name: 'Update', value: 'update', description: 'Update a record by its ID', action: 'Update a record' },
+			{ name: 'Update Team Members', value: 'updateTeamMembers', description: 'Change the role and permission of team members', action: 'Update team members of a record' },
 		],
 		default: 'getAll',
 	},
@@ -54,4 +60,7 @@ export const description: INodeProperties[] = [
 	...lock.description,
 	...unlock.description,
 	...recover.description,
+	...addTeamMembers.description,
+	...updateTeamMembers.description,
+	...removeTeamMembers.description,
 ];

@@ -1,0 +1,5 @@
+import { teamFields, teamPrepare } from './team';
+
+export const description = teamFields('addTeamMembers');
+
+export const prepare = teamPrepare('addTeamMembers');

@@ -1,0 +1,5 @@
+import { teamFields, teamPrepare } from './team';
+
+export const description = teamFields('updateTeamMembers');
+
+export const prepare = teamPrepare('updateTeamMembers');
