@@ -140,9 +140,12 @@ describe(`Send and Wait for Response in a real n8n ${VERSION}`, () => {
 
 				// a wait limited to 6 s, started first (n8n looks at due waits about once a minute)
 				await start('limited');
-				// the example: its trigger's first poll starts from now; a large opportunity after it
-				const polls = () => sb.requests.filter((r) => r.endpoint === 'crm.describe' && r.body?.data?.apiName === 'NewOpportunityObj').length;
-				await waitFor(() => polls() >= 1, 'the example\'s first poll');
+				// the example: its trigger's first poll starts from now; a large opportunity once that poll
+				// is over (created while it reads, the opportunity would be part of its starting point)
+				const queries = () => sb.requests.filter((r) => r.endpoint === 'crm.query' && r.body?.data?.dataObjectApiName === 'NewOpportunityObj');
+				const pollDone = () => queries().length > 0 && queries().every((r) => r.response !== null);
+				await waitFor(pollDone, 'the example\'s first poll');
+				for (let seen = -1; seen !== queries().length || !pollDone(); await sleep(1000)) seen = queries().length;
 				const account = sb.crm.put('AccountObj', { name: 'Big buyer' });
 				const deal = sb.crm.put('NewOpportunityObj', { name: 'Big deal', account_id: account, amount: '60000', close_date: Date.now() });
 				// Approval: two cards, each with its own link (signed, naming its recipient)
