@@ -28,17 +28,25 @@ const TEST_TIMEOUT = 5 * 60 * 1000;
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** @param {string} url @param {RequestInit} [init] */
-async function open(url, init) {
-	const res = await fetch(url, { redirect: 'manual', ...init });
-	return { status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' };
+/**
+ * A request to a link. The card is sent a moment before the execution starts waiting; until then n8n
+ * answers 409 (running): asked again, as a person would, until it waits.
+ * @param {string} url @param {() => RequestInit} [init]
+ */
+async function open(url, init = () => ({})) {
+	for (const until = Date.now() + 30_000; ; await sleep(250)) {
+		const res = await fetch(url, { redirect: 'manual', ...init() });
+		const answered = { status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' };
+		if (answered.status !== 409 || Date.now() > until) return answered;
+	}
 }
 /** The form's answer, posted as a browser posts it (the page's form is multipart). @param {string} url @param {Record<string, string>} fields */
-const answer = (url, fields) => {
-	const body = new FormData();
-	for (const [name, value] of Object.entries(fields)) body.append(name, value);
-	return open(url, { method: 'POST', body });
-};
+const answer = (url, fields) =>
+	open(url, () => {
+		const body = new FormData();
+		for (const [name, value] of Object.entries(fields)) body.append(name, value);
+		return { method: 'POST', body };
+	});
 
 describe(`Send and Wait for Response in a real n8n ${VERSION}`, () => {
 	/** @type {import('../support/e2e-fixture').Sandbox} */
