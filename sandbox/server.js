@@ -491,36 +491,31 @@ class Sandbox {
       maxOffset: this.options.crmMaxOffset,
     };
     const result = this.crm.handle(action, parts[1] === 'custom', ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''), access);
-    if ('problem' in result) return this.errorResult(ctx, result.problem);
-    const ok = this.okResult(result.extra);
-    ok.applied = result.applied;
-    return ok;
+    return this.handled(ctx, result);
   }
 
   /** A controller function (sandbox/functions.js); its postId is remembered. */
   processFunction(ctx) {
     const result = this.functions.call(ctx.record.body);
-    if ('problem' in result) return this.errorResult(ctx, result.problem);
-    const ok = this.okResult(result.extra);
-    ok.applied = result.applied;
-    return ok;
+    return this.handled(ctx, result);
   }
 
   /** Approval calls (sandbox/approval.js). */
   processApproval(ctx) {
     const result = this.crm.approvals.handle(ctx.endpoint, ctx.record.body, String(ctx.req.headers['x-fs-userid'] || ''));
-    if ('problem' in result) return this.errorResult(ctx, result.problem);
-    const ok = this.okResult(result.extra);
-    ok.applied = result.applied;
-    return ok;
+    return this.handled(ctx, result);
   }
 
   /** Address-book calls (sandbox/directory.js); read-only, so nothing is applied. */
   processDirectory(ctx) {
-    const result = this.directory.handle(ctx.endpoint, ctx.record.body);
+    return this.handled(ctx, this.directory.handle(ctx.endpoint, ctx.record.body));
+  }
+
+  /** The answer to what a store's handler gave: its problem as Fxiaoke's error, else success with its extra fields. */
+  handled(ctx, result) {
     if ('problem' in result) return this.errorResult(ctx, result.problem);
     const ok = this.okResult(result.extra);
-    ok.applied = false;
+    ok.applied = result.applied === true;
     return ok;
   }
 

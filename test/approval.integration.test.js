@@ -148,6 +148,9 @@ test('Get Many of a flow: a time window on the start, a state, pages of 100 up t
 	expect(bodyOf(requestsTo('approval.instances').at(-1)).state).toBe('in_progress');
 	const [none] = await run(approval('getAll', { ...window, state: 'pass', returnAll: true }));
 	expect(none).toEqual([]);
+	// a time without an offset is read on the workflow's clock, as CRM date fields are
+	await run(approval('getAll', { ...window, startTime: '2026-11-01T08:00:00', endTime: '2026-11-01T10:00:00', returnAll: true }), [{}], { timezone: 'Asia/Shanghai' });
+	expect(bodyOf(requestsTo('approval.instances').at(-1))).toMatchObject({ startTime: String(Date.UTC(2026, 10, 1, 0)), endTime: String(Date.UTC(2026, 10, 1, 2)) });
 	// the query lags (API.md §15): a new instance is not listed until the lag has passed
 	sandbox.crm.approvals.lagMs = 60_000;
 	const late = await opportunity('Late deal', 999999);

@@ -9,6 +9,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
+import { actingUser } from '../Fxiaoke/actions/approval/api';
 import { objectApiNameField } from '../Fxiaoke/actions/crmObject/fields';
 import { description as getAllFields, readFilters } from '../Fxiaoke/actions/crmObject/getAll.operation';
 import { PAGE_LIMIT, queryPage, type QueryFilter, type QuerySpec } from '../Fxiaoke/actions/crmObject/query';
@@ -59,6 +60,8 @@ type Page = (extra: QueryFilter[], orders: Orders, projection?: string[], offset
 
 /** The trigger's settings, checked before anything is read. */
 interface Settings {
+	/** The Event chosen. */
+	choice: EventChoice;
 	apiName: string;
 	/** How the object is scanned (an approval event: every creation and change). */
 	event: TriggerEvent;
@@ -188,9 +191,8 @@ export class FxiaokeTrigger implements INodeType {
 			const fields = await describeObject(this, settings.apiName, 0, settings.options);
 			// the approval objects name their modification time last_modify_time (API.md §15): the describe says
 			if (!fields.some((f) => f.apiName === MODIFIED) && fields.some((f) => f.apiName === 'last_modify_time')) settings.modified = 'last_modify_time';
-			const choice = String(this.getNodeParameter('event', ''));
-			if (choice === 'approvalTaskWaiting') settings.accept = waitsFor(String((await this.getCredentials('fxiaokeApi')).userId ?? '').trim());
-			const filters = APPROVAL_EVENTS.includes(choice) ? settings.extraFilters : readFilters(triggerParameters(this), 0, fields);
+			if (settings.choice === 'approvalTaskWaiting') settings.accept = waitsFor(await actingUser(this));
+			const filters = APPROVAL_EVENTS.includes(settings.choice) ? settings.extraFilters : readFilters(triggerParameters(this), 0, fields);
 			const page: Page = async (extra, orders, projection, offset = 0) => {
 				const info: IDataObject = { limit: PAGE_LIMIT, offset, filters: [...filters, ...extra], orders };
 				if (projection) info.fieldProjection = projection;
@@ -242,6 +244,7 @@ function checkSettings(ctx: IPollFunctions): Settings {
 	}
 	const watched = event === 'updated' ? (ctx.getNodeParameter('watchFields', []) as string[]) : [];
 	return {
+		choice,
 		apiName,
 		event,
 		modified: MODIFIED,

@@ -1,7 +1,6 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { fxiaokeApiRequest, type RequestOptions } from '../../transport';
-import { withWriteNote } from '../crmObject/write';
 
 /*
  * The approval calls (API.md §15). Reads may be retried; an approve, reject or cancel is a write,
@@ -71,29 +70,8 @@ export async function getInstance(
 	return { detail: { instance: detail.instance as IDataObject, tasks: Array.isArray(detail.tasks) ? (detail.tasks as IDataObject[]) : [] }, envelope };
 }
 
-/**
- * A write of the approval calls: sent once; an error after it may have been carried out says so,
- * and a Fxiaoke error carries `hint` (what must hold) in its description.
- */
-export async function approvalWrite(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	path: string,
-	body: IDataObject,
-	subject: string,
-	options: RequestOptions,
-	hint?: string,
-): Promise<IDataObject> {
-	try {
-		return await fxiaokeApiRequest.call(ctx, path, body, itemIndex, { ...options, idempotent: false });
-	} catch (error) {
-		if (hint !== undefined && error instanceof NodeApiError) error.description = `${error.description ?? ''} ${hint}`.trim();
-		throw withWriteNote(error, subject);
-	}
-}
-
-/** The acting employee: the credential's User ID (sent as x-fs-userid). */
-export async function actingUser(ctx: IExecuteFunctions): Promise<string> {
+/** The acting employee: the credential's User ID (sent as x-fs-userid), for a node or a trigger. */
+export async function actingUser(ctx: { getCredentials(type: string): Promise<ICredentialDataDecryptedObject> }): Promise<string> {
 	const credentials = await ctx.getCredentials('fxiaokeApi');
 	return String(credentials.userId ?? '').trim();
 }
@@ -107,6 +85,7 @@ export async function currentTaskOf(
 	itemIndex: number,
 	apiName: string,
 	recordId: string,
+	user: string,
 	options: RequestOptions,
 ): Promise<{ instance: IDataObject; task: IDataObject }> {
 	const fail = (message: string) => new NodeOperationError(ctx.getNode(), `${message}, in item ${itemIndex}`, { itemIndex, description: 'Nothing was sent to Fxiaoke for this item.' });
@@ -116,7 +95,6 @@ export async function currentTaskOf(
 	if (detail === null) throw fail(`Fxiaoke's answer for the approval of ${apiName} record ${recordId} held no instance detail`);
 	const pending = detail.tasks.filter((t) => t.state === 'in_progress');
 	if (pending.length === 0) throw fail(`The approval of ${apiName} record ${recordId} has no task in progress`);
-	const user = await actingUser(ctx);
 	const mine = pending.find((t) => Array.isArray(t.unCompletePersons) && (t.unCompletePersons as unknown[]).map(String).includes(user));
 	if (mine === undefined) {
 		const approvers = pending.flatMap((t) => (Array.isArray(t.unCompletePersons) ? (t.unCompletePersons as unknown[]).map(String) : []));

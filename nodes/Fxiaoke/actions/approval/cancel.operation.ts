@@ -3,7 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { readObjectApiName, readRecordId } from '../crmObject/fields';
 import type { OperationPrepare } from '../types';
 import { textParameter } from '../validation';
-import { approvalWrite, PATHS } from './api';
+import { sendWrite } from '../crmObject/write';
+import { PATHS } from './api';
 import { recordFields, showFor } from './fields';
 
 export const description: INodeProperties[] = [
@@ -25,7 +26,7 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const objectId = readRecordId(this, itemIndex);
 	const cancelReason = textParameter(this, itemIndex, { label: 'Reason', name: 'cancelReason' }, true);
 	return async () => {
-		await approvalWrite(this, itemIndex, PATHS.cancel, { data: { entityId, objectId, cancelReason } }, `The cancellation of the approval of ${entityId} record ${objectId}`, options);
+		await sendWrite(this, itemIndex, PATHS.cancel, { data: { entityId, objectId, cancelReason } }, `The cancellation of the approval of ${entityId} record ${objectId}`, options);
 		return { objectApiName: entityId, recordId: objectId, cancelled: true, cancelReason };
 	};
 };

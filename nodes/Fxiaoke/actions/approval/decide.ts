@@ -4,7 +4,8 @@ import { readObjectApiName, readRecordId } from '../crmObject/fields';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { requireId, textParameter } from '../validation';
-import { actingUser, approvalWrite, currentTaskOf, PATHS } from './api';
+import { sendWrite } from '../crmObject/write';
+import { actingUser, currentTaskOf, PATHS } from './api';
 import { recordFields, showFor } from './fields';
 
 /** The fields of Approve (`approve`) or Reject (`reject`): which task, and the opinion. */
@@ -70,12 +71,12 @@ export const decide =
 		const givenTaskId = byRecord ? undefined : requireId(this, 'taskId', 'Task ID', itemIndex);
 		const rejectToTaskId = approvalResult === 'reject' ? textParameter(this, itemIndex, { label: 'Send Back To Task ID', name: 'rejectToTaskId' }).trim() : '';
 		return async () => {
+			const user = await actingUser(this);
 			let out: IDataObject;
 			if (apiName !== undefined && recordId !== undefined) {
-				const { instance, task } = await currentTaskOf(this, itemIndex, apiName, recordId, options);
+				const { instance, task } = await currentTaskOf(this, itemIndex, apiName, recordId, user, options);
 				out = { taskId: String(task.id), instanceId: instance.instanceId, objectApiName: apiName, recordId };
 			} else out = { taskId: String(givenTaskId) };
-			const user = await actingUser(this);
 			// back to an earlier task (§15 rejectToBeforeTask), or the task's own agree / reject
 			const [path, body] =
 				rejectToTaskId === ''
@@ -87,7 +88,7 @@ export const decide =
 				givenTaskId === undefined
 					? undefined
 					: `The acting employee ${user} (the credential's User ID) must be a pending approver of the task and the task still in progress: Approval → Get lists both.`;
-			await approvalWrite(this, itemIndex, path, body, `The ${verb} of approval task ${String(out.taskId)}`, options, hint);
+			await sendWrite(this, itemIndex, path, body, `The ${verb} of approval task ${String(out.taskId)}`, options, hint);
 			return { ...out, approvalResult, opinion, ...(rejectToTaskId === '' ? {} : { rejectToTaskId }), actingUser: user };
 		};
 	};

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { readObjectApiName, readRecordId } from '../crmObject/fields';
+import { toMilliseconds } from '../crmObject/values';
 import { pagingFields, readLimit } from '../paging';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
@@ -66,12 +67,6 @@ export const description: INodeProperties[] = [
 	...pagingFields('approval'),
 ];
 
-/** A time parameter as ms, or an error naming it. */
-function timeOf(value: unknown): number {
-	if (typeof value === 'number') return value;
-	return typeof value === 'string' && value.trim() !== '' ? Date.parse(value) : NaN;
-}
-
 /**
  * Get Many: the instances of a flow in a time range (approvalInstances/query, paged by pageNumber),
  * or of one record (object/approvalInstances/query: Fxiaoke gives them all at once).
@@ -88,8 +83,8 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	}
 	const flowApiName = textParameter(this, itemIndex, { label: 'Approval Flow API Name', name: 'flowApiName' }, true);
 	const [start, end] = (['startTime', 'endTime'] as const).map((name) => {
-		const ms = timeOf(nodeParameter(this, name, itemIndex, ''));
-		if (!Number.isFinite(ms)) throw inputError(this, itemIndex, { label: name === 'startTime' ? 'Started After' : 'Started Before', name }, 'is not a date and time');
+		const ms = toMilliseconds(nodeParameter(this, name, itemIndex, ''), this.getTimezone());
+		if (ms === undefined) throw inputError(this, itemIndex, { label: name === 'startTime' ? 'Started After' : 'Started Before', name }, 'is not a date and time');
 		return ms;
 	});
 	if (end < start) throw inputError(this, itemIndex, { label: 'Started Before', name: 'endTime' }, 'is before Started After');

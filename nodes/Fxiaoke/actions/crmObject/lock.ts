@@ -1,11 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { fxiaokeApiRequest } from '../../transport';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
 import { LOCK_PATHS } from './paths';
-import { withWriteNote } from './write';
+import { sendWrite } from './write';
 
 /** The fields of Lock (`lock`) or Unlock (`unlock`). */
 export const lockFields = (operation: 'lock' | 'unlock'): INodeProperties[] => [
@@ -32,11 +31,7 @@ export const lockPrepare =
 		const detailObjStrategy = nodeParameter(this, 'includeDetails', itemIndex, true) === false ? 0 : 1;
 		const body = { data: { dataObjectApiName: apiName, dataIds: [id], detailObjStrategy } };
 		return async () => {
-			try {
-				await fxiaokeApiRequest.call(this, LOCK_PATHS[action], body, itemIndex, { ...options, idempotent: false });
-			} catch (error) {
-				throw withWriteNote(error, `The ${action} of this ${apiName} record`);
-			}
+			await sendWrite(this, itemIndex, LOCK_PATHS[action], body, `The ${action} of this ${apiName} record`, options);
 			return { dataId: id, locked: action === 'lock', detailObjects: detailObjStrategy === 1 };
 		};
 	};

@@ -1,11 +1,10 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { fxiaokeApiRequest } from '../../transport';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { inputError, textParameter } from '../validation';
 import { readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
-import { withWriteNote } from './write';
+import { sendWrite } from './write';
 
 /*
  * A record's team (API.md §16): add, update or remove members. The docs name AccountObj and
@@ -104,11 +103,7 @@ export const teamPrepare =
 			if (nodeParameter(this, 'notifyMembers', itemIndex, true) === false) data.ignoreSendingRemind = true;
 		}
 		return async () => {
-			try {
-				await fxiaokeApiRequest.call(this, PATHS[action], { apiName, data }, itemIndex, { ...options, idempotent: false });
-			} catch (error) {
-				throw withWriteNote(error, `The team change of this ${apiName} record`);
-			}
+			await sendWrite(this, itemIndex, PATHS[action], { apiName, data }, `The team change of this ${apiName} record`, options);
 			return { dataId: id, members, ...(action === 'removeTeamMembers' ? { removed: true } : { role, permission }) };
 		};
 	};

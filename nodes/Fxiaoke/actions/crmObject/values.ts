@@ -61,7 +61,8 @@ const SECONDS_LIKELY_BELOW = 1e11;
 /** A number, or the text of a whole number: milliseconds since 1970 if it is a date at all. */
 const isEpochNumber = (value: unknown): boolean => typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value.trim()));
 
-function toMilliseconds(value: unknown, zone: string): number | undefined {
+/** A date as milliseconds (numbers as they are; text without an offset on `zone`'s clock); undefined if none. */
+export function toMilliseconds(value: unknown, zone: string): number | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value) : undefined;
 	if (typeof value === 'string') {
 		const text = value.trim();

@@ -1,8 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { fxiaokeApiRequest } from '../../transport';
-import { withWriteNote } from '../crmObject/write';
+import { sendWrite } from '../crmObject/write';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { inputError, textParameter } from '../validation';
@@ -130,11 +129,7 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const postId = randomUUID();
 	return async () => {
 		const body = { data: { api_name: apiName, postId, parameters } };
-		try {
-			const envelope = await fxiaokeApiRequest.call(this, FUNCTION_PATH, body, itemIndex, { ...options, idempotent: false });
-			return { ...envelope, functionApiName: apiName, postId };
-		} catch (error) {
-			throw withWriteNote(error, `The call of function ${apiName} (postId ${postId})`);
-		}
+		const envelope = await sendWrite(this, itemIndex, FUNCTION_PATH, body, `The call of function ${apiName} (postId ${postId})`, options);
+		return { ...envelope, functionApiName: apiName, postId };
 	};
 };

@@ -17,7 +17,7 @@ import { SEND_PATH, sendToRecipients } from '../chunkedSend';
 import { buildComposite } from '../content';
 import { compositeFields, RECIPIENT_FIELDS } from '../fields';
 import { readRecipients } from '../recipients';
-import { ANSWER_TAKEN_PAGE, answerOf, page, responsePage, type FormField, type ResponseForm, type ResponseType } from './responsePage';
+import { ANSWER_TAKEN_PAGE, answerOf, escapeHtml, page, responsePage, type FormField, type ResponseForm, type ResponseType } from './responsePage';
 
 /*
  * Send and Wait for Response: a composite card to each recipient whose link opens a response page
@@ -267,7 +267,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (typeof form === 'string') return html(500, page('Not available', '<h1>This form cannot be shown</h1><p>Its settings in n8n changed. Ask the sender.</p>'));
 	if (req.method !== 'POST') return html(200, responsePage(form));
 	const answer = answerOf(form, (this.getBodyData() ?? {}) as IDataObject);
-	if (typeof answer === 'string') return html(400, page('Not recorded', `<h1>Not recorded</h1><p>${answer.replace(/[&<>"']/g, '')}. Go back and try again.</p>`));
+	if (typeof answer === 'string') return html(400, page('Not recorded', `<h1>Not recorded</h1><p>${escapeHtml(answer)}. Go back and try again.</p>`));
 	const respondedBy = typeof req.query.employee === 'string' ? req.query.employee : null;
 	return {
 		webhookResponse: ANSWER_TAKEN_PAGE,

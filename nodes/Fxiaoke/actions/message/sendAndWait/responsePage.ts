@@ -26,7 +26,8 @@ export interface ResponseForm {
 	buttonLabel: string;
 }
 
-const escape = (text: string) =>
+/** Text as HTML. */
+export const escapeHtml = (text: string) =>
 	text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 const STYLE =
@@ -39,32 +40,32 @@ const STYLE =
 
 /** A whole page around `body`. */
 export function page(title: string, body: string): string {
-	return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+	return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 /** The response page: the message, then the form, which posts to the page's own (signed) URL. */
 export function responsePage(form: ResponseForm): string {
-	const parts = [`<h1>${escape(form.title)}</h1>`];
-	if (form.message !== '') parts.push(`<p>${escape(form.message)}</p>`);
+	const parts = [`<h1>${escapeHtml(form.title)}</h1>`];
+	if (form.message !== '') parts.push(`<p>${escapeHtml(form.message)}</p>`);
 	// multipart: what n8n requires for a Send and Wait custom form (and takes for the others)
 	parts.push('<form method="post" action="" enctype="multipart/form-data">');
 	if (form.type === 'approval') {
 		parts.push('<div class="buttons">');
-		if (form.declineLabel !== '') parts.push(`<button class="secondary" type="submit" name="decision" value="decline">${escape(form.declineLabel)}</button>`);
-		parts.push(`<button class="primary" type="submit" name="decision" value="approve">${escape(form.approveLabel)}</button></div>`);
+		if (form.declineLabel !== '') parts.push(`<button class="secondary" type="submit" name="decision" value="decline">${escapeHtml(form.declineLabel)}</button>`);
+		parts.push(`<button class="primary" type="submit" name="decision" value="approve">${escapeHtml(form.approveLabel)}</button></div>`);
 	} else {
 		const fields: FormField[] = form.type === 'freeText' ? [{ label: 'Response', type: 'textarea', options: [], required: true }] : form.fields;
 		fields.forEach((field, index) => {
 			const name = `field-${index}`;
 			const required = field.required ? ' required' : '';
-			parts.push(`<label for="${name}">${escape(field.label)}</label>`);
+			parts.push(`<label for="${name}">${escapeHtml(field.label)}</label>`);
 			if (field.type === 'textarea') parts.push(`<textarea id="${name}" name="${name}" rows="4"${required}></textarea>`);
 			else if (field.type === 'dropdown') {
-				const options = field.options.map((o) => `<option value="${escape(o)}">${escape(o)}</option>`).join('');
+				const options = field.options.map((o) => `<option value="${escapeHtml(o)}">${escapeHtml(o)}</option>`).join('');
 				parts.push(`<select id="${name}" name="${name}"${required}><option value=""></option>${options}</select>`);
 			} else parts.push(`<input id="${name}" name="${name}" type="${field.type === 'number' ? 'number' : 'text'}" step="any"${required}>`);
 		});
-		parts.push(`<div class="buttons"><button class="primary" type="submit">${escape(form.buttonLabel)}</button></div>`);
+		parts.push(`<div class="buttons"><button class="primary" type="submit">${escapeHtml(form.buttonLabel)}</button></div>`);
 	}
 	parts.push('</form>');
 	return page(form.title, parts.join(''));
