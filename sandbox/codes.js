@@ -179,7 +179,7 @@ const CODES = {
   OBJECT_READ_ONLY: {
     errorCode: 90007,
     errorMessage: 'object is read-only',
-    errorDescription: '对象只读 (PersonnelObj / DepartmentObj mirror the address book: the sandbox refuses writes through the CRM data API)',
+    errorDescription: '对象只读 (PersonnelObj / DepartmentObj mirror the address book, the pools HighSeasObj / LeadsPoolObj are set up by an administrator: the sandbox refuses writes through the CRM data API)',
     sandboxOnly: true,
   },
   // Approvals (API.md §15 documents no codes of its own: uncertain 6). The sandbox's choices.
@@ -217,6 +217,43 @@ const CODES = {
     errorCode: 320001403,
     errorMessage: 'no running approval',
     errorDescription: '该数据没有进行中的审批流程 (the record has no running approval)',
+    sandboxOnly: true,
+  },
+  // Files, stages and pools (API.md §16 documents no codes of their own: uncertain 4). The sandbox's choices.
+  FILE_TYPE_NOT_ALLOWED: {
+    errorCode: 320004415,
+    errorMessage: 'file type not allowed',
+    errorDescription: '文件类型不允许上传 (this extension may not be uploaded: exe, bat, cmd, sh, js, msi, com, scr)',
+    sandboxOnly: true,
+  },
+  FILE_NOT_FOUND: {
+    errorCode: 320004404,
+    errorMessage: 'file not found',
+    errorDescription: '文件不存在 (no file with this npath, or a temporary TN_ file older than 3 days never saved into a record)',
+    sandboxOnly: true,
+  },
+  NO_STAGE_INSTANCE: {
+    errorCode: 320005404,
+    errorMessage: 'no stage instance',
+    errorDescription: '该数据没有阶段推进器实例 (the record has no stage instance: start one with triggerByRule)',
+    sandboxOnly: true,
+  },
+  STAGE_INSTANCE_RUNNING: {
+    errorCode: 320005409,
+    errorMessage: 'stage instance already running',
+    errorDescription: '阶段推进器实例已存在 (the record already has a running stage instance)',
+    sandboxOnly: true,
+  },
+  RECORD_NOT_IN_POOL: {
+    errorCode: 320006404,
+    errorMessage: 'record not in a pool',
+    errorDescription: '数据不在公海或线索池中 (the record is not in a pool without an owner: it cannot be claimed)',
+    sandboxOnly: true,
+  },
+  RECORD_IN_POOL: {
+    errorCode: 320006409,
+    errorMessage: 'record already in a pool',
+    errorDescription: '数据已在公海或线索池中 (the record is already in a pool without an owner: it cannot be returned)',
     sandboxOnly: true,
   },
 };

@@ -13,16 +13,21 @@
  * and counts `version` up: a poller must tell same-ms changes apart by `_id` / `version`.
  *
  * PersonnelObj and DepartmentObj are served from the address book (directory.js) and read-only here.
+ * The pools HighSeasObj and LeadsPoolObj are read-only too (seeded, pools.js); file and image fields
+ * take files uploaded to the sandbox's file service (files.js); stage instances are in stages.js.
  */
 
 const { CODES, problem } = require('./codes');
 const { Directory } = require('./directory');
 const { ApprovalStore } = require('./approval');
+const { FileStore, fileValueProblem } = require('./files');
+const { StageStore } = require('./stages');
+const { PoolStore, POOL_FIXTURES } = require('./pools');
 
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 10000;
 
-/** @typedef {{ api_name: string, label: string, type: string, is_required?: boolean, options?: {label: string, value: string}[], target_api_name?: string }} Field */
+/** @typedef {{ api_name: string, label: string, type: string, is_required?: boolean, options?: {label: string, value: string}[], target_api_name?: string, file_amount_limit?: number }} Field */
 
 /** @param {string} api_name @param {string} label @param {string} type @param {Partial<Field>} [more] @returns {Field} */
 const field = (api_name, label, type, more = {}) => ({ api_name, label, type, is_required: false, ...more });
@@ -59,6 +64,10 @@ const OBJECTS = {
       field('employees', 'Employees', 'number'),
       field('remark', 'Remark', 'long_text'),
       field('account_no', 'Account No.', 'auto_number', { is_readonly: true }),
+      field('attachments', 'Attachments', 'file_attachment', { file_amount_limit: 10 }),
+      field('logo', 'Logo', 'image', { file_amount_limit: 1 }),
+      // the pool an account is in or came from: set by data/return only (a sandbox choice)
+      field('high_seas_id', 'Account Pool', 'object_reference', { target_api_name: 'HighSeasObj', is_readonly: true }),
     ],
   },
   ContactObj: {
@@ -80,6 +89,7 @@ const OBJECTS = {
       field('email', 'Email', 'email'),
       field('leads_status', 'Lead Status', 'select_one', { options: options(['1', 'New'], ['2', 'Contacted'], ['3', 'Qualified']) }),
       field('tags', 'Tags', 'select_many', { options: options(['vip', 'VIP'], ['event', 'Event'], ['web', 'Website']) }),
+      field('leads_pool_id', 'Leads Pool', 'object_reference', { target_api_name: 'LeadsPoolObj', is_readonly: true }),
     ],
   },
   NewOpportunityObj: {
@@ -91,6 +101,30 @@ const OBJECTS = {
       field('close_date', 'Close Date', 'date', { is_required: true }),
       field('sales_stage', 'Sales Stage', 'select_one', { options: options(['1', 'Discovery'], ['2', 'Proposal'], ['3', 'Won'], ['4', 'Lost']) }),
       field('departments', 'Departments', 'department'),
+      field('contract_files', 'Contract Files', 'file_attachment', { file_amount_limit: 10 }),
+    ],
+  },
+  // Pools (pools.js): read-only here, seeded with POOL_FIXTURES.
+  HighSeasObj: {
+    displayName: 'Account Pool',
+    readOnly: true,
+    fields: [field('name', 'Pool Name', 'text', { is_required: true })],
+  },
+  LeadsPoolObj: {
+    displayName: 'Leads Pool',
+    readOnly: true,
+    fields: [field('name', 'Pool Name', 'text', { is_required: true })],
+  },
+  // Sales records (销售记录, API.md §18); the field names are a sandbox choice (§18 uncertain 2).
+  ActiveRecordObj: {
+    displayName: 'Sales Record',
+    fields: [
+      field('active_record_content', 'Content', 'long_text', { is_required: true }),
+      field('active_record_type', 'Type', 'select_one', { options: options(['1', 'Visit'], ['2', 'Call'], ['3', 'Email'], ['4', 'Other']) }),
+      field('account_id', 'Account', 'object_reference', { target_api_name: 'AccountObj' }),
+      field('leads_id', 'Lead', 'object_reference', { target_api_name: 'LeadsObj' }),
+      field('new_opportunity_id', 'Opportunity', 'object_reference', { target_api_name: 'NewOpportunityObj' }),
+      field('contact_id', 'Contact', 'object_reference', { target_api_name: 'ContactObj' }),
     ],
   },
   // Mirrors of the address book (records from directory.js). Status values are a sandbox choice for
@@ -208,6 +242,9 @@ function valueProblem(f, value, store) {
       const target = store.objects.get(f.target_api_name ?? '');
       return target && target.records.has(value) ? null : `${f.api_name}: no ${f.target_api_name} record ${value}`;
     }
+    case 'file_attachment':
+    case 'image':
+      return fileValueProblem(f, value, store.files);
     default:
       if (!STRING_TYPES.has(f.type)) return null;
       if (typeof value !== 'string') return `${f.api_name}: a ${f.type} field takes a string`;
@@ -299,7 +336,7 @@ class CrmStore {
     this.offsetMs = 0;
     /** The address book; PersonnelObj / DepartmentObj records are its live maps. */
     this.directory = new Directory(() => this.now());
-    /** @type {Map<string, { displayName: string, custom: boolean, mirror: boolean, fields: Field[], records: Map<string, Record<string, any>> }>} */
+    /** @type {Map<string, { displayName: string, custom: boolean, mirror: boolean, readOnly: boolean, fields: Field[], records: Map<string, Record<string, any>> }>} */
     this.objects = new Map();
     this.seq = 0;
     /** Every write through the API, in order (tests read what was created, updated, invalidated, deleted). @type {{ action: string, apiName: string, id: string, body?: any }[]} */
@@ -309,7 +346,16 @@ class CrmStore {
     for (const [apiName, def] of Object.entries(OBJECTS)) {
       const records = def.approval ? this.approvals[def.approval] : def.mirror ? this.directory.records(apiName) : new Map();
       const fields = def.approval ? def.fields : [...SYSTEM_FIELDS, ...def.fields];
-      this.objects.set(apiName, { displayName: def.displayName, custom: def.custom === true, mirror: def.mirror === true, fields, records });
+      this.objects.set(apiName, { displayName: def.displayName, custom: def.custom === true, mirror: def.mirror === true, readOnly: def.readOnly === true, fields, records });
+    }
+    /** Files for file and image fields (files.js): `sandbox.files`. */
+    this.files = new FileStore(() => this.now());
+    /** Stage instances (stages.js) and pools (pools.js). */
+    this.stages = new StageStore(this);
+    this.pools = new PoolStore(this);
+    for (const pool of Object.values(POOL_FIXTURES)) {
+      const at = this.now();
+      this.objects.get(pool.apiName).records.set(pool._id, { _id: pool._id, owner: ['1000'], created_by: ['1000'], name: pool.name, create_time: at, last_modified_time: at, life_status: 'normal', ...this.meta(pool.apiName) });
     }
   }
 
@@ -353,6 +399,7 @@ class CrmStore {
     const wrong = this.checkValues(object, fields, true);
     if (wrong) throw new Error(`put ${apiName}: ${wrong}`);
     const [id] = this.seed(apiName, 1, () => ({ ...fields }));
+    this.keepFiles(object, fields);
     return id;
   }
 
@@ -368,6 +415,15 @@ class CrmStore {
     const wrong = this.checkValues(object, fields, false);
     if (wrong) throw new Error(`change ${apiName}: ${wrong}`);
     this.touch(Object.assign(record, fields));
+    this.keepFiles(object, fields);
+  }
+
+  /** Files now held by a record's file / image fields stay for good (a TN_ file too). @param {any} object @param {Record<string, any>} fields */
+  keepFiles(object, fields) {
+    for (const f of object.fields) {
+      const value = fields[f.api_name];
+      if ((f.type === 'file_attachment' || f.type === 'image') && Array.isArray(value)) this.files.markSaved(value.map((v) => v.path));
+    }
   }
 
   /** Deletes a record for good without a request (no recycle bin). @param {string} apiName @param {string} id */
@@ -427,6 +483,8 @@ class CrmStore {
     const data = body && typeof body.data === 'object' && body.data !== null ? body.data : null;
     if (!data) return bad('data is required');
     if (action.startsWith('team')) return this.team(action, body.apiName, data);
+    if (action === 'return' || action === 'choose') return this.pools.handle(action, data, userId);
+    if (action.startsWith('stage')) return this.stages.handle(/** @type {any} */ (action), data);
     const apiName = action === 'describe' ? data.apiName : (data.object_data?.dataObjectApiName ?? data.dataObjectApiName);
     let object = typeof apiName === 'string' ? this.objects.get(apiName) : undefined;
     if (!object) return { problem: problem(CODES.OBJECT_NOT_FOUND, `no object ${JSON.stringify(apiName)}`) };
@@ -443,6 +501,9 @@ class CrmStore {
     }
     if (object.mirror && !['get', 'query'].includes(action)) {
       return { problem: problem(CODES.OBJECT_READ_ONLY, `${apiName} mirrors the address book; ${action} is refused`) };
+    }
+    if (object.readOnly && !['get', 'query'].includes(action)) {
+      return { problem: problem(CODES.OBJECT_READ_ONLY, `${apiName} is set up by an administrator; ${action} is refused`) };
     }
     const hidden = apiName === 'PersonnelObj' && access.personnelPermission === false;
     if (apiName === 'ApprovalInstanceObj' && this.approvals.lagMs > 0) {
@@ -503,6 +564,7 @@ class CrmStore {
     const { dataObjectApiName, ...fields } = values;
     const record = { _id: id, owner: [userId], created_by: [userId], ...fields, create_time: at, last_modified_time: at, life_status: 'normal', ...this.meta(apiName) };
     object.records.set(id, record);
+    this.keepFiles(object, fields);
     this.writes.push({ action: 'create', apiName, id, body: { triggerApprovalFlow: body.triggerApprovalFlow ?? true, triggerWorkFlow: body.triggerWorkFlow ?? true, fields } });
     if (body.triggerApprovalFlow !== false) this.approvals.onWrite(apiName, record, 'Create', userId);
     return { extra: { dataId: id }, applied: true };
@@ -525,6 +587,7 @@ class CrmStore {
     if (wrong) return bad(wrong);
     const { dataObjectApiName, _id, ...fields } = values;
     this.touch(Object.assign(record, fields));
+    this.keepFiles(object, fields);
     this.writes.push({ action: 'update', apiName, id: record._id, body: { fields } });
     if (body.triggerApprovalFlow !== false) this.approvals.onWrite(apiName, record, 'Update', userId);
     return { extra: {}, applied: true };
@@ -724,4 +787,4 @@ class CrmStore {
 /** @param {string} detail */
 const bad = (detail) => ({ problem: problem(CODES.INVALID_PARAMETER, detail) });
 
-module.exports = { CrmStore, OBJECTS };
+module.exports = { CrmStore, OBJECTS, POOL_FIXTURES };

@@ -46,11 +46,13 @@ const BUSINESS_ENDPOINTS = Object.freeze(['revoke', 'send', 'appSend', 'upload']
 /** CRM calls (sandbox/crm.js): faults reach them only when named. */
 const CRM_ACTIONS = ['create', 'get', 'query', 'update', 'invalid', 'delete', 'changeOwner', 'recover'];
 const CRM_ENDPOINTS = ['crm.list', 'crm.describe', 'crm.lock', 'crm.unlock', 'crm.teamAdd', 'crm.teamEdit', 'crm.teamDelete', 'function.call', ...CRM_ACTIONS.map((a) => `crm.${a}`), ...CRM_ACTIONS.map((a) => `crm.custom.${a}`)];
+/** Stage pusher, pools and files (sandbox/stages.js, pools.js, files.js); `fs.upload` is the file service's upload (its own envelope). */
+const RECORD_ACTION_ENDPOINTS = ['crm.stageInstance', 'crm.stageTrigger', 'crm.stageMove', 'crm.return', 'crm.choose', 'file.credential', 'file.downloadUrl', 'fs.upload'];
 /** Address-book calls (sandbox/directory.js): faults reach them only when named too. */
 const DIRECTORY_ENDPOINTS = Object.freeze(['user.simpleList', 'user.list', 'user.getByMobile', 'user.get', 'department.list']);
 /** Approval calls (sandbox/approval.js): faults reach them only when named too. */
 const APPROVAL_ENDPOINTS = Object.freeze(['approval.instances', 'approval.recordInstances', 'approval.get', 'approval.task', 'approval.cancel', 'approval.rejectBack']);
-const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS, ...DIRECTORY_ENDPOINTS, ...APPROVAL_ENDPOINTS]);
+const ALL_ENDPOINTS = Object.freeze(['token', ...BUSINESS_ENDPOINTS, ...CRM_ENDPOINTS, ...RECORD_ACTION_ENDPOINTS, ...DIRECTORY_ENDPOINTS, ...APPROVAL_ENDPOINTS]);
 const DEFAULT_SLOW_MS = 30000;
 
 /** Small deterministic PRNG (mulberry32) so a seeded fault run is repeatable. */

@@ -17,6 +17,7 @@ const { CrmStore } = require('./crm');
 const { handlePush, isPushPath } = require('./push');
 const { APPROVAL_ROUTES } = require('./approval');
 const { Functions } = require('./functions');
+const { MAX_FILE_BYTES } = require('./files');
 
 const ROUTES = Object.freeze({
   '/oauth2.0/token': 'token',
@@ -32,6 +33,15 @@ const ROUTES = Object.freeze({
   '/cgi/crm/team/edit': 'crm.teamEdit',
   '/cgi/crm/team/delete': 'crm.teamDelete',
   '/cgi/crm/v2/special/function': 'function.call',
+  // Stage pusher and pools (sandbox/stages.js, sandbox/pools.js, API.md §16).
+  '/cgi/crm/v2/special/getInstanceInfoByObjectId': 'crm.stageInstance',
+  '/cgi/crm/v2/instance/triggerByRule': 'crm.stageTrigger',
+  '/cgi/crm/v2/special/stageMoveTo': 'crm.stageMove',
+  '/cgi/crm/v2/data/return': 'crm.return',
+  '/cgi/crm/v2/data/choose': 'crm.choose',
+  // Files (sandbox/files.js, API.md §16): the two OpenAPI calls; the file service is FS_ROUTES.
+  '/cgi/crm/v2/generatorFileUploadCredential': 'file.credential',
+  '/cgi/crm/v2/generateDownloadSignatureUrlByAuth': 'file.downloadUrl',
   // Address book (sandbox/directory.js, API.md §13); the last three are the deprecated "Offline API".
   '/cgi/user/simpleList': 'user.simpleList',
   '/cgi/user/list': 'user.list',
@@ -42,6 +52,8 @@ const ROUTES = Object.freeze({
 /** CRM data calls: preset objects under /cgi/crm/v2/data, custom ones under /cgi/crm/custom/v2/data. */
 const CRM_DATA = /^\/cgi\/crm\/(custom\/)?v2\/data\/(create|get|query|update|invalid|delete|changeOwner|recover)$/;
 const CUSTOM_INVALID_PATH = '/cgi/crm/custom/data/invalid';
+/** The file service (sandbox/files.js): not OpenAPI calls (no token, no thirdTraceId, its own envelope). */
+const FS_ROUTES = Object.freeze({ 'POST /fs/upload': 'fs.upload', 'GET /fs/download': 'fs.download' });
 
 /** @param {string} pathname */
 function routeOf(pathname) {
@@ -300,9 +312,11 @@ class Sandbox {
     this.usedTraceIds.clear();
     this.sent.length = 0;
     this.crm = new CrmStore(() => this.now());
-    this.functions = new Functions();
+    this.functions = new Functions({ wait: (ms) => this.wait(ms) });
     /** The address book (sandbox/directory.js); the CRM's PersonnelObj / DepartmentObj mirror it. */
     this.directory = this.crm.directory;
+    /** Files uploaded to the file service (sandbox/files.js): `get(npath)`, `count`, `put(bytes, meta)`. */
+    this.files = this.crm.files;
     Object.assign(this.stats, freshStats());
     this.faultPlan.clear();
   }
@@ -357,7 +371,7 @@ class Sandbox {
 
   async handle(req, res) {
     const url = new URL(req.url || '/', 'http://sandbox.invalid');
-    const endpoint = (req.method === 'POST' && routeOf(url.pathname)) || 'other';
+    const endpoint = (req.method === 'POST' && routeOf(url.pathname)) || FS_ROUTES[`${req.method} ${url.pathname}`] || 'other';
     const record = this.startRecord(req, url, endpoint);
     res.on('close', () => {
       record.endedAt = Date.now();
@@ -365,11 +379,12 @@ class Sandbox {
     });
     if (endpoint === 'token') this.trackTokenCall(res);
 
-    const limit = endpoint === 'upload' ? this.options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES : MAX_JSON_BYTES;
+    const limit = endpoint === 'upload' ? this.options.maxUploadBytes + MULTIPART_OVERHEAD_BYTES : endpoint === 'fs.upload' ? MAX_FILE_BYTES + MULTIPART_OVERHEAD_BYTES : MAX_JSON_BYTES;
     const body = await readBody(req, limit);
     if (body.aborted || this.isGone(req)) return;
     if (endpoint === 'other' && req.method === 'POST' && isPushPath(url.pathname)) return this.replyPush(res, record, url, body);
     if (endpoint === 'other') return this.replyOther(res, record, url);
+    if (endpoint.startsWith('fs.')) return this.replyFileService({ req, res, url, endpoint, record, body, token: null, app: null });
 
     const ctx = { req, res, url, endpoint, record, body, token: null, app: null };
     try {
@@ -385,8 +400,10 @@ class Sandbox {
       }
       await this.wait(endpoint === 'token' ? this.options.tokenDelayMs : this.options.latencyMs);
       if (this.isGone(req)) return;
-      const result = limited ? this.errorResult(ctx, limited) : this.process(ctx);
+      // (a controller function may answer later: process() then gives a promise)
+      const result = limited ? this.errorResult(ctx, limited) : await this.process(ctx);
       record.applied = result.applied;
+      if (this.isGone(req)) return;
 
       if (!fault) return this.sendJson(res, record, 200, result.body);
       return await this.replyAfterFault(ctx, fault, result.body);
@@ -405,7 +422,7 @@ class Sandbox {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: { ...req.headers },
-      thirdTraceIdStatus: endpoint === 'other' ? null : this.registerTraceId(url.searchParams),
+      thirdTraceIdStatus: endpoint === 'other' || endpoint.startsWith('fs.') ? null : this.registerTraceId(url.searchParams),
       body: null,
       rawBody: null,
       fault: null,
@@ -462,7 +479,7 @@ class Sandbox {
     return max !== null && max !== undefined && token.uses >= max;
   }
 
-  /** @returns {{body: object, applied: boolean}} */
+  /** @returns {{body: object, applied: boolean} | Promise<{body: object, applied: boolean}>} */
   process(ctx) {
     if (ctx.endpoint === 'token') return this.processToken(ctx);
     const found = this.checkCommon(ctx) || (ctx.endpoint === 'upload' ? null : this.checkJsonBody(ctx));
@@ -470,6 +487,7 @@ class Sandbox {
     if (ctx.endpoint.startsWith('crm.')) return this.processCrm(ctx);
     if (ctx.endpoint.startsWith('approval.')) return this.processApproval(ctx);
     if (ctx.endpoint === 'function.call') return this.processFunction(ctx);
+    if (ctx.endpoint.startsWith('file.')) return this.processFile(ctx);
     if (ctx.endpoint.startsWith('user.') || ctx.endpoint === 'department.list') return this.processDirectory(ctx);
     switch (ctx.endpoint) {
       case 'revoke':
@@ -494,10 +512,49 @@ class Sandbox {
     return this.handled(ctx, result);
   }
 
-  /** A controller function (sandbox/functions.js); its postId is remembered. */
+  /** A controller function (sandbox/functions.js); its postId is remembered. A slow one answers with a promise. */
   processFunction(ctx) {
     const result = this.functions.call(ctx.record.body);
+    return result instanceof Promise ? result.then((r) => this.handled(ctx, r)) : this.handled(ctx, result);
+  }
+
+  /** The file calls of the OpenAPI (sandbox/files.js): the upload credential and the signed download URL. */
+  processFile(ctx) {
+    const files = this.crm.files;
+    const result = ctx.endpoint === 'file.credential' ? files.credential(ctx.record.body, this.url) : files.downloadUrl(ctx.record.body, this.url);
     return this.handled(ctx, result);
+  }
+
+  /**
+   * The file service (sandbox/files.js): `POST /fs/upload` answers its own JSON envelope, `GET /fs/download`
+   * the bytes. Faults reach the upload only when named (`fs.upload`); the download takes none.
+   */
+  async replyFileService(ctx) {
+    const { req, res, url, endpoint, record, body } = ctx;
+    const files = this.crm.files;
+    try {
+      if (endpoint === 'fs.download') {
+        const answer = files.download(url.searchParams);
+        if (!('bytes' in answer)) return this.sendJson(res, record, answer.status, answer.json);
+        record.response = { status: 200, body: `<${answer.bytes.length} bytes>` };
+        res.writeHead(200, { ...answer.headers, 'content-length': answer.bytes.length });
+        return res.end(answer.bytes);
+      }
+      const fault = this.faultPlan.pick(endpoint);
+      record.faultDecided = true;
+      record.fault = fault ? fault.kind : null;
+      if (fault && FAULTS[fault.kind].stage === 'before') return this.replyBeforeFault(ctx, fault.kind);
+      await this.wait(this.options.latencyMs);
+      if (this.isGone(req)) return;
+      record.body = { size: body.size, contentType: req.headers['content-type'] ?? null };
+      const answer = files.upload({ query: url.searchParams, headers: req.headers, body });
+      record.applied = answer.json.success;
+      if (!fault) return this.sendJson(res, record, answer.status, answer.json);
+      return await this.replyAfterFault(ctx, fault, answer.json);
+    } catch (err) {
+      record.error = String(err && err.stack ? err.stack : err);
+      if (!this.isGone(req)) this.sendText(res, record, 500, 'text/plain', `sandbox internal error: ${err}`);
+    }
   }
 
   /** Approval calls (sandbox/approval.js). */

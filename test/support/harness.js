@@ -129,6 +129,10 @@ function createContext({ items, binaries = [], parameters, credential, continueO
 			// in-memory data, without the service (whose instance settings would write to ~/.n8n).
 			assertBinaryData: (itemIndex, parameterData) =>
 				assertBinaryData({ main: [inputItems()] }, node, itemIndex, parameterData, 0),
+			// n8n's default (in-memory) binary mode keeps the bytes as base64 in the item, as binaryData does.
+			async prepareBinaryData(buffer, fileName, mimeType) {
+				return { ...binaryData(buffer, { mimeType: mimeType ?? 'application/octet-stream', fileName }), fileSize: `${buffer.length} B` };
+			},
 			async getBinaryDataBuffer(itemIndex, parameterData) {
 				const binary = assertBinaryData({ main: [inputItems()] }, node, itemIndex, parameterData, 0);
 				return Buffer.from(binary.data, BINARY_ENCODING);

@@ -42,6 +42,12 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 		addTeamMembers: crmObject.addTeamMembers.prepare,
 		updateTeamMembers: crmObject.updateTeamMembers.prepare,
 		removeTeamMembers: crmObject.removeTeamMembers.prepare,
+		uploadFile: crmObject.uploadFile.prepare,
+		downloadFile: crmObject.downloadFile.prepare,
+		returnToPool: crmObject.returnToPool.prepare,
+		claimFromPool: crmObject.claimFromPool.prepare,
+		moveStage: crmObject.moveStage.prepare,
+		addSalesRecord: crmObject.addSalesRecord.prepare,
 	},
 	customFunction: { call: customFunction.call.prepare },
 	approval: {
@@ -54,7 +60,11 @@ const operations: Record<string, Record<string, OperationPrepare>> = {
 };
 
 /** Operations that change something in Fxiaoke (Revoke may be repeated: it is not among them). */
-const WRITES = new Set(['sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner', 'approve', 'reject', 'cancel', 'lock', 'unlock', 'recover', 'call', 'addTeamMembers', 'updateTeamMembers', 'removeTeamMembers']);
+const WRITES = new Set([
+	'sendText', 'sendComposite', 'sendArticles', 'sendAsServiceAccount', 'create', 'update', 'upsert', 'delete', 'changeOwner',
+	'approve', 'reject', 'cancel', 'lock', 'unlock', 'recover', 'call', 'addTeamMembers', 'updateTeamMembers', 'removeTeamMembers',
+	'uploadFile', 'returnToPool', 'claimFromPool', 'moveStage', 'addSalesRecord',
+]);
 /** At most this many completed items are named in an error's description (its context has all). */
 const NAMED_COMPLETED = 20;
 
@@ -164,8 +174,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const send = prepared[itemIndex];
 			if (send === undefined) continue;
 			try {
-				const json = await send();
-				results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), {
+				const output = await send();
+				// (returnJsonArray passes an item with `json` through, binary data and all.)
+				results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(output as IDataObject), {
 					itemData: { item: itemIndex },
 				});
 			} catch (error) {

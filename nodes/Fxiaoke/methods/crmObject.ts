@@ -7,6 +7,11 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
+import { SALES_RECORD_OBJECT } from '../actions/crmObject/addSalesRecord.operation';
+import { isFileField } from '../actions/crmObject/files';
+import { POOL_OBJECTS } from '../actions/crmObject/pool';
+import { queryRecords } from '../actions/crmObject/query';
+import { stageInstance } from '../actions/crmObject/stage';
 import { describeObject, listObjects, type CrmField } from '../actions/crmObject/schema';
 
 /** The object chosen in the editor, from either mode of its locator. */
@@ -29,6 +34,16 @@ export async function getFieldNames(this: ILoadOptionsFunctions): Promise<INodeP
 	const fields = await describeObject(this, apiName, 0);
 	return fields
 		.map((f) => ({ name: `${f.label} (${f.apiName})`, value: f.apiName, description: f.type }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The object's file and image fields, for Upload File and Download File. */
+export async function getFileFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const apiName = chosenObject(this);
+	if (apiName === '') return [];
+	return (await describeObject(this, apiName, 0))
+		.filter(isFileField)
+		.map((f) => ({ name: `${f.label} (${f.apiName})`, value: f.apiName, description: f.type === 'image' ? 'Image' : 'Attachment' }))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -58,7 +73,12 @@ function mapperFields(fields: CrmField[], mode: 'create' | 'update' | 'upsert'):
 			(f): ResourceMapperField => ({
 				id: f.apiName,
 				// (A resource mapper field has no hint: the name says what an update does with the owner.)
-				displayName: mode === 'upsert' && f.apiName === 'owner' ? `${f.label} (owner): set when a record is created; an update leaves it (ownerIgnored), Change Owner changes it` : `${f.label} (${f.apiName})`,
+				displayName:
+					mode === 'upsert' && f.apiName === 'owner'
+						? `${f.label} (owner): set when a record is created; an update leaves it (ownerIgnored), Change Owner changes it`
+						: isFileField(f)
+							? `${f.label} (${f.apiName}): names of the input item's binary properties, e.g. data`
+							: `${f.label} (${f.apiName})`,
 				required: mode !== 'update' && f.required && f.apiName !== 'owner',
 				defaultMatch: false,
 				canBeUsedToMatch: mode === 'upsert',
@@ -86,4 +106,32 @@ export async function getUpdateFields(this: ILoadOptionsFunctions): Promise<Reso
 
 export async function getUpsertFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	return await fieldsFor(this, 'upsert');
+}
+
+/** Add Sales Record's fields: those of ActiveRecordObj, whatever object the record is of. */
+export async function getSalesRecordFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	return mapperFields(await describeObject(this, SALES_RECORD_OBJECT, 0), 'create');
+}
+
+/** The pools of the chosen object (accounts: account pools, leads: leads pools), by name. */
+export async function searchPools(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const poolObject = POOL_OBJECTS[chosenObject(this)];
+	if (poolObject === undefined) return { results: [] };
+	const filters = filter ? [{ field_name: 'name', field_values: [filter], operator: 'LIKE' }] : [];
+	const pools = await queryRecords(this, 0, poolObject, { filters, orders: [], fieldProjection: ['name'], extra: {} }, 100, {});
+	return { results: pools.map((p) => ({ name: String(p.name ?? p._id), value: String(p._id) })) };
+}
+
+/** The stages of the record in Record ID (when it is a fixed value), current stage marked. */
+export async function searchStages(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const apiName = chosenObject(this);
+	const recordId = this.getNodeParameter('recordId', '') as unknown;
+	if (apiName === '' || typeof recordId !== 'string' || recordId.trim() === '' || recordId.startsWith('=')) return { results: [] };
+	const instance = await stageInstance(this, 0, apiName, recordId.trim(), {});
+	const wanted = (filter ?? '').toLowerCase();
+	return {
+		results: (instance?.stages ?? [])
+			.filter((s) => wanted === '' || s.name.toLowerCase().includes(wanted))
+			.map((s) => ({ name: s.stageId === instance?.currentStageId ? `${s.name} (current)` : s.name, value: s.stageId })),
+	};
 }

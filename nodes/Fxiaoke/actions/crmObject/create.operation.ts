@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationPrepare } from '../types';
 import { readFlowFlags, readObjectApiName, recordFieldsMapper } from './fields';
+import { completeFileFields } from './files';
 import { readRecordFields } from './mapper';
 import { describeObject } from './schema';
 import { writeRecord } from './write';
@@ -12,7 +13,10 @@ export const description: INodeProperties[] = [recordFieldsMapper('create')];
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const fields = await describeObject(this, apiName, itemIndex, options);
-	const { values } = readRecordFields(this, itemIndex, apiName, fields, 'create');
-	const body = { ...readFlowFlags(this, itemIndex), data: { object_data: { dataObjectApiName: apiName, ...values } } };
-	return async () => await writeRecord(this, itemIndex, apiName, 'create', body, options);
+	const { values, files } = await readRecordFields(this, itemIndex, apiName, fields, 'create');
+	const flags = readFlowFlags(this, itemIndex);
+	return async () => {
+		const complete = await completeFileFields(this, itemIndex, values, files, options);
+		return await writeRecord(this, itemIndex, apiName, 'create', { ...flags, data: { object_data: { dataObjectApiName: apiName, ...complete } } }, options);
+	};
 };

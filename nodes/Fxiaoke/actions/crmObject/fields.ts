@@ -102,7 +102,7 @@ export const flowOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether Fxiaoke starts the approval flows set up for this object (Fxiaoke\'s default: yes)',
-		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['create', 'update', 'upsert'] } },
+		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['create', 'update', 'upsert', 'addSalesRecord'] } },
 	},
 	{
 		displayName: 'Trigger Workflow',
@@ -110,7 +110,7 @@ export const flowOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether Fxiaoke runs the workflows (automations) set up for this object (Fxiaoke\'s default: yes)',
-		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['create', 'update', 'upsert'] } },
+		displayOptions: { show: { '/resource': ['crmObject'], '/operation': ['create', 'update', 'upsert', 'addSalesRecord'] } },
 	},
 	{
 		displayName: 'Skip Empty Values',

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
 import { inputError } from '../validation';
+import { isFileField, readFileValue, type FileValue } from './files';
 import { SYSTEM_FIELDS, type CrmField } from './schema';
 import { isEmpty, toFxiaokeValue } from './values';
 import { nodeParameter } from '../parameters';
@@ -14,15 +15,17 @@ export type WriteMode = 'create' | 'update';
  * skipped, so a record read by Get Many can be written back. A field mapped to an empty value
  * (empty text, null, an empty list) is in `cleared`: an update clears it, unless the Skip Empty
  * Values option is on. (n8n's mapper saves no value for a field left untouched in Define Below: it
- * drops nulls before saving, so an empty value there is one the user mapped.)
+ * drops nulls before saving, so an empty value there is one the user mapped.) A file or image
+ * field names binary properties of the item (or gives files as a read does): they are checked
+ * here, in `files`, and uploaded when the item runs (`completeFileFields`).
  */
-export function readRecordFields(
+export async function readRecordFields(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	apiName: string,
 	fields: CrmField[],
 	mode: WriteMode,
-): { values: IDataObject; cleared: string[]; matchingColumns: string[] } {
+): Promise<MappedFields> {
 	const mapper = nodeParameter(ctx, 'fields', itemIndex, { mappingMode: 'defineBelow', value: null }) as ResourceMapperValue;
 	const source: IDataObject =
 		mapper.mappingMode === 'autoMapInputData' ? ctx.getInputData()[itemIndex]?.json ?? {} : ((mapper.value ?? {}) as IDataObject);
@@ -30,6 +33,7 @@ export function readRecordFields(
 	const skipped = new Set([...SYSTEM_FIELDS, 'dataObjectApiName', ...(mode === 'update' ? ['owner'] : [])]);
 	const skipEmpty = (nodeParameter(ctx, 'options', itemIndex, {}) as IDataObject).skipEmptyValues === true;
 	const values: IDataObject = {};
+	const files = new Map<string, FileValue>();
 	const cleared: string[] = [];
 	const unknown: string[] = [];
 	for (const [name, value] of Object.entries(source)) {
@@ -46,7 +50,8 @@ export function readRecordFields(
 			if (!skipEmpty && name !== 'owner') cleared.push(name);
 			continue;
 		}
-		values[name] = toFxiaokeValue(ctx, itemIndex, field, value) as IDataObject[string];
+		if (isFileField(field)) files.set(name, await readFileValue(ctx, itemIndex, field, value));
+		else values[name] = toFxiaokeValue(ctx, itemIndex, field, value) as IDataObject[string];
 	}
 	if (unknown.length > 0) {
 		throw inputError(
@@ -68,7 +73,7 @@ export function readRecordFields(
 		);
 	}
 	if (mode === 'create') {
-		const missing = fields.filter((f) => f.required && f.writable && f.apiName !== 'owner' && values[f.apiName] === undefined);
+		const missing = fields.filter((f) => f.required && f.writable && f.apiName !== 'owner' && values[f.apiName] === undefined && !files.has(f.apiName));
 		if (missing.length > 0) {
 			throw inputError(
 				ctx,
@@ -78,7 +83,15 @@ export function readRecordFields(
 			);
 		}
 	}
-	return { values, cleared, matchingColumns: mapper.matchingColumns ?? [] };
+	return { values, files, cleared, matchingColumns: mapper.matchingColumns ?? [] };
+}
+
+export interface MappedFields {
+	values: IDataObject;
+	/** File and image fields, uploaded when the item runs. */
+	files: Map<string, FileValue>;
+	cleared: string[];
+	matchingColumns: string[];
 }
 
 /**
@@ -86,6 +99,6 @@ export function readRecordFields(
  * for a write (API.md §12); null is what a read gives for an empty field of any type [S], so it is
  * sent for every type (unverified against a tenant for every field type).
  */
-export function updateFields({ values, cleared }: { values: IDataObject; cleared: string[] }): IDataObject {
+export function updateFields({ values, cleared }: Pick<MappedFields, 'values' | 'cleared'>): IDataObject {
 	return { ...values, ...Object.fromEntries(cleared.map((name) => [name, null])) };
 }

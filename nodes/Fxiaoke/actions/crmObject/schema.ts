@@ -13,6 +13,10 @@ export interface CrmField {
 	options: Array<{ label: string; value: string }>;
 	/** False for what Fxiaoke computes or locks (read-only, inactive, formula, count, quote, auto-number). */
 	writable: boolean;
+	/** For a file or image field: the most files it holds, when the describe says (`file_amount_limit`). */
+	maxFiles?: number;
+	/** For a lookup (object_reference): the object it points to. */
+	target?: string;
 }
 
 export interface CrmObjectSummary {
@@ -63,6 +67,8 @@ function fieldsOf(envelope: IDataObject): CrmField[] {
 				// set, except the owner, which a create sets, and a required field (the docs list no
 				// required system field; if one were, leaving it out would make every create fail).
 				!(f.define_type === 'system' && f.api_name !== 'owner' && f.is_required !== true),
+			...(typeof f.target_api_name === 'string' ? { target: f.target_api_name } : {}),
+			...(typeof f.file_amount_limit === 'number' && f.file_amount_limit > 0 ? { maxFiles: f.file_amount_limit } : {}),
 		}));
 }
 

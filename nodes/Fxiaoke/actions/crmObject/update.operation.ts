@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationPrepare } from '../types';
 import { readFlowFlags, readObjectApiName, readRecordId, recordFieldsMapper, recordIdField } from './fields';
+import { completeFileFields } from './files';
 import { readRecordFields, updateFields } from './mapper';
 import { describeObject } from './schema';
 import { writeRecord } from './write';
@@ -16,8 +17,12 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const recordId = readRecordId(this, itemIndex);
 	const fields = await describeObject(this, apiName, itemIndex, options);
-	const values = updateFields(readRecordFields(this, itemIndex, apiName, fields, 'update'));
+	const mapped = await readRecordFields(this, itemIndex, apiName, fields, 'update');
 	// (The manual names the flow flags for create only; they are sent for an update too, as its default.)
-	const body = { ...readFlowFlags(this, itemIndex), data: { object_data: { _id: recordId, dataObjectApiName: apiName, ...values } } };
-	return async () => ({ ...(await writeRecord(this, itemIndex, apiName, 'update', body, options)), dataId: recordId });
+	const flags = readFlowFlags(this, itemIndex);
+	return async () => {
+		const values = await completeFileFields(this, itemIndex, updateFields(mapped), mapped.files, options);
+		const body = { ...flags, data: { object_data: { _id: recordId, dataObjectApiName: apiName, ...values } } };
+		return { ...(await writeRecord(this, itemIndex, apiName, 'update', body, options)), dataId: recordId };
+	};
 };

@@ -3,6 +3,7 @@ import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-
 import type { OperationPrepare } from '../types';
 import { inputError } from '../validation';
 import { readFlowFlags, readObjectApiName, recordFieldsMapper } from './fields';
+import { completeFileFields } from './files';
 import { readRecordFields, updateFields } from './mapper';
 import { queryRecords } from './query';
 import { describeObject } from './schema';
@@ -18,14 +19,14 @@ export const description: INodeProperties[] = [recordFieldsMapper('upsert')];
 export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const fields = await describeObject(this, apiName, itemIndex, options);
-	const mapped = readRecordFields(this, itemIndex, apiName, fields, 'create');
+	const mapped = await readRecordFields(this, itemIndex, apiName, fields, 'create');
 	const { values, matchingColumns } = mapped;
 	if (matchingColumns.length === 0) {
 		throw inputError(this, itemIndex, { label: 'Fields to Match On', name: 'fields' }, 'are not chosen');
 	}
 	const filters = matchingColumns.map((name) => {
 		const value = values[name];
-		if (value === undefined) throw inputError(this, itemIndex, { label: 'Fields to Match On', name: 'fields', where: `(${name})` }, 'has no value');
+		if (value === undefined || mapped.files.has(name)) throw inputError(this, itemIndex, { label: 'Fields to Match On', name: 'fields', where: `(${name})` }, 'has no value');
 		return { field_name: name, field_values: Array.isArray(value) ? value : [value], operator: 'EQ' };
 	});
 	const flags = readFlowFlags(this, itemIndex);
@@ -45,14 +46,15 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 				});
 			}
 			if (matches.length === 0) {
-				const envelope = await writeRecord(this, itemIndex, apiName, 'create', { ...flags, data: { object_data: { dataObjectApiName: apiName, ...values } } }, options);
+				const complete = await completeFileFields(this, itemIndex, values, mapped.files, options);
+				const envelope = await writeRecord(this, itemIndex, apiName, 'create', { ...flags, data: { object_data: { dataObjectApiName: apiName, ...complete } } }, options);
 				return { ...envelope, upsert: 'created' };
 			}
 			target = String(matches[0]._id);
 		}
 		// The owner changes only through Change Owner: a mapped owner is left out, and the output says so
 		// (a second write here could fail after the update was carried out).
-		const changes = updateFields(mapped);
+		const changes = await completeFileFields(this, itemIndex, updateFields(mapped), mapped.files, options);
 		delete changes.owner;
 		const body = { ...flags, data: { object_data: { _id: target, dataObjectApiName: apiName, ...changes } } };
 		const envelope = await writeRecord(this, itemIndex, apiName, 'update', body, options);

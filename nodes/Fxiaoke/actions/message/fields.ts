@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { MessageKind } from './content';
+import { RECIPIENT_PARAMETERS, type PeopleFields } from './recipients';
 
 /*
  * The message fields every send operation shows. Send Text / Composite / Image-Text and Send as
@@ -18,63 +19,79 @@ export const recipientsField: INodeProperties = {
 		'Employee IDs of the recipients (open-platform user IDs FSUID_… when the option Convert User IDs is on), or their mobile numbers or e-mail addresses (see Recipients Are): a comma-separated list, one per line, or an expression returning an array. Duplicates are dropped. More than 500 recipients are sent in several requests of at most 500.',
 };
 
+/** What a list of people says in the editor: its three fields' names and words. */
+interface PeopleWords {
+	fields: PeopleFields;
+	/** "Recipients Are"'s description and its look-up options' descriptions. */
+	typeDescription: string;
+	lookupDescription: string;
+	entries: INodeProperties;
+	pickedDescription: string;
+	pickerDescription: string;
+}
+
+/** Who the people are: what the entries are, the entries, and employees picked from a list. */
+export function peopleFields(words: PeopleWords): INodeProperties[] {
+	const { fields } = words;
+	return [
+		{
+			displayName: fields.type.label,
+			name: fields.type.name,
+			type: 'options',
+			options: [
+				{ name: 'Employee IDs', value: 'employeeIds', description: 'Such as 1000: sent as given' },
+				{ name: 'Mobile Numbers', value: 'mobileNumbers', description: words.lookupDescription },
+				{ name: 'E-Mail Addresses', value: 'emailAddresses', description: words.lookupDescription },
+			],
+			default: 'employeeIds',
+			description: words.typeDescription,
+		},
+		words.entries,
+		{
+			displayName: fields.picked.label,
+			name: fields.picked.name,
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Employee',
+			default: {},
+			description: words.pickedDescription,
+			options: [
+				{
+					name: 'employee',
+					displayName: 'Employee',
+					values: [
+						{
+							displayName: 'Employee',
+							name: 'id',
+							type: 'resourceLocator',
+							default: { mode: 'list', value: '' },
+							description: words.pickerDescription,
+							modes: [
+								{
+									displayName: 'From List',
+									name: 'list',
+									type: 'list',
+									typeOptions: { searchListMethod: 'searchEmployees', searchable: true },
+								},
+								{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 1000' },
+							],
+						},
+					],
+				},
+			],
+		},
+	];
+}
+
 /** Who the recipients are: what the entries of Recipients are, the entries, and employees picked from a list. */
-export const RECIPIENT_FIELDS: INodeProperties[] = [
-	{
-		displayName: 'Recipients Are',
-		name: 'recipientType',
-		type: 'options',
-		options: [
-			{ name: 'Employee IDs', value: 'employeeIds', description: 'Such as 1000: sent as given' },
-			{
-				name: 'Mobile Numbers',
-				value: 'mobileNumbers',
-				description: 'Each number is looked up in Personnel first; the send goes to the employees found',
-			},
-			{
-				name: 'E-Mail Addresses',
-				value: 'emailAddresses',
-				description: 'Each address is looked up in Personnel first; the send goes to the employees found',
-			},
-		],
-		default: 'employeeIds',
-		description: 'What the entries of Recipients are: employee IDs, or mobile numbers or e-mail addresses to look up in Personnel',
-	},
-	recipientsField,
-	{
-		displayName: 'Picked Employees',
-		name: 'pickedRecipients',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Employee',
-		default: {},
-		description: 'Employees to send to as well, found in Fxiaoke\'s directory by name, e-mail, mobile or employee ID',
-		options: [
-			{
-				name: 'employee',
-				displayName: 'Employee',
-				values: [
-					{
-						displayName: 'Employee',
-						name: 'id',
-						type: 'resourceLocator',
-						default: { mode: 'list', value: '' },
-						description: 'An employee to send to: searched in Fxiaoke\'s directory, or given by employee ID (such as 1000)',
-						modes: [
-							{
-								displayName: 'From List',
-								name: 'list',
-								type: 'list',
-								typeOptions: { searchListMethod: 'searchEmployees', searchable: true },
-							},
-							{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 1000' },
-						],
-					},
-				],
-			},
-		],
-	},
-];
+export const RECIPIENT_FIELDS: INodeProperties[] = peopleFields({
+	fields: RECIPIENT_PARAMETERS,
+	typeDescription: 'What the entries of Recipients are: employee IDs, or mobile numbers or e-mail addresses to look up in Personnel',
+	lookupDescription: 'Each entry is looked up in Personnel first; the send goes to the employees found',
+	entries: recipientsField,
+	pickedDescription: 'Employees to send to as well, found in Fxiaoke\'s directory by name, e-mail, mobile or employee ID',
+	pickerDescription: 'An employee to send to: searched in Fxiaoke\'s directory, or given by employee ID (such as 1000)',
+});
 
 export const textFields: INodeProperties[] = [
 	{

@@ -17,8 +17,22 @@ import {
 /** Separators of a recipients string: comma, Chinese comma and enumeration comma, semicolons, line breaks. */
 const RECIPIENT_SEPARATORS = /[,，、;；\r\n]+/;
 
-const RECIPIENTS: FieldRef = { label: 'Recipients', name: 'toUser' };
-const PICKED: FieldRef = { label: 'Picked Employees', name: 'pickedRecipients' };
+/** The three parameters that name a list of employees: what the entries are, the entries, the picked ones. */
+export interface PeopleFields {
+	type: FieldRef;
+	entries: FieldRef;
+	picked: FieldRef;
+	/** What the people are for, in an error: "Nothing was sent" is said of it. */
+	verb: string;
+}
+
+/** A send's recipients. */
+export const RECIPIENT_PARAMETERS: PeopleFields = {
+	type: { label: 'Recipients Are', name: 'recipientType' },
+	entries: { label: 'Recipients', name: 'toUser' },
+	picked: { label: 'Picked Employees', name: 'pickedRecipients' },
+	verb: 'sent',
+};
 /** What "Recipients Are" says the entries of toUser are, and how they are looked up. */
 const LOOKUP: Record<string, LookupKind | undefined> = { employeeIds: undefined, mobileNumbers: 'mobile', emailAddresses: 'email' };
 const NAMES: Record<LookupKind, string> = { mobile: 'mobile number', email: 'e-mail address', name: 'name' };
@@ -90,20 +104,26 @@ export interface Recipients {
  * Personnel first; an entry that names nobody, several people or a stopped employee stops the item
  * before anything is sent, and the error lists exactly those entries.
  */
-export async function readRecipients(ctx: IExecuteFunctions, itemIndex: number, options: NodeOptions): Promise<Recipients> {
-	const type = nodeParameter(ctx, 'recipientType', itemIndex, 'employeeIds') as string;
+export async function readRecipients(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: NodeOptions,
+	fields: PeopleFields = RECIPIENT_PARAMETERS,
+): Promise<Recipients> {
+	const { entries: entryField, picked: pickedField } = fields;
+	const type = nodeParameter(ctx, fields.type.name, itemIndex, 'employeeIds') as string;
 	if (!(type in LOOKUP)) {
-		throw inputError(ctx, itemIndex, { label: 'Recipients Are', name: 'recipientType' }, `must be employeeIds, mobileNumbers or emailAddresses, not ${JSON.stringify(type)},`);
+		throw inputError(ctx, itemIndex, fields.type, `must be employeeIds, mobileNumbers or emailAddresses, not ${JSON.stringify(type)},`);
 	}
 	const kind = LOOKUP[type];
-	const entries = readEntries(ctx, itemIndex, RECIPIENTS, parameterValue(ctx, RECIPIENTS.name, itemIndex, ''));
-	const picked = readEntries(ctx, itemIndex, PICKED, pickedIds(parameterValue(ctx, PICKED.name, itemIndex, [])));
+	const entries = readEntries(ctx, itemIndex, entryField, parameterValue(ctx, entryField.name, itemIndex, ''));
+	const picked = readEntries(ctx, itemIndex, pickedField, pickedIds(parameterValue(ctx, pickedField.name, itemIndex, [])));
 	if (entries.length === 0 && picked.length === 0) {
-		throw inputError(ctx, itemIndex, RECIPIENTS, kind === undefined ? 'is empty: give at least one employee ID' : `is empty: give at least one ${NAMES[kind]}`);
+		throw inputError(ctx, itemIndex, entryField, kind === undefined ? 'is empty: give at least one employee ID' : `is empty: give at least one ${NAMES[kind]}`);
 	}
 	if (kind === undefined) return { toUser: unique([...entries, ...picked]) };
 	if (options.convertUserId) {
-		throw inputError(ctx, itemIndex, { label: 'Recipients Are', name: 'recipientType' }, `finds employee IDs, which Convert User IDs would read as open user IDs`, 'Turn off the option Convert User IDs, or give open user IDs (FSUID_…) as Employee IDs. Nothing was sent for this item.');
+		throw inputError(ctx, itemIndex, fields.type, `finds employee IDs, which Convert User IDs would read as open user IDs`, `Turn off the option Convert User IDs, or give open user IDs (FSUID_…) as Employee IDs. Nothing was ${fields.verb} for this item.`);
 	}
 
 	const values = unique(entries.map((entry) => normalised(kind, entry)));
@@ -124,9 +144,9 @@ export async function readRecipients(ctx: IExecuteFunctions, itemIndex: number, 
 		throw inputError(
 			ctx,
 			itemIndex,
-			RECIPIENTS,
-			`could not be resolved as ${NAMES[kind]}s: ${problems.join('; ')},`,
-			'Nothing was sent for this item. Each entry must name exactly one active employee (Personnel: mobile number or e-mail address, exact match).',
+			entryField,
+			`could not be resolved as ${kind === 'email' ? 'e-mail addresses' : `${NAMES[kind]}s`}: ${problems.join('; ')},`,
+			`Nothing was ${fields.verb} for this item. Each entry must name exactly one active employee (Personnel: mobile number or e-mail address, exact match).`,
 		);
 	}
 	const resolved = values.map((value) => {

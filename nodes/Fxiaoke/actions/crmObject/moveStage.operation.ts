@@ -1,0 +1,5 @@
+import { moveStage, moveStageFields } from './stage';
+
+export const description = moveStageFields;
+
+export const prepare = moveStage;
