@@ -17,6 +17,7 @@ const { CrmStore } = require('./crm');
 const { handlePush, isPushPath } = require('./push');
 const { APPROVAL_ROUTES } = require('./approval');
 const { Functions } = require('./functions');
+const { SAMPLE_FILES } = require('./sample-files');
 const { MAX_FILE_BYTES } = require('./files');
 
 const ROUTES = Object.freeze({
@@ -826,6 +827,10 @@ class Sandbox {
       const toUser = url.searchParams.get('toUser');
       const sent = this.sent.filter((s) => toUser === null || s.toUser.includes(toUser)).slice(-50).reverse();
       return this.sendJson(res, record, 200, { messages: sent.map(({ seq, toUser: to, content, messageId }) => ({ seq, toUser: to, content, messageId })) });
+    }
+    const sample = url.pathname.startsWith('/sandbox/files/') ? SAMPLE_FILES[decodeURIComponent(url.pathname.slice('/sandbox/files/'.length))] : undefined;
+    if (sample) {
+      return this.sendText(res, record, 200, sample.contentType, sample.bytes, { 'content-disposition': `attachment; filename="${url.pathname.split('/').pop()}"` });
     }
     if (url.pathname === LANDING_PATH) {
       return this.sendText(res, record, 200, 'text/html; charset=utf-8', htmlPage('Fxiaoke', 'Marketing landing page (not an API).'));
