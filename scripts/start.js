@@ -38,7 +38,7 @@ const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 8787);
 const SANDBOX_HOST = '127.0.0.1';
 const HOME_DIR = path.resolve(process.env.N8N_DEV_FOLDER || path.join(REPO_ROOT, '.n8n-dev'));
-const EXAMPLES = ['send-then-revoke.json', 'revoke-messages.json', 'crm-records.json', 'text-by-mobile.json', 'account-level-message.json', 'lead-status-pushed.json', 'discount-approval.json'].map((f) => path.join(REPO_ROOT, 'examples', f));
+const EXAMPLES = ['send-then-revoke.json', 'revoke-messages.json', 'crm-records.json', 'text-by-mobile.json', 'account-level-message.json', 'lead-status-pushed.json', 'discount-approval.json', 'deal-won.json'].map((f) => path.join(REPO_ROOT, 'examples', f));
 /** What examples/revoke-messages.json revokes (as `node sandbox/cli.js` seeds them). */
 const DEMO_MESSAGE_IDS = Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`);
 

@@ -7,13 +7,15 @@
  *   HTTP Request downloads a PDF → Create an opportunity with the PDF in its file field (upload
  *   credential, signed upload) → Download File → Crypto hashes the downloaded binary (byte for byte)
  *   → Add Team Members by mobile number → Lock → an Update is refused (Fxiaoke's error, the run goes
- *   on) → Unlock → Move Stage → Add Sales Record → Delete → Recover → Custom Function → Call.
+ *   on) → Unlock → Move Stage → Add Sales Record → Delete → Recover → Custom Function → Call;
+ * and examples/deal-won.json as shipped, its trigger's item given by a Set node of the same name
+ * (the trigger itself is proven in trigger.e2e: polling costs a minute).
  *
  * Requires `npm run build` first (dist/).
  */
 const crypto = require('node:crypto');
 const { importCredentials, importWorkflow, executeWorkflowRaw, getNodeOutput } = require('../support/n8n');
-const { buildCredential, chainWorkflow, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE } = require('../support/workflows');
+const { bindWorkflowCredential, buildCredential, chainWorkflow, FXIAOKE_NODE_TYPE, CREDENTIAL_TYPE } = require('../support/workflows');
 const DEMO = require('../../sandbox/demo-app');
 const { SAMPLE_FILES } = require('../../sandbox/sample-files');
 const { fieldsOf } = require('../support/items');
@@ -31,7 +33,10 @@ describe(`Fxiaoke record actions in a real n8n ${VERSION}`, () => {
 	let home;
 	/** @type {Record<string, any>} */
 	let wf;
+	/** @type {Record<string, any>} */
+	let example;
 	let account = '';
+	let wonDeal = '';
 
 	useE2e({ version: VERSION }, async (e2e) => {
 		({ sb, home } = e2e);
@@ -82,7 +87,20 @@ describe(`Fxiaoke record actions in a real n8n ${VERSION}`, () => {
 				},
 			],
 		});
-		await importWorkflow(home, [wf]);
+
+		// The example, with the sandbox's address, and the item its trigger would give for a deal just won.
+		wonDeal = sb.crm.put('NewOpportunityObj', { name: 'E2E Won Deal', account_id: account, close_date: Date.UTC(2027, 5, 30), sales_stage: '3', owner: ['1000'] });
+		sb.crm.objects.get('NewOpportunityObj').records.get(wonDeal).relevant_team = [{ teamMemberEmployee: ['1003'], teamMemberRole: '4', teamMemberPermissionType: '1' }];
+		const shipped = JSON.parse(require('node:fs').readFileSync(require('node:path').join(__dirname, '../../examples/deal-won.json'), 'utf8'));
+		example = bindWorkflowCredential(shipped, cred, { id: 'fxkDealWonE2e' });
+		const deal = sb.crm.objects.get('NewOpportunityObj').records.get(wonDeal);
+		for (const n of example.nodes) {
+			if (n.name === 'Download the contract') n.parameters.url = n.parameters.url.replace('http://127.0.0.1:8787', e2e.baseUrl);
+			if (n.name === 'Deal updated') Object.assign(n, { type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify(deal), options: {} }, credentials: undefined });
+		}
+		example.nodes.push({ id: crypto.randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-220, 0], parameters: {} });
+		example.connections.Start = { main: [[{ node: 'Deal updated', type: 'main', index: 0 }]] };
+		await importWorkflow(home, [wf, example]);
 	});
 
 	test(
@@ -130,6 +148,22 @@ describe(`Fxiaoke record actions in a real n8n ${VERSION}`, () => {
 			const [called] = out('Call Function');
 			expect(called).toMatchObject({ errorCode: 0, data: { dealId: id, amount: 80000 } });
 			expect(sb.functions.runs.get('func_echo__c')).toBe(1);
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'examples/deal-won.json: the won deal gets the contract, is locked, gets a sales record, and its owner and team a message',
+		async () => {
+			const runData = throwIfFailed(await executeWorkflowRaw(home, example.id, { timeoutMs: RUN_TIMEOUT })).run;
+			expect(getNodeOutput(runData, 'Tell the team').items.map(fieldsOf)[0]).toMatchObject({ errorCode: 0 });
+			const deal = sb.crm.objects.get('NewOpportunityObj').records.get(wonDeal);
+			expect(sb.files.get(deal.contract_files[0].path).bytes.equals(SAMPLE_FILES['contract.pdf'].bytes)).toBe(true);
+			expect(deal.lock_status).toBe('1');
+			const logs = [...sb.crm.objects.get('ActiveRecordObj').records.values()].filter((r) => r.new_opportunity_id === wonDeal);
+			expect(logs.map((r) => r.active_record_content)).toEqual(['Won: E2E Won Deal. Contract attached, record locked.']);
+			const sent = sb.requests.filter((r) => r.endpoint === 'appSend' && JSON.stringify(r.body).includes('E2E Won Deal'));
+			expect(sent.map((r) => r.body.toUser)).toEqual([['1000', '1003']]);
 		},
 		RUN_TIMEOUT,
 	);
