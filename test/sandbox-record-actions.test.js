@@ -391,3 +391,19 @@ test('func_slow__c answers {waitedMs} after waiting; over the limit refused', as
   expect((await run(10001)).errorCode).toBe(INVALID);
   expect((await run(-1)).errorCode).toBe(INVALID);
 });
+
+test('GET /sandbox/files/contract.pdf: a valid one-page PDF a workflow can download; an unknown file is a 404', async () => {
+  const { SAMPLE_FILES } = require('../sandbox/sample-files');
+  const res = await axios.get(`${base}/sandbox/files/contract.pdf`, { responseType: 'arraybuffer', validateStatus: () => true });
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toBe('application/pdf');
+  const bytes = Buffer.from(res.data);
+  expect(bytes.equals(SAMPLE_FILES['contract.pdf'].bytes)).toBe(true);
+  const text = bytes.toString('latin1');
+  expect(text.startsWith('%PDF-1.4')).toBe(true);
+  // the cross-reference table points at each object
+  const xref = Number(/startxref\n(\d+)/.exec(text)[1]);
+  expect(text.slice(xref, xref + 4)).toBe('xref');
+  for (const [i, offset] of [...text.matchAll(/^(\d{10}) 00000 n $/gm)].map((m, i) => [i + 1, Number(m[1])])) expect(text.slice(offset).startsWith(`${i} 0 obj`)).toBe(true);
+  expect((await axios.get(`${base}/sandbox/files/other.pdf`, { validateStatus: () => true })).status).toBe(404);
+});
