@@ -10,6 +10,7 @@
 
 const { createSandbox } = require('./server');
 const DEMO_APP = require('./demo-app');
+const { seedDemoData } = require('./demo-data');
 
 const USAGE = `Usage: node sandbox/cli.js [options]
   --port <n>             port to listen on (default 8787; 0 = any free port)
@@ -66,12 +67,14 @@ async function main() {
   });
   const demoMessageIds = Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`);
   sandbox.seedMessages(DEMO_APP.serviceId, demoMessageIds);
+  const seeded = seedDemoData(sandbox);
 
   const url = await sandbox.listen(args.port, args.host);
   console.log(`Fxiaoke sandbox listening on ${url}`);
   console.log(`  appId:     ${DEMO_APP.appId}`);
   console.log(`  ea:        ${DEMO_APP.ea}   userId (x-fs-userid): ${DEMO_APP.userId}`);
   console.log(`  serviceId: ${DEMO_APP.serviceId}   revocable messageIds: msg-1 .. msg-1000${args.acceptAny ? ' (and any other id)' : ''}`);
+  console.log(`  CRM demo data: ${seeded.accounts.length} accounts, ${seeded.contacts.length} contacts, ${seeded.leads.length} leads, 1 opportunity (sandbox/demo-data.js)`);
   console.log('  The demo appSecret and permanentCode are in sandbox/demo-app.js.');
   console.log('Press Ctrl+C to stop.');
 

@@ -113,6 +113,8 @@ const STOPPED = memberOf(1020, 12);
 const NO_MOBILE = memberOf(1030, 3);
 const NO_EMAIL = memberOf(1040, 4);
 const MULTI_DEPARTMENT = memberOf(1013, 9);
+// A name in Latin letters, whose e-mail address does not hold it: a search by name in any case.
+const LATIN_NAME = memberOf(1050, 6);
 
 /** @param {Employee[]} list */
 function applyFixtures(list) {
@@ -124,6 +126,7 @@ function applyFixtures(list) {
   byId.get(NO_MOBILE.employeeId).mobile = null;
   byId.get(NO_EMAIL.employeeId).email = null;
   byId.get(MULTI_DEPARTMENT.employeeId).departmentIds = [1013, 1050];
+  Object.assign(byId.get(LATIN_NAME.employeeId), { name: 'Lena Fischer', nickName: 'Lena Fischer', account: `lenafischer${LATIN_NAME.employeeId}`, email: `lf.${LATIN_NAME.employeeId}@${EMAIL_DOMAIN}`, gender: 'F' });
   return list;
 }
 
@@ -150,6 +153,8 @@ const DIRECTORY_FIXTURES = Object.freeze({
   noEmail: Object.freeze({ employeeId: NO_EMAIL.employeeId, openUserId: NO_EMAIL.openUserId, name: NO_EMAIL.name, mobile: NO_EMAIL.mobile }),
   /** In Frontend (main) and Marketing. */
   multiDepartment: Object.freeze({ employeeId: MULTI_DEPARTMENT.employeeId, openUserId: MULTI_DEPARTMENT.openUserId, departmentIds: Object.freeze([1013, 1050]), mainDepartmentId: 1013 }),
+  /** Named in Latin letters ('Lena Fischer'); the e-mail address holds neither word. */
+  latinName: Object.freeze({ employeeId: LATIN_NAME.employeeId, name: 'Lena Fischer', email: `lf.${LATIN_NAME.employeeId}@${EMAIL_DOMAIN}` }),
   /** R&D: Backend (with Platform under it) and Frontend. */
   departmentWithChildren: Object.freeze({ departmentId: 1010, name: 'R&D', childIds: Object.freeze([1011, 1013]), descendantIds: Object.freeze([1011, 1012, 1013]), directMembers: countIn([1010]), allMembers: countIn([1010, 1011, 1012, 1013]) }),
   leafDepartment: Object.freeze({ departmentId: 1012, name: 'Platform', parentId: 1011, members: countIn([1012]) }),

@@ -5,6 +5,7 @@
  *
  *   POST /sandbox/push/apl       {objectApiName, recordId, functionUrl | functionText, secret?}
  *   POST /sandbox/push/callback  {objectApiName, recordId, url, aesKey, eventType?, retries?}
+ *   POST /sandbox/change         {objectApiName, recordId, fields}
  *
  * APL: the function text (given, or read from the Fxiaoke Webhook Trigger's URL, which shows it on
  * GET), with `secret` put in its secret line, run for the record as Fxiaoke's workflow would
@@ -12,13 +13,15 @@
  * Callback: the encrypted, signed callback, sent again with `retryTimes` 1, 2, … (same messageId)
  * while the answer is not the encrypted "success", up to `retries` (default 3) times, as Fxiaoke's
  * demo describes its retries. Both answer what happened, attempt by attempt.
+ * Change: a record changed as a person would in Fxiaoke's web app (values in Fxiaoke's formats,
+ * checked as on update), so that a polling trigger has something to find: answers the record.
  */
 const http = require('node:http');
 
 const { runAplFunction } = require('./apl');
 const { callbackBody, isSuccessAnswer, postCallback } = require('./callback');
 
-const PATHS = { apl: '/sandbox/push/apl', callback: '/sandbox/push/callback' };
+const PATHS = { apl: '/sandbox/push/apl', callback: '/sandbox/push/callback', change: '/sandbox/change' };
 
 /** @param {string} pathname */
 const isPushPath = (pathname) => Object.values(PATHS).includes(pathname);
@@ -64,11 +67,23 @@ async function handlePush(sandbox, pathname, body) {
     const object = sandbox.crm.objects.get(objectApiName);
     const record = object?.records.get(recordId);
     if (!record) throw new BadRequest(`no ${objectApiName} record ${recordId} in the sandbox`);
+    if (pathname === PATHS.change) return change(sandbox, objectApiName, recordId, fields.fields);
     return pathname === PATHS.apl ? await pushApl(fields, { ...record }) : await pushCallback(fields, objectApiName, recordId);
   } catch (e) {
     if (e instanceof BadRequest) return { status: 400, json: { error: e.message } };
     throw e;
   }
+}
+
+/** @param {{ crm: import('./crm').CrmStore }} sandbox @param {string} apiName @param {string} id @param {unknown} values */
+function change(sandbox, apiName, id, values) {
+  if (values === null || typeof values !== 'object' || Array.isArray(values) || Object.keys(values).length === 0) throw new BadRequest('fields is required: an object of field values, e.g. {"account_level": "1"}');
+  try {
+    sandbox.crm.change(apiName, id, /** @type {Record<string, any>} */ (values));
+  } catch (e) {
+    throw new BadRequest(/** @type {Error} */ (e).message);
+  }
+  return { status: 200, json: { record: sandbox.crm.objects.get(apiName)?.records.get(id) } };
 }
 
 /** @param {Record<string, unknown>} fields @param {Record<string, unknown>} record */

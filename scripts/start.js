@@ -32,15 +32,13 @@ const {
 	freePort,
 } = require('../test/support/n8n');
 const { buildCredential, bindWorkflowCredential } = require('../test/support/workflows');
+const { DEMO_EXAMPLES: EXAMPLES, DEMO_SANDBOX_OPTIONS, seedDemos } = require('./demos');
 
 const VERSION = process.env.N8N_DEV_VERSION || DEFAULT_N8N_VERSION;
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 8787);
 const SANDBOX_HOST = '127.0.0.1';
 const HOME_DIR = path.resolve(process.env.N8N_DEV_FOLDER || path.join(REPO_ROOT, '.n8n-dev'));
-const EXAMPLES = ['send-then-revoke.json', 'revoke-messages.json', 'crm-records.json', 'text-by-mobile.json', 'account-level-message.json', 'lead-status-pushed.json', 'discount-approval.json', 'deal-won.json'].map((f) => path.join(REPO_ROOT, 'examples', f));
-/** What examples/revoke-messages.json revokes (as `node sandbox/cli.js` seeds them). */
-const DEMO_MESSAGE_IDS = Array.from({ length: 1000 }, (_, i) => `msg-${i + 1}`);
 
 /** @param {string} msg */
 function say(msg) {
@@ -145,7 +143,7 @@ async function main() {
 
 	// 1. the sandbox, on a fixed port so the imported credential stays valid across restarts
 	// Sends answer with a message id (not documented by Fxiaoke) so that the demo can revoke what it sent.
-	sandbox = createSandbox({ unknownMessages: 'error', returnMessageId: true });
+	sandbox = createSandbox(DEMO_SANDBOX_OPTIONS);
 	let sandboxUrl;
 	try {
 		sandboxUrl = await sandbox.listen(SANDBOX_PORT, SANDBOX_HOST);
@@ -153,8 +151,9 @@ async function main() {
 		throw new Error(`Could not start the sandbox on ${SANDBOX_HOST}:${SANDBOX_PORT} (${/** @type {Error} */ (e).message}); set SANDBOX_PORT`);
 	}
 	sandboxUrl = String(sandboxUrl || `http://${SANDBOX_HOST}:${SANDBOX_PORT}`).replace(/\/+$/, '');
-	sandbox.seedMessages(demo.serviceId, DEMO_MESSAGE_IDS);
-	say(`Fxiaoke sandbox on ${sandboxUrl} (service ${demo.serviceId}; sends answer with a message id; msg-1 … msg-1000 can be revoked once)`);
+	const seeded = seedDemos(sandbox, demo.serviceId);
+	say(`Fxiaoke sandbox on ${sandboxUrl} (service ${demo.serviceId}; sends answer with a message id; msg-1 … msg-1000 can be revoked)`);
+	say(`  demo data: ${seeded.accounts.length} accounts (one key account), ${seeded.contacts.length} contacts, ${seeded.leads.length} leads, 1 opportunity; 300 employees (the credential acts as 1000)`);
 
 	// 2. n8n itself (cached)
 	say(`preparing n8n ${VERSION} (the first time this installs Node 24 + n8n, a few minutes)…`);

@@ -1,5 +1,6 @@
 // Message → Revoke against the sandbox over real HTTP, with the node's own execute().
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
+const { CODES } = require('../sandbox/codes');
 const demo = require('../sandbox/demo-app');
 const { runNode, sandboxCredential, useSandbox } = require('./support/harness');
 const { resetTokenCache } = require('../nodes/Fxiaoke/transport');
@@ -14,9 +15,10 @@ const ids = (n, prefix = 'm') => Array.from({ length: n }, (_, i) => `${prefix}-
 const revokeParams = (items) => (i) => ({ resource: 'message', operation: 'revoke', ...items[i] });
 const revokes = () => sandbox.requests.filter((r) => r.endpoint === 'revoke');
 
-function revokeRun(credential, messageIds, extra = {}) {
+function revokeRun(credential, messageIds, { options, ...extra } = {}) {
 	const items = messageIds.map((messageId) => ({ serviceId: demo.serviceId, messageId }));
-	return runNode({ items, parameters: revokeParams(items), credential, ...extra });
+	const parameters = options === undefined ? revokeParams(items) : (i) => ({ ...revokeParams(items)(i), options });
+	return runNode({ items, parameters, credential, ...extra });
 }
 
 test('100 items: one token call, 100 revokes with the documented headers, body and trace ids', async () => {
@@ -47,8 +49,8 @@ test('100 items: one token call, 100 revokes with the documented headers, body a
 	});
 	expect(new Set(sent.map((r) => r.query.thirdTraceId)).size).toBe(100);
 	expect(messageIds.every((id) => sandbox.messages.get(id).revoked)).toBe(true);
-	// What the user sees is Fxiaoke's response as received.
-	expect(output[0].json).toEqual(sent[0].response.body);
+	// What the user sees is Fxiaoke's response as received, the IDs sent and alreadyRevoked: false.
+	expect(output[0].json).toEqual({ ...sent[0].response.body, serviceId: demo.serviceId, messageId: messageIds[0], alreadyRevoked: false });
 });
 
 test('a later run in a new process reuses the persisted token', async () => {
@@ -114,21 +116,31 @@ test('20016 twice for one request: refreshed once, then a NodeApiError with erro
 	expect(sandbox.stats.tokenCalls).toBe(2);
 });
 
-test('Fxiaoke errors: NodeApiError naming errorCode, errorDescription, traceId and the item', async () => {
+test('Fxiaoke errors: NodeApiError naming errorCode, errorDescription, traceId, the IDs sent and the item', async () => {
 	sandbox.seedMessages(demo.serviceId, ['known']);
 	const credential = sandboxCredential(baseUrl);
 	const error = await revokeRun(credential, ['known', 'unknown-id']).catch((e) => e);
 	expect(error).toBeInstanceOf(NodeApiError);
 	const answer = revokes()[1].response.body;
-	expect(answer.errorCode).not.toBe(0);
+	expect(answer.errorCode).toBe(CODES.MESSAGE_NOT_FOUND.errorCode);
 	expect(error.context).toMatchObject({
 		errorCode: answer.errorCode,
 		errorDescription: answer.errorDescription,
 		traceId: answer.traceId,
 		itemIndex: 1,
 	});
-	expect(error.message).toContain(String(answer.errorCode));
-	expect(error.description).toContain(answer.traceId);
+	expect(error.message).toBe(
+		`Fxiaoke /cgi/app/message/revoke: Fxiaoke error 90001: ${answer.errorDescription}, for serviceId "${demo.serviceId}" and messageId "unknown-id" in item 1`,
+	);
+	expect(error.description).toBe(`errorCode 90001; traceId ${answer.traceId}; item 1`);
+});
+
+test('Map Automatically: the error quotes the IDs taken from the input item, as sent', async () => {
+	const items = [{ sa: demo.serviceId, mid: 'msg-9' }];
+	const parameters = () => ({ resource: 'message', operation: 'revoke', dataMode: 'autoMapInputData', serviceIdField: 'sa', messageIdField: 'mid' });
+	const [[item]] = await runNode({ items, parameters, credential: sandboxCredential(baseUrl), continueOnFail: true });
+	expect(item.json.error).toMatch(/: Fxiaoke error 90001: .+, for serviceId "FSAID_demo_service" and messageId "msg-9" in item 0$/);
+	expect(fieldsOf(item)).toMatchObject({ errorCode: 90001, traceId: revokes()[0].response.body.traceId });
 });
 
 test('Continue On Fail: one output item per input, paired, error items carry errorCode and traceId', async () => {
@@ -144,6 +156,86 @@ test('Continue On Fail: one output item per input, paired, error items carry err
 		expect(fieldsOf(output[i]).errorCode).not.toBe(0);
 	}
 	for (const i of [0, 2, 3, 5]) expect(fieldsOf(output[i]).errorCode).toBe(0);
+});
+
+describe('Options → Already Revoked (the sandbox answers a second revoke with 90003)', () => {
+	const ALREADY = CODES.MESSAGE_ALREADY_REVOKED;
+	const twice = (options, extra = {}) => revokeRun(sandboxCredential(baseUrl), ['once', 'once'], { options: { concurrency: 1, ...options }, ...extra });
+
+	test('by default a second revoke is a success with alreadyRevoked: true and Fxiaoke\'s own errorCode and traceId', async () => {
+		sandbox.seedMessages(demo.serviceId, ['once']);
+		const [output] = await twice({});
+		const [first, second] = revokes().map((r) => r.response.body);
+		expect(first.errorCode).toBe(0);
+		expect(second.errorCode).toBe(ALREADY.errorCode);
+		expect(output.map((o) => o.json)).toEqual([
+			{ ...first, serviceId: demo.serviceId, messageId: 'once', alreadyRevoked: false },
+			{ ...second, serviceId: demo.serviceId, messageId: 'once', alreadyRevoked: true },
+		]);
+		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(revokes()).toHaveLength(2); // 90003 is not retried
+		expect(sandbox.messages.get('once').revokedCount).toBe(1);
+	});
+
+	test('"Treat as Success" chosen explicitly is the same as the default', async () => {
+		sandbox.seedMessages(demo.serviceId, ['once']);
+		const [output] = await twice({ alreadyRevoked: 'success' });
+		expect(output.map((o) => o.json.alreadyRevoked)).toEqual([false, true]);
+	});
+
+	test('"Treat as Error": a NodeApiError with errorCode 90003 and traceId, naming the IDs and the option', async () => {
+		sandbox.seedMessages(demo.serviceId, ['once']);
+		const error = await twice({ alreadyRevoked: 'error' }).catch((e) => e);
+		const answer = revokes()[1].response.body;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe(
+			`Fxiaoke /cgi/app/message/revoke: Fxiaoke error ${ALREADY.errorCode}: ${ALREADY.errorDescription}, for serviceId "${demo.serviceId}" and messageId "once" in item 1`,
+		);
+		expect(error.context).toMatchObject({ errorCode: ALREADY.errorCode, errorDescription: ALREADY.errorDescription, traceId: answer.traceId, itemIndex: 1 });
+		expect(error.context.possiblyRevoked).toBeUndefined();
+		expect(error.description).toMatch(new RegExp(`^errorCode ${ALREADY.errorCode}; traceId ${answer.traceId}; item 1`));
+		expect(error.description).toMatch(/Already Revoked → Treat as Success/);
+	});
+
+	test('"Treat as Error" with Continue On Fail: an error item with errorCode 90003, the first item a success', async () => {
+		sandbox.seedMessages(demo.serviceId, ['once']);
+		const [output] = await twice({ alreadyRevoked: 'error' }, { continueOnFail: true });
+		expect(output[0].json).toMatchObject({ errorCode: 0, alreadyRevoked: false });
+		expect(output[1].json.error).toMatch(/for serviceId "FSAID_demo_service" and messageId "once" in item 1$/);
+		expect(fieldsOf(output[1])).toMatchObject({ errorCode: ALREADY.errorCode, traceId: revokes()[1].response.body.traceId });
+	});
+
+	test.each([
+		['default', {}],
+		['Treat as Error', { alreadyRevoked: 'error' }],
+	])('%s: other Fxiaoke errors stay errors (90001 unknown message, 90002 another service)', async (_name, options) => {
+		sandbox.seedMessages('FSAID_other_service', ['theirs']);
+		const items = [{ serviceId: demo.serviceId, messageId: 'nobody-sent-this' }, { serviceId: demo.serviceId, messageId: 'theirs' }];
+		const [output] = await runNode({ items, parameters: (i) => ({ ...revokeParams(items)(i), options }), credential: sandboxCredential(baseUrl), continueOnFail: true });
+		expect(output.map((o) => fieldsOf(o).errorCode)).toEqual([CODES.MESSAGE_NOT_FOUND.errorCode, CODES.SERVICE_MISMATCH.errorCode]);
+		expect(output.every((o) => o.json.error !== undefined && o.json.alreadyRevoked === undefined)).toBe(true);
+	});
+
+	describe('a revoke carried out but unanswered, retried, answered 90003', () => {
+		test('by default: a success with alreadyRevoked: true, revoked once', async () => {
+			sandbox.seedMessages(demo.serviceId, ['lost-reply']);
+			sandbox.injectNext('resetAfterApply', 1, 'revoke');
+			const [[item]] = await revokeRun(sandboxCredential(baseUrl), ['lost-reply'], { continueOnFail: true });
+			const sent = revokes();
+			expect(sent).toHaveLength(2);
+			expect(sent[1].response.body.errorCode).toBe(ALREADY.errorCode);
+			expect(item.json).toEqual({ ...sent[1].response.body, serviceId: demo.serviceId, messageId: 'lost-reply', alreadyRevoked: true });
+			expect(sandbox.messages.get('lost-reply').revokedCount).toBe(1);
+		});
+
+		test('"Treat as Error": an error that says possiblyRevoked (the lost attempt may have done it)', async () => {
+			sandbox.seedMessages(demo.serviceId, ['lost-reply']);
+			sandbox.injectNext('resetAfterApply', 1, 'revoke');
+			const [[item]] = await revokeRun(sandboxCredential(baseUrl), ['lost-reply'], { continueOnFail: true, options: { alreadyRevoked: 'error' } });
+			expect(fieldsOf(item)).toMatchObject({ errorCode: ALREADY.errorCode, possiblyRevoked: true });
+			expect(item.json.error).toMatch(/for serviceId "FSAID_demo_service" and messageId "lost-reply" in item 0$/);
+		});
+	});
 });
 
 describe('bad input is rejected before anything is sent', () => {
@@ -268,7 +360,11 @@ describe('parameters are read once per run unless they hold an expression', () =
 		const parameters = () => ({ resource: 'message', operation: 'revoke', dataMode: 'autoMapInputData', serviceIdField: 'serviceId', messageIdField: 'messageId' });
 		const { calls, wrap } = counting();
 		await runNode({ items, parameters, credential, onContext: wrap });
-		expect(Math.max(...Object.values(calls))).toBe(1);
+		// (The Options collection twice: the run's options, and Revoke's own Already Revoked, as other
+		// operations read theirs; neither per item.)
+		const { options: optionReads, ...others } = calls;
+		expect(optionReads).toBe(2);
+		expect(Math.max(...Object.values(others))).toBe(1);
 		expect(revokes()).toHaveLength(20);
 	});
 });

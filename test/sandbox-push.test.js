@@ -104,3 +104,28 @@ test('push endpoints: bad requests are answered 400 with the reason, nothing pus
 	];
 	for (const [path, body, error] of cases) expect(await post(baseUrl, path, body)).toEqual({ status: 400, json: { error } });
 });
+
+test('POST /sandbox/change changes a record as a person would (checked as an update; the modification time moves); bad input is a 400', async () => {
+  const { createSandbox } = require('../sandbox/server');
+  const sb = createSandbox();
+  const base = await sb.listen(0, '127.0.0.1');
+  try {
+    const id = sb.crm.put('AccountObj', { name: 'Changed by hand', account_level: '2' });
+    const before = sb.crm.objects.get('AccountObj').records.get(id).version;
+    const post = (body) => fetch(`${base}/sandbox/change`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await post({ objectApiName: 'AccountObj', recordId: id, fields: { account_level: '1' } });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).record).toMatchObject({ _id: id, account_level: '1', version: before + 1 });
+    for (const [body, error] of [
+      [{ objectApiName: 'AccountObj', recordId: id, fields: { account_level: '9' } }, /account_level/],
+      [{ objectApiName: 'AccountObj', recordId: id }, /fields is required/],
+      [{ objectApiName: 'AccountObj', recordId: 'nope', fields: { name: 'x' } }, /no AccountObj record nope/],
+    ]) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatch(error);
+    }
+  } finally {
+    await sb.close();
+  }
+});

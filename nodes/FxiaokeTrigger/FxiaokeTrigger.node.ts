@@ -18,6 +18,7 @@ import { simplifyField, simplifyRecord } from '../Fxiaoke/actions/crmObject/simp
 import { optionsCollection, readOptions, type NodeOptions } from '../Fxiaoke/actions/options';
 import { triggerParameters } from '../Fxiaoke/actions/parameters';
 import { getFieldNames, searchObjects } from '../Fxiaoke/methods/crmObject';
+import { mapLiteral, optionNames, savedLocatorValue, savedValue, subtitleOf } from '../Fxiaoke/subtitle';
 import { toNodeError } from '../Fxiaoke/transport';
 import {
 	ChangeTracker,
@@ -103,6 +104,36 @@ function deadlineOf(ctx: IPollFunctions): number {
 	return Date.now() + BUDGET_SHARE * budget;
 }
 
+/** The Event choices (their names are also the canvas subtitle's). */
+const eventField: INodeProperties = {
+	displayName: 'Event',
+	name: 'event',
+	type: 'options',
+	options: [
+		{ name: 'Approval Changed', value: 'approvalChanged', description: 'An approval (ApprovalInstanceObj) started or reached one of the chosen states' },
+		{
+			name: 'Approval Task Waiting for Me',
+			value: 'approvalTaskWaiting',
+			description: 'A task of an approval (ApprovalTaskObj) waits for the acting employee: the credential\'s User ID',
+		},
+		{ name: 'Record Created', value: 'created' },
+		{ name: 'Record Created or Updated', value: 'createdOrUpdated' },
+		{ name: 'Record Updated', value: 'updated', description: 'A change to a record after it was created' },
+	],
+	default: 'createdOrUpdated',
+};
+
+/**
+ * "Record Updated: AccountObj", "Approval Changed": the event's name, and for a record event the
+ * object's API name once one is set.
+ */
+function subtitle(): string {
+	const names = optionNames(eventField);
+	const recordEvents = Object.fromEntries(Object.keys(names).filter((e) => !APPROVAL_EVENTS.includes(e)).map((e) => [e, e]));
+	const event = savedValue('event');
+	return subtitleOf(`${mapLiteral(names)}[${event}]`, `(${mapLiteral(recordEvents)}[${event}] ? ${savedLocatorValue('objectApiName')} : "")`);
+}
+
 export class FxiaokeTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Fxiaoke Trigger',
@@ -110,8 +141,11 @@ export class FxiaokeTrigger implements INodeType {
 		icon: { light: 'file:fxiaoke.svg', dark: 'file:fxiaoke.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["event"] + ": " + $parameter["objectApiName"].value }}',
-		description: 'Starts the workflow when a CRM record is created or changed in Fxiaoke (ShareCRM)',
+		subtitle: subtitle(),
+		// n8n's nodes panel shows Fxiaoke and this trigger as one entry ("Fxiaoke", its actions and
+		// these events), described by this text (the trigger's description replaces the node's): so it
+		// says both what starts a workflow and what the actions do.
+		description: 'Start a workflow when a CRM record or approval changes in Fxiaoke (ShareCRM), or act on records, approvals and messages',
 		defaults: { name: 'Fxiaoke Trigger' },
 		polling: true,
 		inputs: [],
@@ -119,23 +153,7 @@ export class FxiaokeTrigger implements INodeType {
 		credentials: [{ name: 'fxiaokeApi', required: true }],
 		properties: [
 			{ ...objectApiNameField, displayOptions: { hide: { event: APPROVAL_EVENTS } } },
-			{
-				displayName: 'Event',
-				name: 'event',
-				type: 'options',
-				options: [
-					{ name: 'Approval Changed', value: 'approvalChanged', description: 'An approval (ApprovalInstanceObj) started or reached one of the chosen states' },
-					{
-						name: 'Approval Task Waiting for Me',
-						value: 'approvalTaskWaiting',
-						description: 'A task of an approval (ApprovalTaskObj) waits for the acting employee: the credential\'s User ID',
-					},
-					{ name: 'Record Created', value: 'created' },
-					{ name: 'Record Created or Updated', value: 'createdOrUpdated' },
-					{ name: 'Record Updated', value: 'updated', description: 'A change to a record after it was created' },
-				],
-				default: 'createdOrUpdated',
-			},
+			eventField,
 			{
 				displayName: 'States',
 				name: 'approvalStates',

@@ -2,6 +2,7 @@ import { NodeOperationError, type INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW_MS, DEFAULT_TIMEOUT_MS, RATE_DEFAULTS } from '../transport/constants';
 import { crmOptions } from './crmObject';
+import { revokeOptions } from './message/revoke.operation';
 import type { ItemParameters } from './parameters';
 import { kindOf, quoteShortened } from './validation';
 
@@ -23,6 +24,7 @@ export const optionsCollection: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		...revokeOptions,
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',

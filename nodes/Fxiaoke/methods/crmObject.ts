@@ -14,10 +14,15 @@ import { queryRecords } from '../actions/crmObject/query';
 import { stageInstance } from '../actions/crmObject/stage';
 import { describeObject, listObjects, type CrmField } from '../actions/crmObject/schema';
 
-/** The object chosen in the editor, from either mode of its locator. */
+/** The object chosen in the editor, from either mode of its locator ('' for none, or an expression the editor cannot resolve). */
 function chosenObject(ctx: ILoadOptionsFunctions): string {
-	const value = ctx.getNodeParameter('objectApiName', undefined, { extractValue: true }) as unknown;
-	return typeof value === 'string' ? value.trim() : '';
+	let value: unknown;
+	try {
+		value = ctx.getNodeParameter('objectApiName', undefined, { extractValue: true });
+	} catch {
+		return '';
+	}
+	return typeof value === 'string' && !value.startsWith('=') ? value.trim() : '';
 }
 
 export async function searchObjects(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -66,6 +71,21 @@ function fieldTypeOf(field: CrmField): FieldType {
 	}
 }
 
+/** How many options a multi-select field's name lists. */
+const LISTED_OPTIONS = 20;
+
+/**
+ * A multi-select field's name lists its options: n8n's mapper has no multi-select (a field of type
+ * options is a single dropdown, and the mapper keeps only text, numbers and booleans, so a list
+ * could not be chosen there). The node takes labels or values, separated by commas, or a list.
+ */
+function manyOptionsHint(field: CrmField): string {
+	if (field.options.length === 0) return 'option values separated by commas';
+	const listed = field.options.slice(0, LISTED_OPTIONS).map((o) => (o.label === o.value ? o.value : `${o.label} (${o.value})`));
+	const more = field.options.length > LISTED_OPTIONS ? `, … (${field.options.length - LISTED_OPTIONS} more)` : '';
+	return `one or more of ${listed.join(', ')}${more}, separated by commas`;
+}
+
 function mapperFields(fields: CrmField[], mode: 'create' | 'update' | 'upsert'): ResourceMapperFields {
 	const writable = fields.filter((f) => (f.writable || f.apiName === 'owner') && !(mode === 'update' && f.apiName === 'owner'));
 	return {
@@ -78,7 +98,9 @@ function mapperFields(fields: CrmField[], mode: 'create' | 'update' | 'upsert'):
 						? `${f.label} (owner): set when a record is created; an update leaves it (ownerIgnored), Change Owner changes it`
 						: isFileField(f)
 							? `${f.label} (${f.apiName}): names of the input item's binary properties, e.g. data`
-							: `${f.label} (${f.apiName})`,
+							: f.type === 'select_many'
+								? `${f.label} (${f.apiName}): ${manyOptionsHint(f)}`
+								: `${f.label} (${f.apiName})`,
 				required: mode !== 'update' && f.required && f.apiName !== 'owner',
 				defaultMatch: false,
 				canBeUsedToMatch: mode === 'upsert',

@@ -46,6 +46,12 @@ export const recordIdField = (operations: string[], description: string): INodeP
 	displayOptions: showFor(...operations),
 });
 
+/**
+ * Hides a parameter until an object is chosen: n8n compares a resource locator's value (not the
+ * locator) with the condition, so a new node's empty locator hides it, and an expression shows it.
+ */
+export const NO_OBJECT_YET = { objectApiName: [''] };
+
 /** The resource mapper of create, update and upsert, filled from the object's describe. */
 export const recordFieldsMapper = (operation: 'create' | 'update' | 'upsert'): INodeProperties => ({
 	displayName: operation === 'upsert' ? 'Fields (Match On and Write)' : 'Fields',
@@ -74,9 +80,11 @@ export const recordFieldsMapper = (operation: 'create' | 'update' | 'upsert'): I
 							description: 'No record matching all of them: one is created. One: it is updated. Several: the item fails, naming them.',
 						}
 					: undefined,
+			// (Shown when the object is an expression the editor cannot resolve: its fields are known only when the node runs.)
+			noFieldsError: 'No fields to show: choose the object from the list or by its API name, or map the fields automatically',
 		},
 	},
-	displayOptions: showFor(operation),
+	displayOptions: { ...showFor(operation), hide: NO_OBJECT_YET },
 });
 
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;

@@ -4,7 +4,7 @@ import type { OperationPrepare } from '../types';
 import { readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
 import { getRecord } from './query';
 import { describeObject } from './schema';
-import { simplifyField, simplifyRecord } from './simplify';
+import { addReadableValues, simplifyField, simplifyRecord } from './simplify';
 import { nodeParameter } from '../parameters';
 
 export const description: INodeProperties[] = [
@@ -17,11 +17,15 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const objectDataId = readRecordId(this, itemIndex);
 	const simplify = nodeParameter(this, 'simplify', itemIndex, true) === true;
+	const readable = (nodeParameter(this, 'options', itemIndex, {}) as IDataObject).addReadableValues === true;
 	return async () => {
 		const envelope = await getRecord(this, itemIndex, apiName, objectDataId, options);
 		const record = envelope.data;
 		// An answer without a record object is given as it came.
 		if (typeof record !== 'object' || record === null || Array.isArray(record)) return envelope;
-		return simplify ? simplifyRecord(record as IDataObject, await describeObject(this, apiName, itemIndex, options)) : (record as IDataObject);
+		if (!simplify && !readable) return record as IDataObject;
+		const fields = await describeObject(this, apiName, itemIndex, options);
+		const simple = simplify ? simplifyRecord(record as IDataObject, fields) : (record as IDataObject);
+		return readable ? addReadableValues(simple, fields, this.getTimezone()) : simple;
 	};
 };

@@ -5,7 +5,7 @@ import { inputError, kindOf } from '../validation';
 import { readObjectApiName, showFor } from './fields';
 import { MAX_OFFSET, PAGE_LIMIT, queryRecords, type QueryFilter, type QuerySpec } from './query';
 import { describeObject, type CrmField } from './schema';
-import { simplifyField, simplifyRecord } from './simplify';
+import { addReadableValues, readableValuesOption, simplifyField, simplifyRecord } from './simplify';
 import { toFxiaokeValue } from './values';
 import { nodeParameter, type ItemParameters } from '../parameters';
 import { pagingFields, readLimit } from '../paging';
@@ -110,8 +110,9 @@ export const description: INodeProperties[] = [
 	{ ...simplifyField, displayOptions: showFor('getAll') },
 ];
 
-/** The Get Many part of Options. */
+/** The Get Many (and Get) part of Options. */
 export const queryOptions: INodeProperties[] = [
+	readableValuesOption,
 	{
 		displayName: 'Fields to Return',
 		name: 'fieldProjection',
@@ -217,8 +218,11 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 				: [],
 		extra,
 	};
+	const readable = raw.addReadableValues === true;
+	const zone = this.getTimezone();
 	return async () => {
 		const records = await queryRecords(this, itemIndex, apiName, spec, limit, options);
-		return simplify ? records.map((r) => simplifyRecord(r, fields)) : records;
+		const simple = simplify ? records.map((r) => simplifyRecord(r, fields)) : records;
+		return readable ? simple.map((r) => addReadableValues(r, fields, zone)) : simple;
 	};
 };

@@ -53,6 +53,25 @@ function fromWallClock(match: RegExpExecArray, zone: string): number | undefined
 }
 
 /**
+ * An instant as ISO 8601 text on `zone`'s clock: a date and time with the zone's offset
+ * (2026-05-01T10:00:00.000+08:00, as Luxon's toISO writes it), or for a date field the day alone
+ * (2026-05-01), which this node reads back as that same instant. An unknown zone: UTC.
+ */
+export function toZonedIso(ms: number, zone: string, dateOnly: boolean): string {
+	let offset = 0;
+	try {
+		offset = Math.round(zoneOffsetMs(ms, zone) / 60_000) * 60_000;
+	} catch {
+		// (an unknown time zone name: UTC)
+	}
+	const wall = new Date(ms + offset).toISOString();
+	if (dateOnly) return wall.slice(0, 10);
+	const minutes = Math.abs(offset) / 60_000;
+	const sign = offset < 0 ? '-' : '+';
+	return `${wall.slice(0, 23)}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/**
  * Below this a number of milliseconds is a date between late 1966 and March 1973; a number that small
  * is far likelier seconds (1714521600 is May 2024 in seconds, 20 January 1970 in milliseconds).
  */

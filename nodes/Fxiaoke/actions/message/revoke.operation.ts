@@ -1,13 +1,46 @@
-import { NodeApiError, type INodeProperties } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { fxiaokeApiRequest } from '../../transport';
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
-import { checkId, requireId } from '../validation';
+import { checkId, inputError, kindOf, quoteShortened, requireId } from '../validation';
 import { serviceIdField } from './fields';
 
 const showFor = { resource: ['message'], operation: ['revoke'] };
 const AUTO_MAP = 'autoMapInputData';
+
+/*
+ * "Already revoked" is errorCode 90003 of the local sandbox (sandbox/codes.js, sandboxOnly). API.md
+ * §6.2 lists no such code, neither [P] nor [S], and §11.2 leaves the revoke's errors open: on a real
+ * tenant only an answer with this very code is treated so, any other code stays an error.
+ */
+const ALREADY_REVOKED = 90003;
+const TREAT_AS_SUCCESS = 'success';
+const TREAT_AS_ERROR = 'error';
+
+/** Revoke's entries in the Options collection (options.ts spreads them in). */
+export const revokeOptions: INodeProperties[] = [
+	{
+		displayName: 'Already Revoked',
+		name: 'alreadyRevoked',
+		type: 'options',
+		options: [
+			{
+				name: 'Treat as Error',
+				value: TREAT_AS_ERROR,
+				description: 'The item fails with Fxiaoke\'s errorCode, as any other error',
+			},
+			{
+				name: 'Treat as Success',
+				value: TREAT_AS_SUCCESS,
+				description: 'The item succeeds with alreadyRevoked: true: the message is gone either way',
+			},
+		],
+		default: TREAT_AS_SUCCESS,
+		description: 'What an answer that the message was already revoked (errorCode 90003) makes of the item. A normal success has alreadyRevoked: false.',
+		displayOptions: { show: { '/resource': ['message'], '/operation': ['revoke'] } },
+	},
+];
 
 export const description: INodeProperties[] = [
 	{
@@ -81,23 +114,56 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 			messageId: requireId(this, 'messageId', 'Message ID', itemIndex),
 		};
 	}
+	const alreadyRevoked = readAlreadyRevoked(this, itemIndex);
+	/*
+	 * What a workflow needs is "the message is gone", true either way: with Treat as Success a
+	 * 90003 is a success item with alreadyRevoked: true (also when it answers a retry after an
+	 * unanswered attempt, which most likely did the revoke itself), a normal one has
+	 * alreadyRevoked: false: one boolean to branch on, and serviceId / messageId in both. Fxiaoke's
+	 * errorCode (90003, not rewritten to 0) and traceId stay as answered, to match Fxiaoke's log.
+	 */
 	return async () => {
+		let answer: IDataObject;
 		try {
 			// Revoking twice cannot do harm, so transient failures may be retried.
-			return await fxiaokeApiRequest.call(this, '/cgi/app/message/revoke', body, itemIndex, { ...options, idempotent: true });
+			answer = await fxiaokeApiRequest.call(this, '/cgi/app/message/revoke', body, itemIndex, { ...options, idempotent: true });
 		} catch (error) {
-			throw markPossiblyRevoked(error);
+			if (alreadyRevoked === TREAT_AS_SUCCESS && error instanceof NodeApiError && error.context.errorCode === ALREADY_REVOKED) {
+				const { traceId, errorCode, errorMessage, errorDescription } = error.context;
+				return { traceId, errorCode, errorMessage, errorDescription, ...body, alreadyRevoked: true } as IDataObject;
+			}
+			throw explainRevokeFailure(error, body, itemIndex);
 		}
+		return { ...answer, ...body, alreadyRevoked: false };
 	};
 };
 
+/** Options → Already Revoked of the item: an expression may give anything, so it is checked. */
+function readAlreadyRevoked(ctx: IExecuteFunctions, itemIndex: number): string {
+	const value = (nodeParameter(ctx, 'options', itemIndex, {}) as IDataObject).alreadyRevoked ?? TREAT_AS_SUCCESS;
+	if (value !== TREAT_AS_SUCCESS && value !== TREAT_AS_ERROR) {
+		throw inputError(
+			ctx,
+			itemIndex,
+			{ label: 'Already Revoked', name: 'alreadyRevoked' },
+			`must be "${TREAT_AS_SUCCESS}" or "${TREAT_AS_ERROR}", not ${typeof value === 'string' ? quoteShortened(value) : kindOf(value)},`,
+		);
+	}
+	return value;
+}
+
 /**
- * A revoke that got no reply may have been carried out; a later attempt can then meet an error
- * (e.g. "already revoked") whose code Fxiaoke does not document. Say so rather than guess.
+ * The error names the IDs that were sent (they are not secrets), so a failed item can be found
+ * without opening its input. A revoke that got no reply may have been carried out; a later attempt
+ * can then meet an error, so the error says possiblyRevoked rather than guess.
  */
-function markPossiblyRevoked(error: unknown): unknown {
-	if (error instanceof NodeApiError && error.context.maybeCarriedOut === true) {
-		error.context.possiblyRevoked = true;
+function explainRevokeFailure(error: unknown, body: { serviceId: string; messageId: string }, itemIndex: number): unknown {
+	if (!(error instanceof NodeApiError)) return error;
+	// (Ids are at most 256 characters without control characters: quoted whole.)
+	error.message = `${error.message}, for serviceId ${JSON.stringify(body.serviceId)} and messageId ${JSON.stringify(body.messageId)} in item ${itemIndex}`;
+	if (error.context.maybeCarriedOut === true) error.context.possiblyRevoked = true;
+	if (error.context.errorCode === ALREADY_REVOKED) {
+		error.description = `${error.description ?? ''} The message was already revoked: Options → Already Revoked → Treat as Success makes this a success with alreadyRevoked: true.`.trim();
 	}
 	return error;
 }

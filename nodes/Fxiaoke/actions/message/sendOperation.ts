@@ -1,4 +1,4 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { NodeOptions } from '../options';
 import type { OperationPrepare, PreparedRequest } from '../types';
@@ -19,7 +19,11 @@ export async function prepareSend(
 	const message = await prepareMessage(ctx, itemIndex, kind);
 	return async () => {
 		const answer = await sendToRecipients(ctx, itemIndex, options, target, recipients.toUser, await message(options));
-		return recipients.resolved === undefined ? answer : { ...answer, resolvedRecipients: recipients.resolved };
+		// Everyone the message went to, typed, looked up or picked, as sent in toUser; which value
+		// named which looked-up employee stays in resolvedRecipients.
+		const output: IDataObject = { ...answer, recipients: recipients.toUser };
+		if (recipients.resolved !== undefined) output.resolvedRecipients = recipients.resolved;
+		return output;
 	};
 }
 
