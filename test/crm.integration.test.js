@@ -451,4 +451,114 @@ describe('editor: objects and fields', () => {
 		expect(upsertFields.fields.every((f) => f.canBeUsedToMatch === true)).toBe(true);
 		expect(upsertFields.fields.find((f) => f.id === 'owner').displayName).toMatch(/an update leaves it \(ownerIgnored\), Change Owner changes it$/);
 	});
+
+	test('no object chosen yet (or one from an expression the editor cannot resolve): no fields and nothing asked of Fxiaoke', async () => {
+		const credential = sandboxCredential(baseUrl);
+		for (const objectApiName of [{ __rl: true, mode: 'list', value: '' }, { __rl: true, mode: 'id', value: '  ' }]) {
+			const ctx = createLoadOptionsContext({ parameters: { resource: 'crmObject', operation: 'create', objectApiName }, credential });
+			expect(await methods.resourceMapping.getCreateFields.call(ctx)).toEqual({ fields: [] });
+		}
+		const throwing = createLoadOptionsContext({ parameters: { resource: 'crmObject' }, credential });
+		throwing.getNodeParameter = () => {
+			throw new Error('Referenced node is unexecuted');
+		};
+		expect(await methods.resourceMapping.getUpdateFields.call(throwing)).toEqual({ fields: [] });
+		expect(requestsTo('describe')).toHaveLength(0);
+	});
+
+	test('a multi-select field lists its options in its name (n8n\'s mapper has no multi-select); labels or values, comma-separated or a list, are taken', async () => {
+		const chosen = createLoadOptionsContext({ parameters: { resource: 'crmObject', objectApiName: object('LeadsObj') }, credential: sandboxCredential(baseUrl) });
+		for (const method of ['getCreateFields', 'getUpdateFields', 'getUpsertFields']) {
+			const byId = Object.fromEntries((await methods.resourceMapping[method].call(chosen)).fields.map((f) => [f.id, f]));
+			expect(byId.tags).toMatchObject({ type: 'string', displayName: 'Tags (tags): one or more of VIP (vip), Event (event), Website (web), separated by commas' });
+			expect(byId.tags.options).toBeUndefined();
+			// a single select stays a dropdown
+			expect(byId.leads_status).toMatchObject({ type: 'options', displayName: 'Lead Status (leads_status)', options: [{ name: 'New', value: '1' }, { name: 'Contacted', value: '2' }, { name: 'Qualified', value: '3' }] });
+		}
+		const [out] = await run({ operation: 'create', objectApiName: object('LeadsObj') }, [
+			{ fields: defineBelow({ name: 'By labels', tags: 'Website, vip' }) },
+			{ fields: defineBelow({ name: 'As a list', tags: ['Event', 'web'] }) },
+			{ fields: defineBelow({ name: 'One', tags: 'event' }) },
+		]);
+		expect(out.map((item) => fieldsOf(item).errorCode)).toEqual([0, 0, 0]);
+		expect(requestsTo('create').map((r) => bodyOf(r).data.object_data.tags)).toEqual([['web', 'vip'], ['event', 'web'], ['event']]);
+	});
+
+	test('a multi-select field with many options lists the first 20 and says how many more', async () => {
+		const many = Array.from({ length: 23 }, (_, i) => ({ value: `o${i}`, label: `Option ${i}` }));
+		const fields = sandbox.crm.objects.get('LeadsObj').fields;
+		const at = fields.findIndex((f) => f.api_name === 'tags');
+		fields[at] = { ...fields[at], options: many };
+		const chosen = createLoadOptionsContext({ parameters: { resource: 'crmObject', objectApiName: object('LeadsObj') }, credential: sandboxCredential(baseUrl) });
+		const tags = (await methods.resourceMapping.getCreateFields.call(chosen)).fields.find((f) => f.id === 'tags');
+		expect(tags.displayName).toMatch(/^Tags \(tags\): one or more of Option 0 \(o0\), Option 1 \(o1\), .*, Option 19 \(o19\), … \(3 more\), separated by commas$/);
+	});
+});
+
+describe('readable values (Options → Add Readable Values)', () => {
+	// 2026-05-01 02:30 UTC: 10:30 in Shanghai (+08:00), 22:30 the day before in New York (-04:00)
+	const CREATED = Date.UTC(2026, 4, 1, 2, 30, 0, 123);
+	// a date field holds the day's midnight: 1990-05-01 in Shanghai
+	const BIRTHDAY = Date.UTC(1990, 3, 30, 16, 0, 0);
+	const readable = (extra = {}) => ({ ...FAST, addReadableValues: true, ...extra });
+
+	beforeEach(() => sandbox.crm.setClock(CREATED));
+	afterEach(() => sandbox.crm.setClock(null));
+
+	test('Get Many: option labels and ISO 8601 dates in the workflow\'s time zone, each beside its raw value, which stays as it was', async () => {
+		const [lead] = sandbox.crm.seed('LeadsObj', 1, () => ({ name: 'Lead', leads_status: '2', tags: ['vip', 'web', 'gone'] }));
+		const [out] = await run({ operation: 'getAll', objectApiName: object('LeadsObj'), returnAll: true, options: readable() }, [{}], { timezone: 'Asia/Shanghai' });
+		const record = out[0].json;
+		expect(record).toMatchObject({
+			_id: lead,
+			leads_status: '2',
+			leads_status__label: 'Contacted',
+			tags: ['vip', 'web', 'gone'],
+			// a value the describe does not list stays as it is
+			tags__label: ['VIP', 'Website', 'gone'],
+			create_time: CREATED,
+			create_time__iso: '2026-05-01T10:30:00.123+08:00',
+			last_modified_time: CREATED,
+			last_modified_time__iso: '2026-05-01T10:30:00.123+08:00',
+			life_status: 'normal',
+			life_status__label: 'Normal',
+		});
+		// each right after its raw value (the table view shows them side by side)
+		const keys = Object.keys(record);
+		expect(keys[keys.indexOf('leads_status') + 1]).toBe('leads_status__label');
+		expect(keys[keys.indexOf('create_time') + 1]).toBe('create_time__iso');
+		// fields that are neither options nor dates get none; fields the record lacks get none
+		expect(keys.filter((k) => k.endsWith('__label') || k.endsWith('__iso')).sort()).toEqual(
+			['create_time__iso', 'last_modified_time__iso', 'leads_status__label', 'life_status__label', 'tags__label'].sort(),
+		);
+		expect(record).not.toHaveProperty('name__label');
+	});
+
+	test('Get: a date field as its day in the workflow\'s time zone; another zone, another day and offset; empty values read as null', async () => {
+		const [contact] = sandbox.crm.seed('ContactObj', 1, () => ({ name: 'Ann', birthday: BIRTHDAY }));
+		const [[shanghai]] = await run({ operation: 'get', objectApiName: object('ContactObj'), recordId: contact, options: readable() }, [{}], { timezone: 'Asia/Shanghai' });
+		expect(shanghai.json).toMatchObject({ birthday: BIRTHDAY, birthday__iso: '1990-05-01', create_time__iso: '2026-05-01T10:30:00.123+08:00' });
+		const [[newYork]] = await run({ operation: 'get', objectApiName: object('ContactObj'), recordId: contact, options: readable() }, [{}], { timezone: 'America/New_York' });
+		expect(newYork.json).toMatchObject({ birthday: BIRTHDAY, birthday__iso: '1990-04-30', create_time__iso: '2026-04-30T22:30:00.123-04:00' });
+		const [[utc]] = await run({ operation: 'get', objectApiName: object('ContactObj'), recordId: contact, simplify: false, options: readable() });
+		// without Simplify too, and in UTC
+		expect(utc.json).toMatchObject({ tenant_id: 'sandbox', create_time__iso: '2026-05-01T02:30:00.123+00:00', life_status__label: 'Normal' });
+
+		const [account] = sandbox.crm.seed('AccountObj', 1, () => ({ name: 'No level', account_level: null }));
+		const [[empty]] = await run({ operation: 'get', objectApiName: object('AccountObj'), recordId: account, options: readable() });
+		expect(empty.json).toMatchObject({ account_level: null, account_level__label: null });
+		const [lead] = sandbox.crm.seed('LeadsObj', 1, () => ({ name: 'Bare', leads_status: '', tags: null }));
+		const [[bare]] = await run({ operation: 'get', objectApiName: object('LeadsObj'), recordId: lead, options: readable() });
+		expect(bare.json).toMatchObject({ leads_status: '', leads_status__label: null, tags: null, tags__label: null });
+	});
+
+	test('off by default: the output is as before, with no readable keys', async () => {
+		const [account] = sandbox.crm.seed('AccountObj', 1, () => ({ name: 'Acme', account_level: '1' }));
+		const [[got]] = await run({ operation: 'get', objectApiName: object('AccountObj'), recordId: account });
+		const [many] = await run({ operation: 'getAll', objectApiName: object('AccountObj'), returnAll: true });
+		for (const json of [got.json, many[0].json]) {
+			expect(json).toMatchObject({ account_level: '1', create_time: CREATED });
+			expect(Object.keys(json).filter((k) => /__(label|iso)$/.test(k))).toEqual([]);
+		}
+	});
 });

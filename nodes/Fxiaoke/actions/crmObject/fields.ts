@@ -47,8 +47,9 @@ export const recordIdField = (operations: string[], description: string): INodeP
 });
 
 /**
- * Hides a parameter until an object is chosen: n8n compares a resource locator's value (not the
- * locator) with the condition, so a new node's empty locator hides it, and an expression shows it.
+ * Hides a parameter until an object is chosen (as n8n's Google Sheets hides its columns until a
+ * sheet is): n8n compares a resource locator's value, not the locator, with the condition
+ * (NodeHelpers.displayParameter), so a new node's empty locator hides it and an expression shows it.
  */
 export const NO_OBJECT_YET = { objectApiName: [''] };
 

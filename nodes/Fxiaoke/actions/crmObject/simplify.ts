@@ -48,7 +48,8 @@ function readableOf(field: CrmField, value: unknown, zone: string): { key: strin
 		case 'select_one':
 			return { key: field.apiName + LABEL_SUFFIX, value: labelOf(field, value) };
 		case 'select_many':
-			return { key: field.apiName + LABEL_SUFFIX, value: Array.isArray(value) ? value.map((v) => labelOf(field, v)) : value == null || value === '' ? [] : [labelOf(field, value)] };
+			// (a list as a list; an empty value, as for one option, reads as null)
+			return { key: field.apiName + LABEL_SUFFIX, value: Array.isArray(value) ? value.map((v) => labelOf(field, v)) : labelOf(field, value) };
 		case 'date':
 		case 'date_time': {
 			const ms = value === null || value === '' ? undefined : toMilliseconds(value, zone);
