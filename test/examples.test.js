@@ -30,3 +30,16 @@ test.each(examples.map((e) => [e.name, e.workflow]))('%s connects only nodes it 
 		for (const branches of Object.values(outputs)) for (const branch of branches) for (const c of branch ?? []) expect(names).toContain(c.node);
 	}
 });
+
+// Opening an example shows its fields (and does not mark the node stale): each field mapper ships the
+// schema the editor loads from the sandbox's describe.
+test('every field mapper ships the schema the editor loads', async () => {
+	const { expectedSchemas, writeSchemas } = require('./support/example-schemas');
+	const found = await expectedSchemas();
+	if (process.env.WRITE_EXAMPLE_SCHEMAS === '1') writeSchemas(found);
+	expect(found.map((f) => f.file).sort()).toEqual(['account-level-message.json', 'account-level-message.json', 'crm-records.json', 'deal-won.json', 'discount-approval.json', 'discount-approval.json']);
+	for (const { file, node, schema } of found) {
+		expect(schema.length).toBeGreaterThan(3);
+		expect([file, node.name, node.parameters.fields.schema]).toEqual([file, node.name, schema]);
+	}
+});
