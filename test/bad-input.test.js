@@ -199,6 +199,22 @@ describe('options from an expression outside their bounds: rejected before any r
 	});
 });
 
+describe('Revoke → Options → Already Revoked from an expression: checked per item before anything is sent', () => {
+	test.each([
+		['an unknown word', 'maybe', 'Already Revoked (alreadyRevoked) must be "success" or "error", not "maybe", in item 1'],
+		['the label instead of the value', 'Treat as Success', 'Already Revoked (alreadyRevoked) must be "success" or "error", not "Treat as Success", in item 1'],
+		['a boolean', true, 'Already Revoked (alreadyRevoked) must be "success" or "error", not boolean, in item 1'],
+	])('%s', async (_name, value, message) => {
+		const parameters = (i) => ({ ...revoke, options: i === 1 ? { alreadyRevoked: value } : { alreadyRevoked: 'error' } });
+		const error = await runNode({ items: [{}, {}, {}], parameters, credential: sandboxCredential(baseUrl) }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(message);
+		expect(error.context.itemIndex).toBe(1);
+		expect(error.description).toMatch(/Nothing was sent to Fxiaoke/);
+		expect(business()).toHaveLength(0);
+	});
+});
+
 /** [case, custom URL (a function of the sandbox URL), what the message says] */
 const BAD_URLS = [
 	['ftp: scheme', (u) => u.replace(/^http:/, 'ftp:'), /must start with https:\/\/ or http:\/\//],

@@ -108,15 +108,19 @@ test.each([
 	expect(revokes()).toHaveLength(1);
 });
 
-test('a revoke applied but unanswered is retried; the "already revoked" answer says possiblyRevoked', async () => {
+test('a revoke applied but unanswered is retried; the "already revoked" answer is a success with alreadyRevoked, or with Treat as Error an error that says possiblyRevoked', async () => {
 	sandbox.seedMessages(demo.serviceId, ['a', 'b']);
 	sandbox.injectNext('resetAfterApply', 1, 'revoke');
 	const [output] = await revokeRun(['a', 'b'], { continueOnFail: true, options: { concurrency: 1 } });
 	expect(sandbox.messages.get('a').revoked).toBe(true);
-	expect(fieldsOf(output[0]).errorCode).not.toBe(0);
-	expect(fieldsOf(output[0]).possiblyRevoked).toBe(true);
-	expect(fieldsOf(output[1]).errorCode).toBe(0);
-	expect(fieldsOf(output[1]).possiblyRevoked).toBeUndefined();
+	expect(output.map((o) => [o.json.errorCode, o.json.alreadyRevoked])).toEqual([[0, true], [0, false]]);
+	sandbox.seedMessages(demo.serviceId, ['c', 'd']);
+	sandbox.injectNext('resetAfterApply', 1, 'revoke');
+	const [strict] = await revokeRun(['c', 'd'], { continueOnFail: true, options: { concurrency: 1, alreadyRevoked: 'error' } });
+	expect(fieldsOf(strict[0]).errorCode).toBe(90003);
+	expect(fieldsOf(strict[0]).possiblyRevoked).toBe(true);
+	expect(fieldsOf(strict[1]).errorCode).toBe(0);
+	expect(fieldsOf(strict[1]).possiblyRevoked).toBeUndefined();
 });
 
 test('a plain Fxiaoke error without an ambiguous attempt does not claim possiblyRevoked', async () => {

@@ -158,6 +158,19 @@ describe('sends to mobile numbers and e-mail addresses', () => {
 		expect(output[0][0].json.resolvedRecipients).toEqual(three.map((e) => ({ value: e.mobile, employeeId: e.employeeId, name: e.name })));
 	});
 
+	test('looked up and picked: the output lists every recipient in recipients, the looked-up ones also in resolvedRecipients', async () => {
+		const [a, b, picked] = active().slice(30, 33);
+		const row = (value) => ({ id: { __rl: true, mode: 'list', value } });
+		const [[item]] = await run(text({ recipientType: 'mobileNumbers', toUser: `${a.mobile}, +86 ${b.mobile}`, pickedRecipients: { employee: [row(picked.employeeId), row(a.employeeId)] } }));
+		const sent = [a.employeeId, b.employeeId, picked.employeeId];
+		expect(sends()[0].body.toUser).toEqual(sent);
+		expect(item.json).toEqual({
+			...sends()[0].response.body,
+			recipients: sent,
+			resolvedRecipients: [a, b].map((e) => ({ value: e.mobile, employeeId: e.employeeId, name: e.name })),
+		});
+	});
+
 	test('e-mail addresses, and each distinct value is looked up once per run', async () => {
 		const [a, b, c] = active().slice(10, 13);
 		const items = [{ to: [a.email, b.email] }, { to: [b.email.toUpperCase(), c.email] }, { to: [a.email] }];
@@ -251,14 +264,44 @@ describe('the recipient picker', () => {
 		expect(personnelQueries().every((q) => q.filters.some((f) => f.operator === 'LIKE' || f.field_name === 'user_id'))).toBe(true);
 	});
 
-	test('picked employees (rows of the list, or IDs from an expression) are sent to with the typed ones', async () => {
+	test('picked employees (rows of the list, or IDs from an expression) are sent to with the typed ones, and are in the output', async () => {
 		const row = (value, mode = 'list') => ({ id: { __rl: true, mode, value } });
-		await run(text({ toUser: '1001, 1002', pickedRecipients: { employee: [row('1002'), row('1003', 'id')] } }));
+		const outputs = [];
+		outputs.push(await run(text({ toUser: '1001, 1002', pickedRecipients: { employee: [row('1002'), row('1003', 'id')] } })));
 		expect(sends()[0].body.toUser).toEqual(['1001', '1002', '1003']);
-		await run(text({ toUser: '', pickedRecipients: { employee: [row('1004')] } }));
+		outputs.push(await run(text({ toUser: '', pickedRecipients: { employee: [row('1004')] } })));
 		expect(sends()[1].body.toUser).toEqual(['1004']);
-		await run(text({ toUser: '', pickedRecipients: ['1005'] }));
+		outputs.push(await run(text({ toUser: '', pickedRecipients: ['1005'] })));
 		expect(sends()[2].body.toUser).toEqual(['1005']);
+		expect(outputs.map((output) => json(output)[0].recipients)).toEqual([['1001', '1002', '1003'], ['1004'], ['1005']]);
+	});
+
+	test('names in any case, part of an e-mail address in any case, part of a mobile number: case-insensitive substrings', async () => {
+		const values = async (filter) => (await searchAll(filter)).flat().map((o) => o.value);
+		const lena = FX.latinName.employeeId;
+		// by name only (her e-mail address lf.<id>@… holds neither word)
+		for (const typed of ['Lena Fischer', 'lena fischer', 'LENA FISCHER', 'lena', 'FISCHER', 'fIsChEr', 'Fisch']) {
+			expect([typed, await values(typed)]).toEqual([typed, [lena]]);
+		}
+		// "zhang" in any case finds the same people: names and e-mail addresses holding it
+		const zhang = (await values('zhang')).sort();
+		expect(zhang.length).toBeGreaterThan(2);
+		expect((await values('ZHANG')).sort()).toEqual(zhang);
+		expect((await values('Zhang')).sort()).toEqual(zhang);
+		expect(await values(`WEI.ZHANG.${FX.duplicateName.employeeIds[0]}`)).toEqual([FX.duplicateName.employeeIds[0]]);
+		expect(await values(FX.latinName.email.toUpperCase())).toEqual([lena]);
+		// part of a mobile number (the last 8 digits), and digits that are part of an e-mail address
+		const mobile = everyone().find((e) => e.employeeId === lena).mobile;
+		expect(await values(mobile.slice(-8))).toEqual([lena]);
+		expect(await values(`lf.${lena}`)).toEqual([lena]);
+	});
+
+	test('an employee ID finds that employee first; the list shows name, ID, e-mail address and mobile number', async () => {
+		const [first] = (await searchAll(FX.latinName.employeeId)).flat();
+		const mobile = everyone().find((e) => e.employeeId === FX.latinName.employeeId).mobile;
+		expect(first).toEqual({ name: `Lena Fischer (${FX.latinName.employeeId}) · ${FX.latinName.email} · ${mobile}`, value: FX.latinName.employeeId });
+		const [noEmail] = (await searchAll(FX.noEmail.employeeId)).flat();
+		expect(noEmail.name).toBe(`${FX.noEmail.name} (${FX.noEmail.employeeId}) · ${FX.noEmail.mobile}`);
 	});
 
 	test('with the permission gate the list fails with the hint', async () => {

@@ -34,6 +34,8 @@ function run(params, { items = [{}], binaries, continueOnFail = false, credentia
 }
 
 const text = (extra = {}) => ({ resource: 'message', operation: 'sendText', toUser: '1000', content: 'hi', ...extra });
+/** A send's output: Fxiaoke's answer as received, plus every recipient as sent in toUser. */
+const answered = (request) => ({ ...request.response.body, recipients: JSON.parse(request.rawBody).toUser });
 
 const fullComposite = {
 	headTitle: '订单 #42 已发货 🚚',
@@ -116,7 +118,8 @@ describe('Send Text Message', () => {
 		expect(sandbox.sent[0].content.text.content).toBe(UNICODE_TEXT);
 		expect(output).toHaveLength(1);
 		expect(output[0].pairedItem).toEqual({ item: 0 });
-		expect(output[0].json).toEqual(request.response.body);
+		expect(output[0].json).toEqual(answered(request));
+		expect(output[0].json.recipients).toEqual(['1000', '1001']);
 		expect(output[0].json).not.toHaveProperty('messageId');
 	});
 
@@ -155,6 +158,20 @@ describe('Send Text Message', () => {
 
 describe('recipients', () => {
 	const toUserSent = () => JSON.parse(sends()[0].rawBody).toUser;
+
+	test('the output lists every recipient the message went to, picked ones included, as sent in toUser', async () => {
+		const row = (value, mode = 'list') => ({ id: { __rl: true, mode, value } });
+		const [[both]] = await run(text({ toUser: '1000, 1001', pickedRecipients: { employee: [row('1001'), row('1002'), row('1003', 'id')] } }));
+		expect(toUserSent()).toEqual(['1000', '1001', '1002', '1003']);
+		expect(both.json.recipients).toEqual(['1000', '1001', '1002', '1003']);
+		expect(both.json).not.toHaveProperty('resolvedRecipients'); // nothing was looked up
+		const [[picked]] = await run(text({ toUser: '', pickedRecipients: { employee: [row('1004')] } }));
+		expect(picked.json).toEqual({ ...sends()[1].response.body, recipients: ['1004'] });
+		const [[service]] = await run({ resource: 'message', operation: 'sendAsServiceAccount', serviceId: SERVICE, messageType: 'text', content: 'x', toUser: '', pickedRecipients: { employee: [row('1005')] } });
+		expect(service.json.recipients).toEqual(['1005']);
+		const [[composite]] = await run({ resource: 'message', operation: 'sendComposite', ...fullComposite, toUser: '1006', pickedRecipients: { employee: [row('1007')] } });
+		expect(composite.json.recipients).toEqual(['1006', '1007']);
+	});
 
 	test.each([
 		['an array (numbers, blanks, duplicates)', [' 1000 ', 1001, '', '1000', null, 1001], ['1000', '1001']],
@@ -202,14 +219,15 @@ describe('recipients', () => {
 		]);
 		expect(json.chunks.map((chunk) => chunk.response)).toEqual(requests.map((r) => r.response.body));
 		expect(json.chunks.map((chunk) => chunk.toUser)).toEqual(requests.map((r) => JSON.parse(r.rawBody).toUser));
+		expect(json.recipients).toEqual(recipients);
 		expect(json).not.toHaveProperty('messageIds');
 	});
 
-	test('exactly 500 recipients: one request, the raw answer as output', async () => {
+	test('exactly 500 recipients: one request, the raw answer and the recipients as output', async () => {
 		const toUser = Array.from({ length: 500 }, (_, i) => `u${i}`);
 		const [output] = await run(text({ toUser }));
 		expect(sends()).toHaveLength(1);
-		expect(output[0].json).toEqual(sends()[0].response.body);
+		expect(output[0].json).toEqual({ ...sends()[0].response.body, recipients: toUser });
 	});
 
 	test('a later chunk fails: the error says which chunks were delivered, nothing is resent', async () => {
@@ -270,7 +288,7 @@ describe('Send Composite Message', () => {
 		const [output] = await run(composite());
 		const expected = JSON.stringify({ toUser: ['1000'], msgType: 'composite', composite: fullCompositeBody });
 		expect(sends()[0].rawBody).toBe(expected);
-		expect(output[0].json).toEqual(sends()[0].response.body);
+		expect(output[0].json).toEqual(answered(sends()[0]));
 	});
 
 	test('only the required fields: no first, form or remark in the body', async () => {
@@ -327,7 +345,7 @@ describe('Send Image-Text Message', () => {
 			],
 		});
 		expect(sends()[0].rawBody).toBe(expected);
-		expect(output[0].json).toEqual(sends()[0].response.body);
+		expect(output[0].json).toEqual(answered(sends()[0]));
 	});
 
 	test('a cover from the item\'s binary property is uploaded first, then used in the send', async () => {
@@ -433,7 +451,7 @@ describe('Send as Service Account (experimental)', () => {
 		expect(appSends()[0].rawBody).toBe(
 			JSON.stringify({ serviceId: SERVICE, toUser: ['1000'], msgType: 'text', text: { content: UNICODE_TEXT } }),
 		);
-		expect(output[0].json).toEqual(appSends()[0].response.body);
+		expect(output[0].json).toEqual(answered(appSends()[0]));
 		expect(sandbox.sent[0]).toMatchObject({ endpoint: 'appSend', serviceId: SERVICE });
 	});
 
@@ -467,6 +485,7 @@ describe('Send as Service Account (experimental)', () => {
 		const raw = { toUser: ['1000', '1001'], msgType: 'text', text: { content: '原样 JSON ✓' } };
 		const [output] = await run(service({ messageType: 'rawJson', jsonBody: JSON.stringify(raw, null, 2), toUser: undefined }));
 		expect(appSends()[0].rawBody).toBe(JSON.stringify({ serviceId: SERVICE, ...raw }));
+		// (A raw body is not read for recipients: the output is Fxiaoke's answer alone.)
 		expect(output[0].json).toEqual(appSends()[0].response.body);
 	});
 
@@ -524,7 +543,7 @@ describe('messageId in the output', () => {
 		sandbox.configure({ returnMessageId: true });
 		const [[plain]] = await run(text());
 		expect(plain.json.messageId).toBe(sends()[0].response.body.messageId);
-		expect(plain.json).toEqual(sends()[0].response.body); // raw answer kept as it is
+		expect(plain.json).toEqual(answered(sends()[0])); // raw answer kept as it is, plus the recipients
 
 		const [[service]] = await run({ resource: 'message', operation: 'sendAsServiceAccount', serviceId: SERVICE, messageType: 'composite', toUser: '1000', ...fullComposite });
 		expect(service.json).toMatchObject({ messageId: appSends()[0].response.body.messageId, serviceId: SERVICE, errorCode: 0 });

@@ -160,9 +160,18 @@ test('Continue On Fail: one output item per input, paired, error items carry err
 
 describe('Options → Already Revoked (the sandbox answers a second revoke with 90003)', () => {
 	const ALREADY = CODES.MESSAGE_ALREADY_REVOKED;
+
+	test('an entry of the Options collection, shown for Message → Revoke only, Treat as Success by default', () => {
+		const { Fxiaoke } = require('../nodes/Fxiaoke/Fxiaoke.node');
+		const collection = new Fxiaoke().description.properties.find((p) => p.name === 'options');
+		const option = collection.options.find((o) => o.name === 'alreadyRevoked');
+		expect(option).toMatchObject({ displayName: 'Already Revoked', type: 'options', default: 'success' });
+		expect(option.displayOptions).toEqual({ show: { '/resource': ['message'], '/operation': ['revoke'] } });
+		expect(option.options.map((o) => [o.name, o.value])).toEqual([['Treat as Error', 'error'], ['Treat as Success', 'success']]);
+	});
 	const twice = (options, extra = {}) => revokeRun(sandboxCredential(baseUrl), ['once', 'once'], { options: { concurrency: 1, ...options }, ...extra });
 
-	test('by default a second revoke is a success with alreadyRevoked: true and Fxiaoke\'s own errorCode and traceId', async () => {
+	test('by default a second revoke is a success (errorCode 0) with alreadyRevoked: true, Fxiaoke\'s traceId and words', async () => {
 		sandbox.seedMessages(demo.serviceId, ['once']);
 		const [output] = await twice({});
 		const [first, second] = revokes().map((r) => r.response.body);
@@ -170,8 +179,9 @@ describe('Options → Already Revoked (the sandbox answers a second revoke with 
 		expect(second.errorCode).toBe(ALREADY.errorCode);
 		expect(output.map((o) => o.json)).toEqual([
 			{ ...first, serviceId: demo.serviceId, messageId: 'once', alreadyRevoked: false },
-			{ ...second, serviceId: demo.serviceId, messageId: 'once', alreadyRevoked: true },
+			{ ...second, errorCode: 0, serviceId: demo.serviceId, messageId: 'once', alreadyRevoked: true },
 		]);
+		expect(output[1].json).toMatchObject({ traceId: second.traceId, errorMessage: ALREADY.errorMessage, errorDescription: ALREADY.errorDescription });
 		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(revokes()).toHaveLength(2); // 90003 is not retried
 		expect(sandbox.messages.get('once').revokedCount).toBe(1);
@@ -224,7 +234,7 @@ describe('Options → Already Revoked (the sandbox answers a second revoke with 
 			const sent = revokes();
 			expect(sent).toHaveLength(2);
 			expect(sent[1].response.body.errorCode).toBe(ALREADY.errorCode);
-			expect(item.json).toEqual({ ...sent[1].response.body, serviceId: demo.serviceId, messageId: 'lost-reply', alreadyRevoked: true });
+			expect(item.json).toEqual({ ...sent[1].response.body, errorCode: 0, serviceId: demo.serviceId, messageId: 'lost-reply', alreadyRevoked: true });
 			expect(sandbox.messages.get('lost-reply').revokedCount).toBe(1);
 		});
 

@@ -42,6 +42,8 @@ const byApiName = (value) => ({ __rl: true, mode: 'id', value });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** What the sandbox parsed, as the node sent it (rawBody is the exact text). @param {any} r */
 const bodyOf = (r) => JSON.parse(r.rawBody);
+/** A send's output: Fxiaoke's reply and `recipients`, the IDs as sent in toUser. @param {any} r */
+const withRecipients = (r) => ({ ...r.response.body, recipients: bodyOf(r).toUser });
 
 /** A Set node that outputs `value` as its one item. @param {string} name @param {unknown} value */
 const oneItem = (name, value) => ({ name, type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify(value), options: {} } });
@@ -422,7 +424,7 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 			}),
 		);
 		expect(out.map(pairedIndex)).toEqual([0, 1]);
-		expect(out.map((i) => i.json)).toEqual([readme.response.body, full.response.body]);
+		expect(out.map((i) => i.json)).toEqual([withRecipients(readme), withRecipients(full)]);
 		expect(readme.response.body.errorCode).toBe(0);
 	});
 
@@ -455,9 +457,10 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 		// Raw JSON: the body as given (pretty-printed there), plus serviceId, in one request
 		expect(raw.rawBody).toBe(JSON.stringify({ serviceId: DEMO.serviceId, toUser: ['1000', '1001'], msgType: 'text', text: { content: `原样 JSON ${TAG} ✓` } }));
 		// Fxiaoke documents no messageId in the reply (the sandbox's default): the output is the reply as it came
+		// (every send lists its recipients, but Raw JSON, whose body is sent as given)
 		for (const [node, request] of [['SA Text README', text], ['SA Composite', card], ['SA Articles', articles], ['SA Raw JSON', raw]]) {
 			expect(request.response.body.errorCode).toBe(0);
-			expect(jsonOf(wf.messages, node)).toEqual([request.response.body]);
+			expect(jsonOf(wf.messages, node)).toEqual([node === 'SA Raw JSON' ? request.response.body : withRecipients(request)]);
 		}
 		expect(sb.sent.filter((s) => s.endpoint === 'appSend').map((s) => s.serviceId)).toEqual([DEMO.serviceId, DEMO.serviceId, DEMO.serviceId, DEMO.serviceId]);
 	});
@@ -475,7 +478,7 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 		expect(sends.map((r) => r.rawBody)).toEqual([JSON.stringify({ toUser: [a.employeeId, b.employeeId], msgType: 'text', text: { content: `e-mail ${TAG}` } })]);
 		expect(jsonOf(wf.messages, 'Text by E-Mail')).toEqual([
 			{
-				...sends[0].response.body,
+				...withRecipients(sends[0]),
 				resolvedRecipients: [
 					{ value: a.email, employeeId: a.employeeId, name: a.name },
 					{ value: b.email, employeeId: b.employeeId, name: b.name },
@@ -488,13 +491,13 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 		const byContent = (/** @type {string} */ content) => sent('send').filter((r) => bodyOf(r).text?.content === content);
 		const readme = byContent('会议改到 15:00 📅');
 		expect(readme.map((r) => r.rawBody)).toEqual(['{"toUser":["1000","1001"],"msgType":"text","text":{"content":"会议改到 15:00 📅"}}']);
-		expect(jsonOf(wf.messages, 'Text README')).toEqual([readme[0].response.body]);
+		expect(jsonOf(wf.messages, 'Text README')).toEqual([withRecipients(readme[0])]);
 
 		const users = byContent(`convertUserId ${TAG}`);
 		expect(users.map((r) => r.rawBody)).toEqual([
 			JSON.stringify({ toUser: [openUserIdOf('1001'), openUserIdOf('1002')], msgType: 'text', text: { content: `convertUserId ${TAG}` }, convertUserId: true }),
 		]);
-		expect(jsonOf(wf.messages, 'Text Convert User IDs')).toEqual([users[0].response.body]);
+		expect(jsonOf(wf.messages, 'Text Convert User IDs')).toEqual([withRecipients(users[0])]);
 
 		// the cover: a Media ID from an Upload Image earlier in the workflow
 		const uploads = sent('upload');
@@ -513,7 +516,7 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 				convertMediaId: true,
 			}),
 		]);
-		expect(jsonOf(wf.messages, 'Articles Convert Media IDs')).toEqual([articles[0].response.body]);
+		expect(jsonOf(wf.messages, 'Articles Convert Media IDs')).toEqual([withRecipients(articles[0])]);
 	});
 
 	test('1,201 recipients (duplicates and blanks dropped): chunks of 500, 500 and 201 in order, each recipient delivered once', () => {

@@ -52,6 +52,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	const ids6 = [known6[0], `unknown-${crypto.randomUUID()}`, known6[1], known6[2], `unknown-${crypto.randomUUID()}`, known6[3]];
 	const ids7 = messageIds('m7', 50);
 	const known8 = messageIds('m8', 2);
+	const known9 = messageIds('m9', 2);
 	const AUTO_MAP = { dataMode: 'autoMapInputData', serviceIdField: 'sa', messageIdField: 'mid' };
 	/** Runs of 50 and 100 items: a Rate Limit above them, so that no test here waits for Fxiaoke's 100 per 20 s. */
 	const UNPACED = { options: { rateLimit: 1000 } };
@@ -61,7 +62,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 	/** @type {Record<string, any>} */
 	const wf = {};
 
-	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6, ...ids7, ...known8] }, async (e2e) => {
+	useE2e({ version: VERSION, seed: [...ids1, ...ids2, ...known3, ...ids4, ...ids5, ...known6, ...ids7, ...known8, ...known9] }, async (e2e) => {
 		({ sb, home } = e2e);
 		const { baseUrl } = e2e;
 
@@ -89,6 +90,15 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 		const badItems = [...mappedItems([known8[0]]), { sa: DEMO.serviceId }, { sa: DEMO.serviceId, mid: { id: 1 } }, ...mappedItems([known8[1]])];
 		wf.autoMapBad = buildRevokeWorkflow({ items: badItems, credential: cred, revokeParameters: AUTO_MAP, continueOnFail: true, name: 'Revoke, Map Automatically, bad items' });
 		wf.autoMapStop = buildRevokeWorkflow({ items: badItems, credential: cred, revokeParameters: AUTO_MAP, name: 'Revoke, Map Automatically, bad item stops' });
+		// Each message twice, one item at a time: the second revoke of each is answered 90003.
+		wf.twice = buildRevokeWorkflow({ items: revokeItems(DEMO.serviceId, [...known9, ...known9]), credential: cred, revokeParameters: { options: { concurrency: 1 } }, name: 'Revoke twice' });
+		wf.twiceAsError = buildRevokeWorkflow({
+			items: revokeItems(DEMO.serviceId, [known9[0]]),
+			credential: cred,
+			revokeParameters: { options: { alreadyRevoked: 'error' } },
+			continueOnFail: true,
+			name: 'Revoke again, Already Revoked: Treat as Error',
+		});
 		await importWorkflow(home, Object.values(wf));
 	});
 
@@ -144,6 +154,7 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 
 			out.items.forEach((item, i) => {
 				expect(fieldsOf(item).errorCode).toBe(0);
+				expect(item.json).toMatchObject({ serviceId: DEMO.serviceId, messageId: ids[i], alreadyRevoked: false });
 				expect(typeof fieldsOf(item).traceId).toBe('string');
 				expect(fieldsOf(item).traceId.length).toBeGreaterThan(0);
 				expect(item.json).not.toHaveProperty('accessToken');
@@ -203,7 +214,8 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 					expect(q.response.body.errorCode).not.toBe(0);
 					expect(Object.keys(item.json.details).sort()).toEqual(['description', 'errorCode', 'errorDescription', 'errorMessage', 'traceId']);
 					expect(fieldsOf(item).errorCode).toBe(q.response.body.errorCode);
-					expect(typeof item.json.error).toBe('string');
+					expect(item.json.error).toMatch(/^Fxiaoke \/cgi\/app\/message\/revoke: Fxiaoke error 90001: /);
+					expect(item.json.error.endsWith(`, for serviceId "${DEMO.serviceId}" and messageId "${ids[i]}" in item ${i}`)).toBe(true);
 					expect(fieldsOf(item).traceId).toBeTruthy();
 					expect(fieldsOf(item).traceId).toBe(q.response.body.traceId);
 				} else {
@@ -312,6 +324,32 @@ describe(`Fxiaoke message revoke in a real n8n ${VERSION}`, () => {
 			expect(fieldsOf(out.items[0]).errorCode).toBe(0);
 			expect(fieldsOf(out.items[3]).errorCode).toBe(0);
 			expect(requests.filter((q) => q.endpoint === 'revoke').map((q) => q.body.messageId).sort()).toEqual([...known8].sort());
+		},
+		RUN_TIMEOUT,
+	);
+
+	test(
+		'Already Revoked: a second revoke is a success (errorCode 0) with alreadyRevoked: true by default, an error item with 90003 when Treat as Error',
+		async () => {
+			const { r, requests } = await run(wf.twice);
+			throwIfFailed(r);
+			const out = getNodeOutput(r.run, 'Revoke');
+			const answers = requests.filter((q) => q.endpoint === 'revoke').map((q) => q.response.body);
+			expect(answers.map((a) => a.errorCode)).toEqual([0, 0, 90003, 90003]);
+			expect(out.items.map(pairedIndex)).toEqual([0, 1, 2, 3]);
+			expect(out.items.map((item) => item.json)).toEqual(
+				[...known9, ...known9].map((messageId, i) => ({ ...answers[i], errorCode: 0, serviceId: DEMO.serviceId, messageId, alreadyRevoked: i >= 2 })),
+			);
+			for (const id of known9) expect(sb.messages.get(id)).toMatchObject({ revoked: true, revokedCount: 1 });
+
+			const strict = await run(wf.twiceAsError);
+			throwIfFailed(strict.r);
+			const [item] = getNodeOutput(strict.r.run, 'Revoke').items;
+			const [answer] = strict.requests.filter((q) => q.endpoint === 'revoke').map((q) => q.response.body);
+			expect(item.json.error).toMatch(/^Fxiaoke \/cgi\/app\/message\/revoke: Fxiaoke error 90003: /);
+			expect(item.json.error.endsWith(`, for serviceId "${DEMO.serviceId}" and messageId "${known9[0]}" in item 0`)).toBe(true);
+			expect(fieldsOf(item)).toMatchObject({ errorCode: 90003, traceId: answer.traceId });
+			expect(item.json.details.description).toMatch(/Already Revoked → Treat as Success/);
 		},
 		RUN_TIMEOUT,
 	);

@@ -10,9 +10,9 @@ const showFor = { resource: ['message'], operation: ['revoke'] };
 const AUTO_MAP = 'autoMapInputData';
 
 /*
- * "Already revoked" is errorCode 90003 of the local sandbox (sandbox/codes.js, sandboxOnly). API.md
- * §6.2 lists no such code, neither [P] nor [S], and §11.2 leaves the revoke's errors open: on a real
- * tenant only an answer with this very code is treated so, any other code stays an error.
+ * "Already revoked" is errorCode 90003 of the local sandbox (sandbox/codes.js, sandboxOnly): API.md
+ * §6.2 lists no such code, neither [P] nor [S], and §11.2 leaves the revoke's errors open. Only
+ * this code is branched on; on a real tenant every other code stays an error.
  */
 const ALREADY_REVOKED = 90003;
 const TREAT_AS_SUCCESS = 'success';
@@ -37,7 +37,7 @@ export const revokeOptions: INodeProperties[] = [
 			},
 		],
 		default: TREAT_AS_SUCCESS,
-		description: 'What an answer that the message was already revoked (errorCode 90003) makes of the item. A normal success has alreadyRevoked: false.',
+		description: 'What an answer that the message was already revoked (errorCode 90003: the local sandbox\'s code, Fxiaoke documents none) makes of the item. A normal success has alreadyRevoked: false.',
 		displayOptions: { show: { '/resource': ['message'], '/operation': ['revoke'] } },
 	},
 ];
@@ -117,10 +117,10 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 	const alreadyRevoked = readAlreadyRevoked(this, itemIndex);
 	/*
 	 * What a workflow needs is "the message is gone", true either way: with Treat as Success a
-	 * 90003 is a success item with alreadyRevoked: true (also when it answers a retry after an
-	 * unanswered attempt, which most likely did the revoke itself), a normal one has
-	 * alreadyRevoked: false: one boolean to branch on, and serviceId / messageId in both. Fxiaoke's
-	 * errorCode (90003, not rewritten to 0) and traceId stay as answered, to match Fxiaoke's log.
+	 * 90003 (also one answering a retry after an unanswered attempt, which most likely did the
+	 * revoke itself) is a success item like any other, errorCode 0 (an item with errorCode ≠ 0 is
+	 * an error, and workflows test that), plus one boolean to branch on: alreadyRevoked, true only
+	 * for a 90003, so nothing is lost; Fxiaoke's traceId and words are kept, to match its log.
 	 */
 	return async () => {
 		let answer: IDataObject;
@@ -129,8 +129,8 @@ export const prepare: OperationPrepare = async function (itemIndex, options) {
 			answer = await fxiaokeApiRequest.call(this, '/cgi/app/message/revoke', body, itemIndex, { ...options, idempotent: true });
 		} catch (error) {
 			if (alreadyRevoked === TREAT_AS_SUCCESS && error instanceof NodeApiError && error.context.errorCode === ALREADY_REVOKED) {
-				const { traceId, errorCode, errorMessage, errorDescription } = error.context;
-				return { traceId, errorCode, errorMessage, errorDescription, ...body, alreadyRevoked: true } as IDataObject;
+				const { traceId, errorMessage, errorDescription } = error.context;
+				return { traceId, errorCode: 0, errorMessage, errorDescription, ...body, alreadyRevoked: true } as IDataObject;
 			}
 			throw explainRevokeFailure(error, body, itemIndex);
 		}
