@@ -533,6 +533,7 @@ describe(`Fxiaoke operations end to end in a real n8n ${VERSION}`, () => {
 			recipientCount: 1201,
 			chunkCount: 3,
 			chunks: chunks.map((r, i) => ({ chunk: i + 1, from: i * 500 + 1, to: Math.min((i + 1) * 500, 1201), toUser: bodyOf(r).toUser, response: r.response.body })),
+			recipients: ids,
 		});
 	});
 
