@@ -64,6 +64,7 @@ export const returnToPoolFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. No answer after three calls',
+		description: 'Why the record goes back to the pool, in words (sent as backReason__o)',
 		displayOptions: { show: { resource: ['crmObject'], operation: ['returnToPool'], returnReason: ['other'] } },
 	},
 ];
