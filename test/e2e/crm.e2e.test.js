@@ -231,7 +231,10 @@ describe(`Fxiaoke CRM Object in a real n8n ${VERSION}`, () => {
 					})
 				);
 				expect(search.status).toBe(200);
-				expect(search.json.data.results).toEqual([{ name: 'Lead (LeadsObj)', value: 'LeadsObj' }]);
+				expect(search.json.data.results).toEqual([
+					{ name: 'Lead (LeadsObj)', value: 'LeadsObj' },
+					{ name: 'Leads Pool (LeadsPoolObj)', value: 'LeadsPoolObj' },
+				]);
 
 				const mapper = /** @type {any} */ (
 					await dynamic('resource-mapper-fields', {
