@@ -3,6 +3,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { RequestOptions } from './constants';
 import { DEFAULT_TIMEOUT_MS } from './constants';
+import { hostOf } from './baseUrl';
 import type { FxiaokeContext } from './context';
 import { FxiaokeApiFailure, FxiaokeTransportFailure } from './errors';
 import { fxiaokeApiRequest } from './index';
@@ -135,10 +136,6 @@ async function fileServiceCall(ctx: FxiaokeContext, itemIndex: number, request: 
 
 function headerSafe(value: string): string {
 	return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
-}
-
-function hostOf(url: string): string {
-	return URL.canParse(url) ? new URL(url).host : 'the file service';
 }
 
 function parseJson(text: unknown): IDataObject | undefined {

@@ -99,6 +99,13 @@ export function readObjectApiName(ctx: IExecuteFunctions, itemIndex: number): st
 	return value.trim();
 }
 
+/** A resource locator's value (either mode) as trimmed text; empty is an error that says `howToFill`. */
+export function readLocatorText(ctx: IExecuteFunctions, itemIndex: number, field: { label: string; name: string }, howToFill: string): string {
+	const value = String(nodeParameter(ctx, field.name, itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (value === '') throw inputError(ctx, itemIndex, field, `is empty: ${howToFill}`);
+	return value;
+}
+
 export function readRecordId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return requireId(ctx, 'recordId', 'Record ID', itemIndex);
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { inputError, requireText } from '../validation';
-import { readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
+import { readLocatorText, readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
 import { sendWrite } from './write';
 
 /*
@@ -73,8 +73,7 @@ export const returnToPoolFields: INodeProperties[] = [
 export const returnToPool: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readPoolObject(this, itemIndex);
 	const id = readRecordId(this, itemIndex);
-	const pool = String(nodeParameter(this, 'pool', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (pool === '') throw inputError(this, itemIndex, { label: 'Pool', name: 'pool' }, 'is empty: pick a pool or give its ID');
+	const pool = readLocatorText(this, itemIndex, { label: 'Pool', name: 'pool' }, 'pick a pool or give its ID');
 	const reason = String(nodeParameter(this, 'returnReason', itemIndex, 'other'));
 	if (!['0', '1', '2', 'other'].includes(reason)) throw inputError(this, itemIndex, { label: 'Reason', name: 'returnReason' }, `must be 0, 1, 2 or other, not ${JSON.stringify(reason)},`);
 	const data: IDataObject = { apiName, objectIds: [id], objectPoolId: pool, backReason: reason };

@@ -3,10 +3,9 @@ import { NodeOperationError, type IDataObject, type INodeProperties } from 'n8n-
 import type { RequestOptions } from '../../transport';
 import { fxiaokeApiRequest } from '../../transport';
 import type { FxiaokeContext } from '../../transport/context';
-import { nodeParameter } from '../parameters';
 import type { OperationPrepare } from '../types';
 import { inputError } from '../validation';
-import { readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
+import { readLocatorText, readObjectApiName, readRecordId, recordIdField, showFor } from './fields';
 import { sendWrite } from './write';
 
 /*
@@ -61,8 +60,7 @@ export const moveStage: OperationPrepare = async function (itemIndex, options) {
 	const apiName = readObjectApiName(this, itemIndex);
 	const recordId = readRecordId(this, itemIndex);
 	const ref = { label: 'Stage', name: 'stage' };
-	const wanted = String(nodeParameter(this, 'stage', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (wanted === '') throw inputError(this, itemIndex, ref, 'is empty: pick a stage or give its name or ID');
+	const wanted = readLocatorText(this, itemIndex, ref, 'pick a stage or give its name or ID');
 	return async () => {
 		const instance = await stageInstance(this, itemIndex, apiName, recordId, options);
 		if (!instance) {
